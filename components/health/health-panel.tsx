@@ -1,0 +1,79 @@
+import type { Health } from "@/server/contract/health";
+import { EngineStatusBadge } from "./engine-status-badge";
+import { formatDuration } from "./format-duration";
+
+/** The agent's health: pure, fed by props. */
+export function HealthPanel({ health }: { health: Health }) {
+  const answering = health.runtimes.filter((r) => r.status === "ok");
+  const broken = health.runtimes.filter((r) => r.status === "unreachable" || r.status === "error");
+  return (
+    <div className="space-y-6">
+      <section aria-labelledby="node-heading" className="rounded-lg border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900">
+        <h1 id="node-heading" className="text-xl font-semibold">
+          {health.node.hostname}
+        </h1>
+        <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-4">
+          <Fact label="Kernel" value={health.node.kernel} />
+          <Fact label="nsatlas" value={`v${health.version}`} />
+          <Fact label="Agent up for" value={formatDuration(health.uptimeMs)} />
+          <Fact label="Engines answering" value={`${answering.length} of ${health.runtimes.length}`} />
+        </dl>
+      </section>
+
+      {broken.length > 0 && (
+        <div role="alert" className="rounded-lg border border-rose-300 bg-rose-50 p-4 text-sm text-rose-900 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200">
+          {broken.map((r) => (
+            <p key={r.endpoint}>
+              <strong>{r.name}</strong> at <code>{r.endpoint}</code> is {r.status === "unreachable" ? "not answering" : "failing"}: {r.error}. Its
+              namespaces are still listed, owned by their processes.
+            </p>
+          ))}
+        </div>
+      )}
+      {answering.length === 0 && broken.length === 0 && (
+        <p className="rounded-lg border border-slate-200 bg-white p-4 text-sm dark:border-slate-800 dark:bg-slate-900">
+          No container engine found on this node; nsatlas shows the namespaces it finds through <code>/proc</code> and mountinfo.
+        </p>
+      )}
+
+      <section aria-labelledby="engines-heading" className="rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+        <h2 id="engines-heading" className="px-5 pt-4 text-base font-semibold">
+          Container engines
+        </h2>
+        <table className="mt-2 w-full text-left text-sm">
+          <thead className="text-xs uppercase text-slate-500 dark:text-slate-400">
+            <tr>
+              <th scope="col" className="px-5 py-2">Engine</th>
+              <th scope="col" className="px-5 py-2">Socket</th>
+              <th scope="col" className="px-5 py-2">Status</th>
+              <th scope="col" className="px-5 py-2">Version or reason</th>
+              <th scope="col" className="px-5 py-2 text-right">Latency</th>
+            </tr>
+          </thead>
+          <tbody>
+            {health.runtimes.map((r) => (
+              <tr key={r.endpoint} data-engine={r.name} data-status={r.status} className="border-t border-slate-100 dark:border-slate-800">
+                <td className="px-5 py-2 font-medium">{r.name}</td>
+                <td className="px-5 py-2 font-mono text-xs break-all">{r.endpoint}</td>
+                <td className="px-5 py-2">
+                  <EngineStatusBadge status={r.status} />
+                </td>
+                <td className="px-5 py-2 text-xs break-words">{r.status === "ok" ? r.version : r.error}</td>
+                <td className="px-5 py-2 text-right tabular-nums">{r.latencyMs.toFixed(1)} ms</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </div>
+  );
+}
+
+function Fact({ label, value }: { label: string; value: string }) {
+  return (
+    <div>
+      <dt className="text-slate-500 dark:text-slate-400">{label}</dt>
+      <dd className="font-medium break-words">{value}</dd>
+    </div>
+  );
+}

@@ -1,0 +1,15 @@
+import nextVitals from "eslint-config-next/core-web-vitals";
+import nextTs from "eslint-config-next/typescript";
+
+const config = [
+  ...nextVitals,
+  ...nextTs,
+  {
+    rules: {
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/consistent-type-assertions": ["error", { assertionStyle: "as", objectLiteralTypeAssertions: "never" }],
+    },
+  },
+  { ignores: [".next/**", "node_modules/**", "test/e2e/artifacts/**", "next-env.d.ts"] },
+];
+export default config;

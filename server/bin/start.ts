@@ -1,0 +1,55 @@
+/**
+ * `npm start`: builds the dashboard when the build is missing or older than the sources, then serves
+ * it with `next start` on the configured address (127.0.0.1:3000 by default).
+ */
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { ConfigError, parseConfig } from "../config";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const NEXT_BIN = path.join(ROOT, "node_modules/.bin/next");
+const SOURCES = ["app", "components", "server", "public", "package.json", "next.config.ts", "postcss.config.mjs", "tsconfig.json"];
+
+function newestMtimeMs(entry: string): number {
+  const stat = fs.statSync(entry, { throwIfNoEntry: false });
+  if (stat === undefined) return 0;
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const child of fs.readdirSync(entry)) newest = Math.max(newest, newestMtimeMs(path.join(entry, child)));
+  return newest;
+}
+
+function buildIsCurrent(): boolean {
+  const buildId = fs.statSync(path.join(ROOT, ".next/BUILD_ID"), { throwIfNoEntry: false });
+  if (buildId === undefined) return false;
+  return SOURCES.every((s) => newestMtimeMs(path.join(ROOT, s)) <= buildId.mtimeMs);
+}
+
+function main(): void {
+  let config;
+  try {
+    config = parseConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`nsatlas: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  if (process.getuid?.() !== 0) {
+    console.warn("nsatlas: not running as root: namespaces of other users' processes and setns will be unavailable");
+  }
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+  if (!buildIsCurrent()) {
+    console.log("nsatlas: building the dashboard (sources changed or no build yet)...");
+    const build = spawnSync(NEXT_BIN, ["build"], { cwd: ROOT, env, stdio: "inherit" });
+    if (build.status !== 0) process.exit(build.status ?? 1);
+  }
+  console.log(`nsatlas: serving on http://${config.host}:${config.port}`);
+  const server = spawn(NEXT_BIN, ["start", "--hostname", config.host, "--port", String(config.port)], { cwd: ROOT, env, stdio: "inherit" });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
+  server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+main();

@@ -1,0 +1,61 @@
+import { z } from "zod";
+
+/** Comma-separated list of absolute paths, e.g. "/run/containerd/containerd.sock,/run/crio/crio.sock". */
+const socketList = z
+  .string()
+  .transform((s) => s.split(",").map((p) => p.trim()).filter((p) => p.length > 0))
+  .pipe(z.array(z.string().startsWith("/", "socket paths must be absolute")));
+
+const envSchema = z.object({
+  NSATLAS_HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Docker Engine API socket; `DOCKER_HOST=unix:///path` is honoured too. */
+  DOCKER_HOST: z.string().optional(),
+  NSATLAS_DOCKER_SOCKET: z.string().startsWith("/").default("/var/run/docker.sock"),
+  NSATLAS_PODMAN_SOCKET: z.string().startsWith("/").default("/run/podman/podman.sock"),
+  NSATLAS_CRI_SOCKETS: socketList.default(["/run/containerd/containerd.sock", "/run/crio/crio.sock"]),
+  /** Deadline for each call to a container engine. */
+  NSATLAS_ENGINE_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+});
+
+export interface Config {
+  host: string;
+  port: number;
+  dockerSocket: string;
+  podmanSocket: string;
+  criSockets: string[];
+  engineTimeoutMs: number;
+}
+
+export class ConfigError extends Error {}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`invalid environment:\n  ${lines.join("\n  ")}`);
+  }
+  const e = parsed.data;
+  return {
+    host: e.NSATLAS_HOST,
+    port: e.PORT,
+    dockerSocket: dockerSocketFrom(e.DOCKER_HOST) ?? e.NSATLAS_DOCKER_SOCKET,
+    podmanSocket: e.NSATLAS_PODMAN_SOCKET,
+    criSockets: e.NSATLAS_CRI_SOCKETS,
+    engineTimeoutMs: e.NSATLAS_ENGINE_TIMEOUT_MS,
+  };
+}
+
+function dockerSocketFrom(dockerHost: string | undefined): string | undefined {
+  if (dockerHost === undefined || dockerHost === "") return undefined;
+  if (!dockerHost.startsWith("unix://")) throw new ConfigError(`DOCKER_HOST: only unix:// sockets are supported, got ${dockerHost}`);
+  return dockerHost.slice("unix://".length);
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, parsed once. */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,30 @@
+import type { RuntimeStatus } from "../contract/runtime-status";
+import { DeadlineError } from "./deadline";
+
+type Failure = Pick<RuntimeStatus, "status" | "error">;
+
+/** Codes that mean "no engine listens here" rather than "the engine is broken". */
+const ABSENT_CODES = new Set(["ENOENT", "ECONNREFUSED", "ENOTSOCK"]);
+
+/** Maps an error from any engine call to the runtime status the snapshot reports. */
+export function classifyEngineError(err: unknown, endpoint: string): Failure {
+  if (err instanceof DeadlineError) return { status: "unreachable", error: `${endpoint}: ${err.message}` };
+  const code = errorCode(err);
+  if (code !== undefined && ABSENT_CODES.has(code)) {
+    return { status: "absent", error: `${endpoint}: no engine listening (${code})` };
+  }
+  if (code === "EACCES" || code === "EPERM") return { status: "error", error: `${endpoint}: permission denied` };
+  const message = err instanceof Error ? err.message : String(err);
+  return { status: "error", error: `${endpoint}: ${message}` };
+}
+
+function errorCode(err: unknown): string | undefined {
+  if (typeof err !== "object" || err === null) return undefined;
+  if ("code" in err && typeof err.code === "string") return err.code;
+  // grpc-js wraps socket errors in its status details text ("connect ENOENT /path").
+  if ("details" in err && typeof err.details === "string") {
+    const match = /\b(ENOENT|ECONNREFUSED|ENOTSOCK|EACCES|EPERM)\b/.exec(err.details);
+    return match?.[1];
+  }
+  return undefined;
+}

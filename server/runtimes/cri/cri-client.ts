@@ -1,0 +1,67 @@
+import path from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import * as protoLoader from "@grpc/proto-loader";
+
+const SERVICE = "runtime.v1.RuntimeService";
+const PROTO_PATH = path.join(process.cwd(), "server/runtimes/cri/cri-api.proto");
+
+let definition: protoLoader.PackageDefinition | undefined;
+
+function loadDefinition(): protoLoader.PackageDefinition {
+  definition ??= protoLoader.loadSync(PROTO_PATH, {
+    keepCase: false, // camelCase field names, as JavaScript expects
+    longs: String, // int64 nanosecond timestamps do not fit a double
+    enums: String,
+    defaults: true,
+    oneofs: true,
+  });
+  return definition;
+}
+
+export type CriMethod =
+  | "Version"
+  | "RunPodSandbox"
+  | "StopPodSandbox"
+  | "RemovePodSandbox"
+  | "PodSandboxStatus"
+  | "ListPodSandbox"
+  | "CreateContainer"
+  | "StartContainer"
+  | "StopContainer"
+  | "RemoveContainer"
+  | "ListContainers";
+
+/**
+ * A minimal CRI RuntimeService client over a unix socket. Answers are `unknown`: each caller parses
+ * them with its own zod schema, so nothing untyped leaves this file's callers.
+ */
+export class CriClient {
+  private readonly client: grpc.Client;
+
+  constructor(readonly socketPath: string) {
+    this.client = new grpc.Client(`unix://${socketPath}`, grpc.credentials.createInsecure());
+  }
+
+  call(method: CriMethod, request: object, deadlineMs: number, signal?: AbortSignal): Promise<unknown> {
+    const service = loadDefinition()[SERVICE];
+    if (service === undefined || "format" in service) throw new Error(`${SERVICE} missing from cri-api.proto`);
+    const def = service[method];
+    if (def === undefined) throw new Error(`${SERVICE}/${method} missing from cri-api.proto`);
+    return new Promise((resolve, reject) => {
+      const call = this.client.makeUnaryRequest(
+        def.path,
+        def.requestSerialize,
+        def.responseDeserialize,
+        request,
+        new grpc.Metadata(),
+        { deadline: Date.now() + deadlineMs },
+        (err: grpc.ServiceError | null, value?: unknown) => (err ? reject(err) : resolve(value)),
+      );
+      signal?.addEventListener("abort", () => call.cancel(), { once: true });
+    });
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}

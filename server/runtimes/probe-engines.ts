@@ -1,0 +1,39 @@
+import type { Config } from "../config";
+import type { RuntimeStatus } from "../contract/runtime-status";
+import { classifyEngineError } from "./classify-engine-error";
+import { createCriRuntime } from "./cri-runtime";
+import { withDeadline } from "./deadline";
+import { createDockerApiRuntime } from "./docker-runtime";
+import type { RuntimeAdapter } from "./runtime";
+
+/** Every engine endpoint the configuration names, as adapters. */
+export function engineAdapters(config: Config): RuntimeAdapter[] {
+  const timeoutMs = config.engineTimeoutMs;
+  return [
+    createDockerApiRuntime({ name: "docker", socketPath: config.dockerSocket, timeoutMs }),
+    createDockerApiRuntime({ name: "podman", socketPath: config.podmanSocket, timeoutMs }),
+    ...config.criSockets.map((socketPath) => createCriRuntime({ socketPath, timeoutMs })),
+  ];
+}
+
+/** Asks one engine for its version within the deadline; never throws. */
+export async function probeEngine(adapter: RuntimeAdapter, deadlineMs: number): Promise<RuntimeStatus> {
+  const started = performance.now();
+  const latency = () => Math.round((performance.now() - started) * 10) / 10;
+  try {
+    const answer = await withDeadline(deadlineMs, (signal) => adapter.version(signal));
+    return { name: answer.name, endpoint: adapter.endpoint, status: "ok", version: answer.version, latencyMs: latency() };
+  } catch (err) {
+    return { name: adapter.name, endpoint: adapter.endpoint, ...classifyEngineError(err, adapter.endpoint), latencyMs: latency() };
+  }
+}
+
+/** Probes all engines concurrently: the slowest one bounds the wait, at most one deadline. */
+export async function probeEngines(config: Config): Promise<RuntimeStatus[]> {
+  const adapters = engineAdapters(config);
+  try {
+    return await Promise.all(adapters.map((a) => probeEngine(a, config.engineTimeoutMs)));
+  } finally {
+    for (const a of adapters) a.close();
+  }
+}

@@ -1,0 +1,22 @@
+import type { RuntimeStatus } from "../contract/runtime-status";
+
+export type RuntimeName = RuntimeStatus["name"];
+
+/** What every engine adapter answers. Vendor types stay inside the adapter. */
+export interface EngineVersion {
+  /** Which engine actually answered (a CRI socket may turn out to be CRI-O). */
+  name: RuntimeName;
+  version: string;
+}
+
+/** One container engine endpoint. Later issues add listWorkloads(signal). */
+export interface RuntimeAdapter {
+  /** The engine this endpoint is expected to be, before it answers. */
+  readonly name: RuntimeName;
+  /** Socket path, e.g. /var/run/docker.sock. */
+  readonly endpoint: string;
+  /** Asks the engine for its version; must honour `signal`. */
+  version(signal: AbortSignal): Promise<EngineVersion>;
+  /** Releases connections; safe to call more than once. */
+  close(): void;
+}
