@@ -10,15 +10,8 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { labDown, labUp } from "./lab";
 import { labConfig, manifestPath } from "./lab-config";
-import { readManifest, type LabManifest } from "./manifest";
-
-export function labEnv(manifest: LabManifest): Record<string, string> {
-  return {
-    NSATLAS_DOCKER_SOCKET: manifest.engines.docker.socket,
-    NSATLAS_PODMAN_SOCKET: manifest.engines.podman.socket,
-    NSATLAS_CRI_SOCKETS: manifest.engines.containerd.socket,
-  };
-}
+import { labEnv } from "./lab-env";
+import { readManifest } from "./manifest";
 
 async function main(command: string | undefined): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error("the lab creates namespaces and starts engines: run it as root");

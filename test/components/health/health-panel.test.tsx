@@ -1,0 +1,54 @@
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import { HealthPanel } from "../../../components/health/health-panel";
+import type { Health } from "../../../server/contract/health";
+
+const base: Health = {
+  version: "0.1.0",
+  startedAt: "2026-11-29T08:00:00.000Z",
+  uptimeMs: 65_000,
+  node: { hostname: "node-7", kernel: "6.18.44" },
+  runtimes: [],
+};
+
+describe("HealthPanel", () => {
+  it("shows the node and every engine with its status", () => {
+    const html = renderToStaticMarkup(
+      <HealthPanel
+        health={{
+          ...base,
+          runtimes: [
+            { name: "docker", endpoint: "/var/run/docker.sock", status: "ok", version: "20.10.24", latencyMs: 3.2 },
+            { name: "podman", endpoint: "/run/podman/podman.sock", status: "absent", error: "no engine listening (ENOENT)", latencyMs: 0.4 },
+          ],
+        }}
+      />,
+    );
+    expect(html).toContain("node-7");
+    expect(html).toContain("6.18.44");
+    expect(html).toContain("1 min 5 s");
+    expect(html).toContain('data-engine="docker" data-status="ok"');
+    expect(html).toContain("20.10.24");
+    expect(html).toContain("not installed");
+    expect(html).not.toContain('role="alert"');
+  });
+
+  it("raises an alert naming an engine that does not answer", () => {
+    const html = renderToStaticMarkup(
+      <HealthPanel health={{ ...base, runtimes: [{ name: "docker", endpoint: "/var/run/docker.sock", status: "unreachable", error: "no answer within 2000 ms", latencyMs: 2000 }] }} />,
+    );
+    expect(html).toContain('role="alert"');
+    expect(html).toContain("no answer within 2000 ms");
+  });
+
+  it("explains the no-engine node instead of showing an empty page", () => {
+    const html = renderToStaticMarkup(<HealthPanel health={{ ...base, runtimes: [] }} />);
+    expect(html).toContain("No container engine found");
+  });
+
+  it("escapes hostile names rather than injecting them", () => {
+    const html = renderToStaticMarkup(<HealthPanel health={{ ...base, node: { hostname: "<img src=x onerror=alert(1)>", kernel: "k" } }} />);
+    expect(html).not.toContain("<img");
+    expect(html).toContain("&lt;img");
+  });
+});

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "../../server/config";
+
+describe("parseConfig", () => {
+  it("defaults to loopback:3000 and the engines' standard sockets", () => {
+    expect(parseConfig({})).toEqual({
+      host: "127.0.0.1",
+      port: 3000,
+      dockerSocket: "/var/run/docker.sock",
+      podmanSocket: "/run/podman/podman.sock",
+      criSockets: ["/run/containerd/containerd.sock", "/run/crio/crio.sock"],
+      engineTimeoutMs: 2000,
+    });
+  });
+
+  it("takes DOCKER_HOST over the socket setting and splits the CRI list", () => {
+    const config = parseConfig({ DOCKER_HOST: "unix:///tmp/d.sock", NSATLAS_DOCKER_SOCKET: "/x.sock", NSATLAS_CRI_SOCKETS: " /a.sock, ,/b.sock ", PORT: "8080" });
+    expect(config.dockerSocket).toBe("/tmp/d.sock");
+    expect(config.criSockets).toEqual(["/a.sock", "/b.sock"]);
+    expect(config.port).toBe(8080);
+  });
+
+  it.each([
+    [{ PORT: "70000" }, "PORT"],
+    [{ PORT: "web" }, "PORT"],
+    [{ NSATLAS_CRI_SOCKETS: "relative.sock" }, "NSATLAS_CRI_SOCKETS"],
+    [{ DOCKER_HOST: "tcp://10.0.0.1:2375" }, "only unix://"],
+    [{ NSATLAS_ENGINE_TIMEOUT_MS: "0" }, "NSATLAS_ENGINE_TIMEOUT_MS"],
+  ])("rejects %o with a message naming the setting", (env, fragment) => {
+    expect(() => parseConfig(env)).toThrow(ConfigError);
+    expect(() => parseConfig(env)).toThrow(fragment);
+  });
+});

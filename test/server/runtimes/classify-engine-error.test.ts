@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { classifyEngineError } from "../../../server/runtimes/classify-engine-error";
+import { DeadlineError } from "../../../server/runtimes/deadline";
+
+function sysError(code: string): Error {
+  return Object.assign(new Error(`connect ${code} /s.sock`), { code });
+}
+
+describe("classifyEngineError", () => {
+  it.each([
+    [sysError("ENOENT"), "absent"],
+    [sysError("ECONNREFUSED"), "absent"],
+    [sysError("EACCES"), "error"],
+    [new DeadlineError(2000), "unreachable"],
+    [Object.assign(new Error("14 UNAVAILABLE"), { details: "No connection established. Last error: connect ENOENT /run/x.sock" }), "absent"],
+    [new Error("unexpected answer"), "error"],
+    ["a string thrown", "error"],
+  ])("maps %o to %s", (err, status) => {
+    const result = classifyEngineError(err, "/s.sock");
+    expect(result.status).toBe(status);
+    expect(result.error).toContain("/s.sock");
+  });
+});

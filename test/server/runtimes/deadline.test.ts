@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { DeadlineError, withDeadline } from "../../../server/runtimes/deadline";
+
+describe("withDeadline", () => {
+  it("returns the work's result when it finishes first", async () => {
+    await expect(withDeadline(1000, async () => 42)).resolves.toBe(42);
+  });
+
+  it("rejects with DeadlineError and aborts the signal when the work ignores it and never settles", async () => {
+    let seen: AbortSignal | undefined;
+    const hung = withDeadline(20, (signal) => {
+      seen = signal;
+      return new Promise<never>(() => {});
+    });
+    await expect(hung).rejects.toBeInstanceOf(DeadlineError);
+    expect(seen?.aborted).toBe(true);
+  });
+
+  it("passes the work's own failure through", async () => {
+    await expect(withDeadline(1000, async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+  });
+});
