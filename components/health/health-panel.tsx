@@ -53,7 +53,7 @@ export function HealthPanel({ health }: { health: Health }) {
           <tbody>
             {health.runtimes.map((r) => (
               <tr key={r.endpoint} data-engine={r.name} data-status={r.status} className="border-t border-slate-100 dark:border-slate-800">
-                <td className="px-5 py-2 font-medium">{r.name}</td>
+                <td className="whitespace-nowrap px-5 py-2 font-medium">{r.name}</td>
                 <td className="px-5 py-2 font-mono text-xs break-all">{r.endpoint}</td>
                 <td className="px-5 py-2">
                   <EngineStatusBadge status={r.status} />

@@ -39,4 +39,21 @@ describe("home page", () => {
       await context.close();
     }
   });
+
+  it("serves the page on a node with no container engine, and says so", async () => {
+    const missing = "/run/nsatlas-e2e-no-such-engine.sock";
+    const bare = await startDashboard({ NSATLAS_DOCKER_SOCKET: missing, NSATLAS_PODMAN_SOCKET: missing, NSATLAS_CRI_SOCKETS: missing });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const page = await context.newPage();
+      const home = new HomePage(page);
+      await home.open(bare.url);
+      await page.getByText("No container engine found on this node").waitFor();
+      for (const engine of ["docker", "podman", "containerd-cri"]) expect(await home.engineStatus(engine)).toBe("absent");
+      await page.screenshot({ path: artifact("home-no-engine.png"), fullPage: true });
+    } finally {
+      await context.close();
+      await bare.stop();
+    }
+  });
 });
