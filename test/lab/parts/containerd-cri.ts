@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { CriClient } from "../../../server/runtimes/cri/cri-client";
+import { cniBridgeConflist } from "../cni-conflist";
 import { SUBNETS, stableUuid, type LabConfig } from "../lab-config";
 import { readState, writeState } from "../lab-state";
 import type { LabNetns } from "../manifest";
@@ -60,20 +61,7 @@ state = "${path.join(paths.dir, "state")}"
   );
   fs.writeFileSync(
     path.join(paths.cniConf, "10-lab.conflist"),
-    JSON.stringify({
-      cniVersion: "0.4.0",
-      name: `${config.prefix}-cri`,
-      plugins: [
-        {
-          type: "bridge",
-          bridge: `${config.prefix}-cni0`,
-          isGateway: true,
-          ipMasq: false, // no iptables rules to clean up
-          ipam: { type: "host-local", dataDir: path.join(paths.dir, "ipam"), ranges: [[{ subnet: `${SUBNETS.cri}.0/24` }]] },
-        },
-        { type: "loopback" },
-      ],
-    }),
+    cniBridgeConflist({ name: `${config.prefix}-cri`, bridge: `${config.prefix}-cni0`, subnet: SUBNETS.cri, ipamDir: path.join(paths.dir, "ipam"), withLoopback: true }),
   );
 }
 

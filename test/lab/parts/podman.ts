@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { cniBridgeConflist } from "../cni-conflist";
 import { SUBNETS, type LabConfig } from "../lab-config";
 import { readState, writeState } from "../lab-state";
 import type { LabNetns } from "../manifest";
@@ -57,19 +58,7 @@ runroot = "${path.join(paths.dir, "run")}"
   );
   fs.writeFileSync(
     path.join(cniDir, `${config.prefix}-pnet.conflist`),
-    JSON.stringify({
-      cniVersion: "0.4.0",
-      name: `${config.prefix}-pnet`,
-      plugins: [
-        {
-          type: "bridge",
-          bridge: `${config.prefix}-pbr0`,
-          isGateway: true,
-          ipMasq: false,
-          ipam: { type: "host-local", dataDir: path.join(paths.dir, "ipam"), ranges: [[{ subnet: `${SUBNETS.podman}.0/24`, gateway: `${SUBNETS.podman}.1` }]] },
-        },
-      ],
-    }),
+    cniBridgeConflist({ name: `${config.prefix}-pnet`, bridge: `${config.prefix}-pbr0`, subnet: SUBNETS.podman, ipamDir: path.join(paths.dir, "ipam"), withLoopback: false }),
   );
 }
 
