@@ -1,0 +1,67 @@
+/**
+ * rtnetlink numbers, as printed from this machine's kernel uapi headers (linux/netlink.h,
+ * rtnetlink.h, if_link.h, if_addr.h, net_namespace.h, if_tun.h).
+ */
+export const NLMSG = { NOOP: 1, ERROR: 2, DONE: 3 } as const;
+export const NLM_F = { REQUEST: 1, MULTI: 2, ACK: 4, DUMP: 0x300, DUMP_INTR: 16 } as const;
+export const RTM = { NEWLINK: 16, GETLINK: 18, NEWADDR: 20, GETADDR: 22, NEWROUTE: 24, GETROUTE: 26, NEWNSID: 88, GETNSID: 90 } as const;
+
+export const NLMSGHDR_LEN = 16;
+export const IFINFOMSG_LEN = 16;
+export const IFADDRMSG_LEN = 8;
+export const RTMSG_LEN = 12;
+/** struct rtgenmsg is one byte, padded to the 4-byte netlink alignment. */
+export const RTGENMSG_LEN = 4;
+export const RTATTR_HDR_LEN = 4;
+
+export const IFLA = {
+  ADDRESS: 1,
+  BROADCAST: 2,
+  IFNAME: 3,
+  MTU: 4,
+  LINK: 5,
+  MASTER: 10,
+  OPERSTATE: 16,
+  LINKINFO: 18,
+  IFALIAS: 20,
+  STATS64: 23,
+  EXT_MASK: 29,
+  PROMISCUITY: 30,
+  CARRIER: 33,
+  LINK_NETNSID: 37,
+} as const;
+export const IFLA_INFO = { KIND: 1, DATA: 2, SLAVE_KIND: 4 } as const;
+export const IFLA_VXLAN = { ID: 1, GROUP: 2, LINK: 3, LOCAL: 4, PORT: 15, GROUP6: 16, LOCAL6: 17 } as const;
+export const IFLA_MACVLAN_MODE = 1;
+export const MACVLAN_MODES: Record<number, string> = { 1: "private", 2: "vepa", 4: "bridge", 8: "passthru", 16: "source" };
+export const IFLA_TUN_TYPE = 3;
+export const TUN_TYPES: Record<number, "tun" | "tap"> = { 1: "tun", 2: "tap" };
+export const RTEXT_FILTER_VF = 1;
+
+export const IFA = { ADDRESS: 1, LOCAL: 2, LABEL: 3, FLAGS: 8 } as const;
+export const RTA = { DST: 1, SRC: 2, OIF: 4, GATEWAY: 5, PRIORITY: 6, PREFSRC: 7, MULTIPATH: 9, TABLE: 15, VIA: 18 } as const;
+export const NETNSA = { NSID: 1, PID: 2, FD: 3, TARGET_NSID: 4, CURRENT_NSID: 5 } as const;
+
+export const AF = { UNSPEC: 0, INET: 2, INET6: 10 } as const;
+
+/** IF_OPER_* from RFC 2863, as the kernel reports them in IFLA_OPERSTATE. */
+export const OPER_STATES = ["unknown", "notpresent", "down", "lowerlayerdown", "testing", "dormant", "up"] as const;
+
+/** Field order of struct rtnl_link_stats64 (each a u64); we keep the first eight. */
+export const STATS64_FIELDS = ["rxPackets", "txPackets", "rxBytes", "txBytes", "rxErrors", "txErrors", "rxDropped", "txDropped"] as const;
+
+export const RT_SCOPES: Record<number, string> = { 0: "universe", 200: "site", 253: "link", 254: "host", 255: "nowhere" };
+export const RTN_TYPES: Record<number, string> = {
+  0: "unspec",
+  1: "unicast",
+  2: "local",
+  3: "broadcast",
+  4: "anycast",
+  5: "multicast",
+  6: "blackhole",
+  7: "unreachable",
+  8: "prohibit",
+  9: "throw",
+  10: "nat",
+};
+export const RTPROT: Record<number, string> = { 0: "unspec", 1: "redirect", 2: "kernel", 3: "boot", 4: "static", 16: "dhcp", 186: "bgp", 188: "ospf" };

@@ -1,0 +1,43 @@
+import { AF, IFINFOMSG_LEN, IFADDRMSG_LEN, IFLA, NETNSA, NLM_F, NLMSGHDR_LEN, RTATTR_HDR_LEN, RTEXT_FILTER_VF, RTGENMSG_LEN, RTM, RTMSG_LEN } from "./netlink-constants";
+
+/**
+ * Request messages for the reader worker. Sequence numbers are patched in by the worker (offset 8);
+ * everything else about netlink stays on this side.
+ */
+function message(type: number, flags: number, bodyLen: number, attrs: Array<[type: number, value: number]> = []): Buffer {
+  const len = NLMSGHDR_LEN + bodyLen + attrs.length * (RTATTR_HDR_LEN + 4);
+  const buf = Buffer.alloc(len);
+  buf.writeUInt32LE(len, 0);
+  buf.writeUInt16LE(type, 4);
+  buf.writeUInt16LE(flags, 6);
+  let off = NLMSGHDR_LEN + bodyLen;
+  for (const [attrType, value] of attrs) {
+    buf.writeUInt16LE(RTATTR_HDR_LEN + 4, off);
+    buf.writeUInt16LE(attrType, off + 2);
+    buf.writeInt32LE(value, off + 4);
+    off += RTATTR_HDR_LEN + 4;
+  }
+  return buf;
+}
+
+/** RTM_GETLINK dump with 64-bit statistics; VF info filtered out (IFLA_EXT_MASK). */
+export function linkDumpRequest(): Buffer {
+  const buf = message(RTM.GETLINK, NLM_F.REQUEST | NLM_F.DUMP, IFINFOMSG_LEN, [[IFLA.EXT_MASK, RTEXT_FILTER_VF]]);
+  buf.writeUInt8(AF.UNSPEC, NLMSGHDR_LEN);
+  return buf;
+}
+
+/** RTM_GETADDR dump, both families. */
+export function addrDumpRequest(): Buffer {
+  return message(RTM.GETADDR, NLM_F.REQUEST | NLM_F.DUMP, IFADDRMSG_LEN);
+}
+
+/** RTM_GETROUTE dump of every table, both families. */
+export function routeDumpRequest(): Buffer {
+  return message(RTM.GETROUTE, NLM_F.REQUEST | NLM_F.DUMP, RTMSG_LEN);
+}
+
+/** RTM_GETNSID for the namespace behind a file descriptor; the worker writes the fd at FD_OFFSET. */
+export function nsidByFdRequest(): { request: Buffer; fdOffset: number } {
+  return { request: message(RTM.GETNSID, NLM_F.REQUEST, RTGENMSG_LEN, [[NETNSA.FD, -1]]), fdOffset: NLMSGHDR_LEN + RTGENMSG_LEN + RTATTR_HDR_LEN };
+}

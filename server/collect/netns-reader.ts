@@ -1,0 +1,145 @@
+import fs from "node:fs";
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import { z } from "zod";
+import { addrDumpRequest, linkDumpRequest, nsidByFdRequest, routeDumpRequest } from "./netlink-requests";
+
+/** One namespace to read: `path` is any file that refers to it (/proc/PID/ns/net, a bind mount). */
+export interface ReadJob {
+  id: string;
+  path: string;
+}
+
+const buffer = z.instanceof(ArrayBuffer).transform((b) => Buffer.from(b));
+const failure = z.object({ id: z.string(), ok: z.literal(false), stage: z.string(), errno: z.number().int() });
+const readResultSchema = z.discriminatedUnion("ok", [
+  z.object({ id: z.string(), ok: z.literal(true), answers: z.tuple([buffer, buffer, buffer]), hostIdHere: buffer, idOfHere: buffer }),
+  failure,
+]);
+export type ReadResult = z.infer<typeof readResultSchema>;
+
+const askResultSchema = z.object({
+  id: z.string(),
+  ok: z.boolean(),
+  stage: z.string().optional(),
+  errno: z.number().int().optional(),
+  answers: z.array(z.object({ id: z.string(), answer: buffer })),
+});
+export type AskResult = z.infer<typeof askResultSchema>;
+
+const replySchema = z.object({ requestId: z.number().int(), results: z.array(z.unknown()), done: z.boolean() });
+
+/** One query for veths between two non-host namespaces: "what is your id for each candidate?" */
+export interface AskIdsQuery {
+  id: string;
+  path: string;
+  candidates: ReadJob[];
+}
+
+interface Pending {
+  onResults: (results: unknown[]) => void;
+  resolve: () => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** Where the worker script is, whether we run from sources (tsx, vitest) or bundled (next start). */
+function workerScript(): string {
+  const beside = path.join(import.meta.dirname ?? "", "netns-reader.worker.mjs");
+  if (fs.existsSync(beside)) return beside;
+  return path.join(process.cwd(), "server/collect/netns-reader.worker.mjs");
+}
+
+/**
+ * The main-thread side of the reader worker: one long-lived thread, restarted when it dies. A
+ * request that outlives its deadline kills the worker and fails, so no caller ever hangs on it.
+ */
+export class NetnsReader {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly dumps = [linkDumpRequest(), addrDumpRequest(), routeDumpRequest()];
+  private readonly nsidByFd = nsidByFdRequest();
+
+  constructor(private readonly deadlineMs = 30_000) {}
+
+  /** Reads every namespace; `onBatch` sees results as they arrive so parsing overlaps reading. */
+  async read(jobs: ReadJob[], onBatch: (results: ReadResult[]) => void): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.request({ type: "read", jobs, dumps: this.dumps.map((d) => toArrayBuffer(d)) }, (raw) =>
+      onBatch(raw.map((r) => readResultSchema.parse(r))),
+    );
+  }
+
+  async askIds(queries: AskIdsQuery[]): Promise<AskResult[]> {
+    const out: AskResult[] = [];
+    if (queries.length === 0) return out;
+    await this.request({ type: "ask-ids", queries }, (raw) => out.push(...raw.map((r) => askResultSchema.parse(r))));
+    return out;
+  }
+
+  close(): void {
+    void this.worker?.terminate();
+    this.worker = undefined;
+  }
+
+  private request(message: Record<string, unknown>, onResults: (results: unknown[]) => void): Promise<void> {
+    const worker = this.ensureWorker();
+    const requestId = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.failAll(new Error(`netns reader gave no answer within ${this.deadlineMs} ms; restarting it`));
+        this.close();
+      }, this.deadlineMs);
+      this.pending.set(requestId, { onResults, resolve, reject, timer });
+      worker.postMessage({ ...message, requestId, nsidByFd: { request: toArrayBuffer(this.nsidByFd.request), fdOffset: this.nsidByFd.fdOffset } });
+    });
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker !== undefined) return this.worker;
+    const worker = new Worker(workerScript());
+    worker.unref();
+    worker.on("message", (raw: unknown) => {
+      const reply = replySchema.parse(raw);
+      const pending = this.pending.get(reply.requestId);
+      if (pending === undefined) return;
+      try {
+        pending.onResults(reply.results);
+      } catch (err) {
+        this.settle(reply.requestId, err instanceof Error ? err : new Error(String(err)));
+        return;
+      }
+      if (reply.done) this.settle(reply.requestId);
+    });
+    worker.on("error", (err) => {
+      this.failAll(new Error(`netns reader crashed: ${err.message}`));
+      if (this.worker === worker) this.worker = undefined;
+    });
+    worker.on("exit", (code) => {
+      this.failAll(new Error(`netns reader exited with code ${code}`));
+      if (this.worker === worker) this.worker = undefined;
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  private settle(requestId: number, err?: Error): void {
+    const pending = this.pending.get(requestId);
+    if (pending === undefined) return;
+    clearTimeout(pending.timer);
+    this.pending.delete(requestId);
+    if (err) pending.reject(err);
+    else pending.resolve();
+  }
+
+  private failAll(err: Error): void {
+    for (const id of [...this.pending.keys()]) this.settle(id, err);
+  }
+}
+
+function toArrayBuffer(buf: Buffer): ArrayBuffer {
+  const out = new ArrayBuffer(buf.length);
+  buf.copy(Buffer.from(out));
+  return out;
+}

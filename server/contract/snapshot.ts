@@ -1,0 +1,158 @@
+import { z } from "zod";
+import { runtimeStatusSchema } from "./runtime-status";
+
+/** A namespace inode as a decimal string, e.g. "4026531993". */
+export const netnsIdSchema = z.string().regex(/^\d{1,20}$/, "a network namespace id is its inode as a decimal number");
+
+/** What keeps a namespace alive. */
+export const refSchema = z.object({
+  /** process: a process lives in it; thread: one thread of a process moved into it; bind-mount: an nsfs mount; fd: an open file descriptor. */
+  kind: z.enum(["process", "thread", "bind-mount", "fd"]),
+  /** The process (process, thread, fd) or a process of the mount namespace holding the mount. */
+  pid: z.number().int().optional(),
+  /** The thread id, for kind "thread". */
+  tid: z.number().int().optional(),
+  /** The mount point, for kind "bind-mount" (as mountinfo shows it, e.g. /run/netns/blue). */
+  path: z.string().optional(),
+  /** The descriptor number, for kind "fd". */
+  fd: z.number().int().optional(),
+  /** Inode of the mount namespace holding a bind mount, when it is not the agent's own. */
+  mountNamespace: z.string().optional(),
+});
+export type Ref = z.infer<typeof refSchema>;
+
+export const addressSchema = z.object({
+  family: z.enum(["inet", "inet6"]),
+  /** "10.0.0.2", "fd00::2", "fe80::1". */
+  address: z.string(),
+  prefixLength: z.number().int().min(0).max(128),
+  /** universe (global), site, link, host. */
+  scope: z.string(),
+});
+
+/** Counters from IFLA_STATS64 (64-bit, since the interface was created). */
+export const statsSchema = z.object({
+  rxBytes: z.number(),
+  txBytes: z.number(),
+  rxPackets: z.number(),
+  txPackets: z.number(),
+  rxErrors: z.number(),
+  txErrors: z.number(),
+  rxDropped: z.number(),
+  txDropped: z.number(),
+});
+
+/** Where an interface in one namespace points: relations are ids, never object references. */
+export const ifaceRefSchema = z.object({ netnsId: netnsIdSchema, ifindex: z.number().int() });
+export type IfaceRef = z.infer<typeof ifaceRefSchema>;
+
+export const interfaceSchema = z.object({
+  /** Unique only inside its namespace (every container's eth0 is often 2). */
+  ifindex: z.number().int(),
+  name: z.string(),
+  /** IFLA_INFO_KIND: veth, bridge, vxlan, macvlan, tun, tap, ...; "loopback"; "device" for hardware without a kind. */
+  kind: z.string(),
+  /** Hardware address; absent for tun and other L3 devices. */
+  mac: z.string().optional(),
+  mtu: z.number().int(),
+  /** RFC 2863 operational state: up, down, lowerlayerdown, unknown, ... */
+  operState: z.string(),
+  /** Administratively up (IFF_UP). */
+  isUp: z.boolean(),
+  isPromiscuous: z.boolean(),
+  /** The bridge (or bond) this interface is a port of, in the same namespace. */
+  masterIfindex: z.number().int().optional(),
+  addresses: z.array(addressSchema),
+  /** veth: the other end, in whichever namespace it lives. */
+  peer: ifaceRefSchema.optional(),
+  /** A veth whose other end could not be found in any namespace read (flagged, not dropped). */
+  isPeerMissing: z.boolean().optional(),
+  /** macvlan/macvtap/vxlan: the interface it sits on (a macvlan's may be in another namespace). */
+  parent: ifaceRefSchema.optional(),
+  vxlan: z
+    .object({ id: z.number().int().optional(), remote: z.string().optional(), local: z.string().optional(), port: z.number().int().optional() })
+    .optional(),
+  macvlanMode: z.string().optional(),
+  stats: statsSchema.optional(),
+});
+export type Interface = z.infer<typeof interfaceSchema>;
+
+export const routeSchema = z.object({
+  family: z.enum(["inet", "inet6"]),
+  /** Routing table number: 254 main, 255 local, others custom. */
+  table: z.number().int(),
+  /** unicast, local, broadcast, blackhole, unreachable, ... */
+  type: z.string(),
+  /** Who installed it: kernel, boot, static, dhcp, ... */
+  protocol: z.string(),
+  scope: z.string(),
+  /** "default" or "10.0.0.0/24". */
+  destination: z.string(),
+  gateway: z.string().optional(),
+  /** Output interface, by ifindex in this namespace. */
+  outIfindex: z.number().int().optional(),
+  preferredSource: z.string().optional(),
+  priority: z.number().int().optional(),
+  isMultipath: z.boolean(),
+});
+export type Route = z.infer<typeof routeSchema>;
+
+/** A TCP or UDP socket listening in a namespace. */
+export const listenerSchema = z.object({
+  protocol: z.enum(["tcp", "udp"]),
+  family: z.enum(["inet", "inet6"]),
+  address: z.string(),
+  port: z.number().int(),
+  /** Processes holding the socket, when they could be found. */
+  processes: z.array(z.object({ pid: z.number().int(), command: z.string() })),
+});
+export type Listener = z.infer<typeof listenerSchema>;
+
+/** Who a namespace belongs to. Filled by the owners stage (a later issue); empty until then. */
+export const ownerSchema = z.object({ kind: z.string(), name: z.string() }).loose();
+
+export const netnsSchema = z.object({
+  id: netnsIdSchema,
+  /** The node's own namespace (that of the agent's process). */
+  isHost: z.boolean(),
+  /** What keeps it alive. Process refs are capped at PROCESS_REF_LIMIT; processCount has the total. */
+  refs: z.array(refSchema),
+  /** How many processes live in it. */
+  processCount: z.number().int(),
+  owners: z.array(ownerSchema),
+  interfaces: z.array(interfaceSchema),
+  routes: z.array(routeSchema),
+  /** Filled only when asked for one namespace (GET /api/v1/netns/{id}); reading them costs a pass of its own. */
+  listeners: z.array(listenerSchema).optional(),
+  /** This namespace vanished between being found and being read. */
+  isGone: z.boolean(),
+  /** What went wrong reading it (the pass goes on without it). */
+  errors: z.array(z.string()),
+});
+export type Netns = z.infer<typeof netnsSchema>;
+
+export const stageTimingsSchema = z.object({
+  discoverMs: z.number(),
+  fdScanMs: z.number(),
+  readMs: z.number(),
+  wireMs: z.number(),
+  totalMs: z.number(),
+});
+
+export const snapshotSchema = z.object({
+  /** Unique per reading: "<takenAt in ms>-<random>". */
+  id: z.string(),
+  /** When the reading started (ISO 8601). */
+  takenAt: z.string(),
+  node: z.object({ hostname: z.string(), kernel: z.string() }),
+  /** Every namespace found, the host's first. */
+  netns: z.array(netnsSchema),
+  /** Files in /run/netns or /run/docker/netns that are not a namespace (left after one was removed). */
+  staleFiles: z.array(z.string()),
+  /** Engine statuses; filled by the owners stage (a later issue). */
+  runtimes: z.array(runtimeStatusSchema),
+  timings: stageTimingsSchema,
+});
+export type Snapshot = z.infer<typeof snapshotSchema>;
+
+export const PROCESS_REF_LIMIT = 50;

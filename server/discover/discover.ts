@@ -1,0 +1,103 @@
+import fs from "node:fs";
+import { PROCESS_REF_LIMIT, type Ref } from "../contract/snapshot";
+import { scanNsFds } from "./fd-scan";
+import { readBindMounts } from "./mountinfo";
+import { readNsLink } from "./ns-link";
+import { walkProcesses } from "./proc-walk";
+import { findStaleFiles } from "./stale-files";
+
+/** One namespace found on the node, before it is read. */
+export interface DiscoveredNetns {
+  id: string;
+  isHost: boolean;
+  refs: Ref[];
+  processCount: number;
+  /** The best file to open it through: a bind mount of ours, else a holder's /proc entry. */
+  openPath: string;
+}
+
+export interface Discovery {
+  hostNetnsId: string;
+  netns: DiscoveredNetns[];
+  staleFiles: string[];
+  discoverMs: number;
+  fdScanMs: number;
+}
+
+export interface DiscoverOptions {
+  proc?: string;
+  /** Also look for namespaces held only by an open fd (one readlink per open fd on the node). */
+  scanFds?: boolean;
+}
+
+interface Building {
+  refs: Ref[];
+  processCount: number;
+  openPaths: Array<{ rank: number; path: string }>;
+}
+
+/**
+ * Finds every network namespace on the node, deduplicated by inode, with every ref that keeps it
+ * alive: processes, threads that moved away, nsfs bind mounts in any mount namespace, and
+ * (optionally) open fds. The host namespace is the agent's own (`/proc/self/ns/net`): PID 1 may be
+ * unreadable or not the host's init.
+ */
+export function discover(options: DiscoverOptions = {}): Discovery {
+  const proc = options.proc ?? "/proc";
+  const started = performance.now();
+  const hostNetnsId = String(fs.statSync(`${proc}/self/ns/net`).ino);
+  const ownMntns = readNsLink(`${proc}/self/ns/mnt`, "mnt");
+  const found = new Map<string, Building>();
+  const entry = (id: string): Building => {
+    let b = found.get(id);
+    if (b === undefined) {
+      b = { refs: [], processCount: 0, openPaths: [] };
+      found.set(id, b);
+    }
+    return b;
+  };
+  // Lower rank = better way in: stable bind mounts first, then processes, threads, foreign mounts, fds.
+  entry(hostNetnsId).openPaths.push({ rank: 0, path: `${proc}/self/ns/net` });
+
+  const { processes, threads } = walkProcesses(proc);
+  for (const p of processes) {
+    const b = entry(p.netns);
+    b.processCount++;
+    if (b.processCount <= PROCESS_REF_LIMIT) b.refs.push({ kind: "process", pid: p.pid });
+    if (b.openPaths.length < 3) b.openPaths.push({ rank: 2, path: `${proc}/${p.pid}/ns/net` });
+  }
+  for (const t of threads) {
+    const b = entry(t.netns);
+    b.refs.push({ kind: "thread", pid: t.pid, tid: t.tid });
+    b.openPaths.push({ rank: 3, path: `${proc}/${t.pid}/task/${t.tid}/ns/net` });
+  }
+  const mounts = readBindMounts(processes, ownMntns, proc);
+  for (const m of mounts) {
+    const b = entry(m.inode);
+    b.refs.push({ kind: "bind-mount", path: m.mountPoint, ...(m.mountNamespace ? { mountNamespace: m.mountNamespace } : {}) });
+    b.openPaths.push({ rank: m.mountNamespace === undefined ? 1 : 4, path: m.openPath });
+  }
+  const discoverMs = performance.now() - started;
+
+  let fdScanMs = 0;
+  if (options.scanFds) {
+    const fdStarted = performance.now();
+    for (const f of scanNsFds(processes.map((p) => p.pid), proc)) {
+      const b = entry(f.inode);
+      b.refs.push({ kind: "fd", pid: f.pid, fd: f.fd });
+      b.openPaths.push({ rank: 5, path: `${proc}/${f.pid}/fd/${f.fd}` });
+    }
+    fdScanMs = performance.now() - fdStarted;
+  }
+
+  const mountedHere = new Set(mounts.filter((m) => m.mountNamespace === undefined).map((m) => m.mountPoint));
+  const netns: DiscoveredNetns[] = [...found.entries()].map(([id, b]) => ({
+    id,
+    isHost: id === hostNetnsId,
+    refs: b.refs,
+    processCount: b.processCount,
+    openPath: b.openPaths.reduce((best, o) => (o.rank < best.rank ? o : best)).path,
+  }));
+  netns.sort((a, b) => (a.isHost ? -1 : b.isHost ? 1 : a.id.localeCompare(b.id, "en", { numeric: true })));
+  return { hostNetnsId, netns, staleFiles: findStaleFiles(mountedHere), discoverMs, fdScanMs };
+}

@@ -1,0 +1,17 @@
+import fs from "node:fs";
+
+/** "net:[4026531993]" → "4026531993"; undefined for anything else. */
+export function inodeFromNsLink(link: string, type = "net"): string | undefined {
+  if (!link.startsWith(`${type}:[`) || !link.endsWith("]")) return undefined;
+  const inode = link.slice(type.length + 2, -1);
+  return /^\d+$/.test(inode) ? inode : undefined;
+}
+
+/** readlink of a /proc namespace file as an inode; undefined when the process is gone or hidden. */
+export function readNsLink(file: string, type = "net"): string | undefined {
+  try {
+    return inodeFromNsLink(fs.readlinkSync(file), type);
+  } catch {
+    return undefined; // ENOENT (exited), EACCES (not ours to read): both normal during a walk
+  }
+}

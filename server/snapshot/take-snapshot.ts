@@ -1,0 +1,79 @@
+import { randomBytes } from "node:crypto";
+import { decodeNsid } from "../collect/rtnl-decode";
+import { decodeReading, type NetnsContent } from "../collect/decode-reading";
+import { splitMessages } from "../collect/netlink-parser";
+import type { NetnsReader } from "../collect/netns-reader";
+import { snapshotSchema, type Snapshot } from "../contract/snapshot";
+import { discover, type Discovery } from "../discover/discover";
+import { nodeInfo } from "../node-info";
+import { applyAnswers, translateNsids, wireInterfaces } from "../wire/pair-veths";
+import { netnsToContract } from "./to-contract";
+
+export interface SnapshotOptions {
+  scanFds: boolean;
+  /** Validate the result against the contract (tests and the CLI; the API skips it on the hot path). */
+  validate?: boolean;
+}
+
+/** One complete pass: discover → read every namespace → resolve nsids → wire → contract. */
+export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions): Promise<Snapshot> {
+  const takenAt = new Date();
+  const started = performance.now();
+  const discovery: Discovery = discover({ scanFds: options.scanFds });
+
+  const readStarted = performance.now();
+  const contents: NetnsContent[] = [];
+  const openPath = new Map(discovery.netns.map((n) => [n.id, n.openPath]));
+  await reader.read(
+    discovery.netns.map((n) => ({ id: n.id, path: n.openPath })),
+    (batch) => {
+      for (const r of batch) contents.push(decodeReading(r));
+    },
+  );
+  const readMs = performance.now() - readStarted;
+
+  const wireStarted = performance.now();
+  const { known, questions } = translateNsids(contents, discovery.hostNetnsId);
+  if (questions.length > 0) {
+    const asked = await reader.askIds(
+      questions.map((q) => ({
+        id: q.netnsId,
+        path: openPath.get(q.netnsId) ?? "",
+        candidates: q.candidates.flatMap((c) => (openPath.has(c) ? [{ id: c, path: openPath.get(c) ?? "" }] : [])),
+      })),
+    );
+    const answers = new Map<string, Map<string, number>>();
+    for (const a of asked) {
+      const byCandidate = new Map<string, number>();
+      for (const { id, answer } of a.answers) {
+        const [msg] = splitMessages(answer, `netns ${a.id} nsid of ${id}`);
+        if (msg !== undefined) byCandidate.set(id, decodeNsid(msg, `netns ${a.id} nsid of ${id}`));
+      }
+      answers.set(a.id, byCandidate);
+    }
+    applyAnswers(known, answers);
+  }
+  const wiring = wireInterfaces(contents, known);
+  const byId = new Map(contents.map((c) => [c.id, c]));
+  const netns = discovery.netns.map((n) => netnsToContract(n, byId.get(n.id), wiring.get(n.id)));
+  const wireMs = performance.now() - wireStarted;
+
+  const snapshot: Snapshot = {
+    id: `${takenAt.getTime()}-${randomBytes(4).toString("hex")}`,
+    takenAt: takenAt.toISOString(),
+    node: nodeInfo(),
+    netns,
+    staleFiles: discovery.staleFiles,
+    runtimes: [],
+    timings: {
+      discoverMs: round(discovery.discoverMs),
+      fdScanMs: round(discovery.fdScanMs),
+      readMs: round(readMs),
+      wireMs: round(wireMs),
+      totalMs: round(performance.now() - started),
+    },
+  };
+  return options.validate ? snapshotSchema.parse(snapshot) : snapshot;
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;

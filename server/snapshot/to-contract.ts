@@ -1,0 +1,46 @@
+import type { NetnsContent } from "../collect/decode-reading";
+import type { DiscoveredNetns } from "../discover/discover";
+import type { Interface, Netns } from "../contract/snapshot";
+import type { Wiring } from "../wire/pair-veths";
+
+/** Flattens one namespace's reading into the wire format: plain data, relations as ids. */
+export function netnsToContract(found: DiscoveredNetns, content: NetnsContent | undefined, wiring: Map<number, Wiring> | undefined): Netns {
+  const addressesOf = new Map<number, Interface["addresses"]>();
+  for (const a of content?.addresses ?? []) {
+    const list = addressesOf.get(a.ifindex) ?? [];
+    list.push({ family: a.family, address: a.address, prefixLength: a.prefixLength, scope: a.scope });
+    addressesOf.set(a.ifindex, list);
+  }
+  const interfaces: Interface[] = (content?.links ?? []).map((l) => {
+    const w = wiring?.get(l.ifindex);
+    return {
+      ifindex: l.ifindex,
+      name: l.name,
+      kind: l.kind,
+      ...(l.mac !== undefined ? { mac: l.mac } : {}),
+      mtu: l.mtu,
+      operState: l.operState,
+      isUp: l.isUp,
+      isPromiscuous: l.isPromiscuous,
+      ...(l.masterIfindex !== undefined ? { masterIfindex: l.masterIfindex } : {}),
+      addresses: addressesOf.get(l.ifindex) ?? [],
+      ...(w?.peer ? { peer: w.peer } : {}),
+      ...(w?.isPeerMissing ? { isPeerMissing: true } : {}),
+      ...(w?.parent ? { parent: w.parent } : {}),
+      ...(l.vxlan ? { vxlan: { id: l.vxlan.id, remote: l.vxlan.remote, local: l.vxlan.local, port: l.vxlan.port } } : {}),
+      ...(l.macvlanMode !== undefined ? { macvlanMode: l.macvlanMode } : {}),
+      ...(l.stats ? { stats: l.stats } : {}),
+    };
+  });
+  return {
+    id: found.id,
+    isHost: found.isHost,
+    refs: found.refs,
+    processCount: found.processCount,
+    owners: [],
+    interfaces,
+    routes: content?.routes ?? [],
+    isGone: content?.isGone ?? true,
+    errors: content?.errors ?? ["not read"],
+  };
+}
