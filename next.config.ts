@@ -1,8 +1,8 @@
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
-  // These talk to unix sockets and load .proto files at run time: keep them out of the bundle.
-  serverExternalPackages: ["dockerode", "@grpc/grpc-js", "@grpc/proto-loader"],
+  // Unix sockets, .proto files and koffi's native addon are loaded at run time: keep them out of the bundle.
+  serverExternalPackages: ["dockerode", "@grpc/grpc-js", "@grpc/proto-loader", "koffi"],
   poweredByHeader: false,
   reactStrictMode: true,
 };

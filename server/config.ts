@@ -16,6 +16,10 @@ const envSchema = z.object({
   NSATLAS_CRI_SOCKETS: socketList.default(["/run/containerd/containerd.sock", "/run/crio/crio.sock"]),
   /** Deadline for each call to a container engine. */
   NSATLAS_ENGINE_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+  /** How long a snapshot is served from memory before the next request takes a new one. */
+  NSATLAS_SNAPSHOT_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
+  /** Scan every open fd for namespaces held only by a descriptor (costs one readlink per open fd). */
+  NSATLAS_SCAN_FDS: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
 });
 
 export interface Config {
@@ -25,6 +29,8 @@ export interface Config {
   podmanSocket: string;
   criSockets: string[];
   engineTimeoutMs: number;
+  snapshotTtlMs: number;
+  scanFds: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -43,6 +49,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     podmanSocket: e.NSATLAS_PODMAN_SOCKET,
     criSockets: e.NSATLAS_CRI_SOCKETS,
     engineTimeoutMs: e.NSATLAS_ENGINE_TIMEOUT_MS,
+    snapshotTtlMs: e.NSATLAS_SNAPSHOT_TTL_MS,
+    scanFds: e.NSATLAS_SCAN_FDS,
   };
 }
 

@@ -4,8 +4,10 @@
  */
 import { getConfig } from "./config";
 import { healthSchema, type Health } from "./contract/health";
+import type { Netns, Snapshot } from "./contract/snapshot";
 import { NSATLAS_VERSION, nodeInfo, processStartedAt } from "./node-info";
 import { probeEngines } from "./runtimes/probe-engines";
+import { SnapshotService } from "./snapshot/snapshot-service";
 
 /** Is the agent up, on which node, and which container engines answered. */
 export async function getHealth(): Promise<Health> {
@@ -18,4 +20,25 @@ export async function getHealth(): Promise<Health> {
     node: nodeInfo(),
     runtimes,
   });
+}
+
+// One snapshot service per process. Kept on globalThis so `next dev` module reloads do not start
+// a second reader worker.
+const SERVICE_KEY = Symbol.for("nsatlas.snapshot-service");
+type GlobalWithService = typeof globalThis & { [SERVICE_KEY]?: SnapshotService };
+
+function service(): SnapshotService {
+  const g: GlobalWithService = globalThis;
+  g[SERVICE_KEY] ??= new SnapshotService(getConfig());
+  return g[SERVICE_KEY];
+}
+
+/** The latest reading of the node (memoised for a short TTL; concurrent callers share one scan). */
+export function getSnapshot(): Promise<Snapshot> {
+  return service().snapshot();
+}
+
+/** One namespace with its listening sockets, or undefined when no namespace has that id. */
+export function getNetns(id: string): Promise<Netns | undefined> {
+  return service().netns(id);
 }

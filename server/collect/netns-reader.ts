@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { z } from "zod";
 import { addrDumpRequest, linkDumpRequest, nsidByFdRequest, routeDumpRequest } from "./netlink-requests";
 
@@ -26,6 +26,9 @@ const askResultSchema = z.object({
   answers: z.array(z.object({ id: z.string(), answer: buffer })),
 });
 export type AskResult = z.infer<typeof askResultSchema>;
+
+const diagResultSchema = z.discriminatedUnion("ok", [z.object({ id: z.string(), ok: z.literal(true), answers: z.array(buffer) }), failure]);
+export type DiagResult = z.infer<typeof diagResultSchema>;
 
 const replySchema = z.object({ requestId: z.number().int(), results: z.array(z.unknown()), done: z.boolean() });
 
@@ -78,6 +81,16 @@ export class NetnsReader {
     return out;
   }
 
+  /** Sends sock_diag requests inside one namespace and returns the raw answers. */
+  async diag(job: ReadJob, requests: Buffer[]): Promise<DiagResult> {
+    let result: DiagResult | undefined;
+    await this.request({ type: "diag", job, requests: requests.map((r) => toArrayBuffer(r)) }, (raw) => {
+      result = diagResultSchema.parse(raw[0]);
+    });
+    if (result === undefined) throw new Error("netns reader sent no sock_diag answer");
+    return result;
+  }
+
   close(): void {
     void this.worker?.terminate();
     this.worker = undefined;
@@ -98,7 +111,10 @@ export class NetnsReader {
 
   private ensureWorker(): Worker {
     if (this.worker !== undefined) return this.worker;
-    const worker = new Worker(workerScript());
+    // Taken at run time rather than imported: bundlers rewrite `new Worker(...)` into a bundled
+    // worker chunk, which cannot load koffi's native addon. This keeps the worker a plain file.
+    const { Worker: WorkerThread } = process.getBuiltinModule("node:worker_threads");
+    const worker = new WorkerThread(workerScript());
     worker.unref();
     worker.on("message", (raw: unknown) => {
       const reply = replySchema.parse(raw);

@@ -25,6 +25,7 @@ const AF_NETLINK = 16;
 const SOCK_RAW = 3;
 const SOCK_CLOEXEC = 0o2000000;
 const NETLINK_ROUTE = 0;
+const NETLINK_SOCK_DIAG = 4;
 const CLONE_NEWNET = 0x40000000;
 const NLMSG_ERROR = 2;
 const NLMSG_DONE = 3;
@@ -126,12 +127,13 @@ function withFd(template, offset, fd) {
 }
 
 /**
- * Opens a NETLINK_ROUTE socket inside the namespace behind nsFd; always returns this thread home.
+ * Opens a netlink socket inside the namespace behind nsFd; always returns this thread home.
  * @param {number} nsFd
+ * @param {number} [protocol]
  */
-function socketIn(nsFd) {
+function socketIn(nsFd, protocol = NETLINK_ROUTE) {
   if (setns(nsFd, CLONE_NEWNET) !== 0) throw new SyscallError("setns", koffi.errno());
-  const s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+  const s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
   const socketErrno = koffi.errno();
   if (setns(home, CLONE_NEWNET) !== 0) {
     // A thread stuck in a foreign namespace would read the wrong node from now on: die instead.
@@ -196,6 +198,26 @@ function askIds(query, nsidByFd) {
   }
 }
 
+/**
+ * Sends sock_diag requests (listening sockets) inside one namespace.
+ * @param {{ id: string, path: string }} job @param {Buffer[]} requests
+ */
+function diagOne(job, requests) {
+  const nsFd = open(job.path, O_RDONLY | O_CLOEXEC);
+  if (nsFd < 0) return { id: job.id, ok: false, stage: "open", errno: koffi.errno() };
+  let s = -1;
+  try {
+    s = socketIn(nsFd, NETLINK_SOCK_DIAG);
+    return { id: job.id, ok: true, answers: requests.map((request) => exchange(s, Buffer.from(request))) };
+  } catch (err) {
+    if (err instanceof SyscallError) return { id: job.id, ok: false, stage: err.stage, errno: err.errno };
+    throw err;
+  } finally {
+    if (s >= 0) close(s);
+    close(nsFd);
+  }
+}
+
 const BATCH = 32;
 
 parentPort?.on("message", (message) => {
@@ -217,6 +239,9 @@ parentPort?.on("message", (message) => {
       }
     }
     parentPort?.postMessage({ requestId: message.requestId, results: batch, done: true }, transfer);
+  } else if (message.type === "diag") {
+    const result = diagOne(message.job, message.requests.map((/** @type {ArrayBuffer} */ d) => Buffer.from(d)));
+    parentPort?.postMessage({ requestId: message.requestId, results: [result], done: true }, result.answers ?? []);
   } else if (message.type === "ask-ids") {
     const results = message.queries.map((/** @type {any} */ q) => askIds(q, nsidByFd));
     const transfer = results.flatMap((/** @type {any} */ r) => r.answers.map((/** @type {any} */ a) => a.answer));

@@ -12,6 +12,8 @@ export interface DiscoveredNetns {
   isHost: boolean;
   refs: Ref[];
   processCount: number;
+  /** Every process in it (internal: the wire format caps process refs). */
+  pids: number[];
   /** The best file to open it through: a bind mount of ours, else a holder's /proc entry. */
   openPath: string;
 }
@@ -33,6 +35,7 @@ export interface DiscoverOptions {
 interface Building {
   refs: Ref[];
   processCount: number;
+  pids: number[];
   openPaths: Array<{ rank: number; path: string }>;
 }
 
@@ -51,7 +54,7 @@ export function discover(options: DiscoverOptions = {}): Discovery {
   const entry = (id: string): Building => {
     let b = found.get(id);
     if (b === undefined) {
-      b = { refs: [], processCount: 0, openPaths: [] };
+      b = { refs: [], processCount: 0, pids: [], openPaths: [] };
       found.set(id, b);
     }
     return b;
@@ -63,6 +66,7 @@ export function discover(options: DiscoverOptions = {}): Discovery {
   for (const p of processes) {
     const b = entry(p.netns);
     b.processCount++;
+    b.pids.push(p.pid);
     if (b.processCount <= PROCESS_REF_LIMIT) b.refs.push({ kind: "process", pid: p.pid });
     if (b.openPaths.length < 3) b.openPaths.push({ rank: 2, path: `${proc}/${p.pid}/ns/net` });
   }
@@ -96,6 +100,7 @@ export function discover(options: DiscoverOptions = {}): Discovery {
     isHost: id === hostNetnsId,
     refs: b.refs,
     processCount: b.processCount,
+    pids: b.pids,
     openPath: b.openPaths.reduce((best, o) => (o.rank < best.rank ? o : best)).path,
   }));
   netns.sort((a, b) => (a.isHost ? -1 : b.isHost ? 1 : a.id.localeCompare(b.id, "en", { numeric: true })));

@@ -21,7 +21,8 @@ export interface ThreadNs {
 export function walkProcesses(proc = "/proc", withThreads = true): { processes: ProcessNs[]; threads: ThreadNs[] } {
   const processes: ProcessNs[] = [];
   const threads: ThreadNs[] = [];
-  for (const name of fs.readdirSync(proc)) {
+  // Reads the live /proc, never project files: nothing for the bundler to trace.
+  for (const name of fs.readdirSync(/*turbopackIgnore: true*/ proc)) {
     if (!/^\d+$/.test(name)) continue;
     const netns = readNsLink(`${proc}/${name}/ns/net`);
     if (netns === undefined) continue;

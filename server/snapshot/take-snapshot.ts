@@ -15,8 +15,19 @@ export interface SnapshotOptions {
   validate?: boolean;
 }
 
+/** How to reach a namespace of a snapshot again (internal; not on the wire). */
+export interface NetnsAccess {
+  openPath: string;
+  pids: number[];
+}
+
+export interface SnapshotReading {
+  snapshot: Snapshot;
+  access: Map<string, NetnsAccess>;
+}
+
 /** One complete pass: discover → read every namespace → resolve nsids → wire → contract. */
-export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions): Promise<Snapshot> {
+export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions): Promise<SnapshotReading> {
   const takenAt = new Date();
   const started = performance.now();
   const discovery: Discovery = discover({ scanFds: options.scanFds });
@@ -73,7 +84,8 @@ export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions
       totalMs: round(performance.now() - started),
     },
   };
-  return options.validate ? snapshotSchema.parse(snapshot) : snapshot;
+  const access = new Map(discovery.netns.map((n) => [n.id, { openPath: n.openPath, pids: n.pids }]));
+  return { snapshot: options.validate ? snapshotSchema.parse(snapshot) : snapshot, access };
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;

@@ -1,0 +1,50 @@
+import { NetnsReader } from "../collect/netns-reader";
+import { decodeListeners, listenerRequests, socketOwners, toListeners } from "../collect/sock-diag";
+import type { Config } from "../config";
+import type { Listener, Netns, Snapshot } from "../contract/snapshot";
+import { SingleFlightMemo } from "./single-flight-memo";
+import { takeSnapshot, type SnapshotReading } from "./take-snapshot";
+
+/** The process-wide snapshot source: one reader worker, one memo. */
+export class SnapshotService {
+  readonly reader = new NetnsReader();
+  private readonly memo: SingleFlightMemo<SnapshotReading>;
+
+  constructor(config: Pick<Config, "snapshotTtlMs" | "scanFds">) {
+    this.memo = new SingleFlightMemo(() => takeSnapshot(this.reader, { scanFds: config.scanFds }), config.snapshotTtlMs);
+  }
+
+  async snapshot(options: { fresh?: boolean } = {}): Promise<Snapshot> {
+    return (await this.memo.get(options)).snapshot;
+  }
+
+  /** One namespace with its listening sockets (a sock_diag pass of its own), or undefined when unknown. */
+  async netns(id: string): Promise<Netns | undefined> {
+    const reading = await this.memo.get();
+    const netns = reading.snapshot.netns.find((n) => n.id === id);
+    const access = reading.access.get(id);
+    if (netns === undefined || access === undefined) return undefined;
+    const { listeners, errors } = await this.listeners(id, access.openPath, access.pids);
+    // A new object: the memoised snapshot is shared by every caller and must not change.
+    return { ...netns, listeners, errors: [...netns.errors, ...errors] };
+  }
+
+  private async listeners(id: string, openPath: string, pids: number[]): Promise<{ listeners: Listener[]; errors: string[] }> {
+    const result = await this.reader.diag({ id, path: openPath }, listenerRequests());
+    if (!result.ok) return { listeners: [], errors: [`listeners: ${result.stage} failed with errno ${result.errno}`] };
+    try {
+      const raw = decodeListeners(result.answers, `netns ${id} listeners`);
+      return { listeners: toListeners(raw, socketOwners(pids, new Set(raw.map((l) => l.socketInode)))), errors: [] };
+    } catch (err) {
+      return { listeners: [], errors: [`listeners: ${err instanceof Error ? err.message : String(err)}`] };
+    }
+  }
+
+  get scans(): number {
+    return this.memo.productions;
+  }
+
+  close(): void {
+    this.reader.close();
+  }
+}
