@@ -29,7 +29,8 @@ export type CriMethod =
   | "StartContainer"
   | "StopContainer"
   | "RemoveContainer"
-  | "ListContainers";
+  | "ListContainers"
+  | "ContainerStatus";
 
 /**
  * A minimal CRI RuntimeService client over a unix socket. Answers are `unknown`: each caller parses

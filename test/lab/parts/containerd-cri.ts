@@ -125,6 +125,8 @@ export async function criUp(config: LabConfig, imageTars: string[]): Promise<{ n
         ),
       );
       await client.call("StartContainer", { containerId }, CALL_MS);
+      const containerInfo = z.object({ info: z.record(z.string(), z.string()) }).parse(await client.call("ContainerStatus", { containerId, verbose: true }, CALL_MS));
+      const containerPid = z.object({ pid: z.number().int() }).parse(JSON.parse(containerInfo.info.info ?? "{}")).pid;
       const status = statusResponse.parse(await client.call("PodSandboxStatus", { podSandboxId, verbose: true }, CALL_MS));
       const info = sandboxInfo.parse(JSON.parse(status.info.info ?? "{}"));
       const netnsPath = info.runtimeSpec.linux.namespaces.find((n) => n.type === "network")?.path;
@@ -135,7 +137,7 @@ export async function criUp(config: LabConfig, imageTars: string[]): Promise<{ n
         inode: netnsInode(netnsPath),
         owner: { kind: "kubernetes-pod", runtime: "containerd-cri", namespace, name: pod, uid, containers: ["main"], sandboxId: podSandboxId },
         paths: [netnsPath],
-        pids: [info.pid],
+        pids: [info.pid, containerPid],
         interfaces: [{ name: "eth0", kind: "veth", addresses: ip ? [`${ip}/24`] : [], peer: { netns: "host", master: `${config.prefix}-cni0` } }],
       });
     }
