@@ -10,7 +10,7 @@ export interface ReadJob {
   path: string;
 }
 
-const buffer = z.instanceof(ArrayBuffer).transform((b) => Buffer.from(b));
+const buffer = z.instanceof(ArrayBuffer).transform((b): Buffer => Buffer.from(b));
 const failure = z.object({ id: z.string(), ok: z.literal(false), stage: z.string(), errno: z.number().int() });
 const readResultSchema = z.discriminatedUnion("ok", [
   z.object({ id: z.string(), ok: z.literal(true), answers: z.tuple([buffer, buffer, buffer]), hostIdHere: buffer, idOfHere: buffer }),
