@@ -6,6 +6,7 @@
 import { NetnsReader } from "./collect/netns-reader";
 import { ConfigError, parseConfig } from "./config";
 import { formatList } from "./cli/format-list";
+import { FdScanner } from "./discover/fd-scan";
 import { takeSnapshot } from "./snapshot/take-snapshot";
 
 const USAGE = `usage: nsatlas snapshot --json | nsatlas list`;
@@ -23,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
   const config = parseConfig(process.env);
   const reader = new NetnsReader();
   try {
-    const { snapshot } = await takeSnapshot(reader, { scanFds: config.scanFds, validate: true });
+    const { snapshot } = await takeSnapshot(reader, { fdScanner: config.scanFds ? new FdScanner(0) : undefined, validate: true });
     process.stdout.write(command === "list" ? formatList(snapshot) : `${JSON.stringify(snapshot, null, 2)}\n`);
     return 0;
   } finally {

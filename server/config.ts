@@ -20,6 +20,8 @@ const envSchema = z.object({
   NSATLAS_SNAPSHOT_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
   /** Scan every open fd for namespaces held only by a descriptor (costs one readlink per open fd). */
   NSATLAS_SCAN_FDS: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  /** How often the full fd scan runs; in between, the fd refs it found are re-checked. */
+  NSATLAS_FD_SCAN_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
 });
 
 export interface Config {
@@ -31,6 +33,7 @@ export interface Config {
   engineTimeoutMs: number;
   snapshotTtlMs: number;
   scanFds: boolean;
+  fdScanIntervalMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -51,6 +54,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     engineTimeoutMs: e.NSATLAS_ENGINE_TIMEOUT_MS,
     snapshotTtlMs: e.NSATLAS_SNAPSHOT_TTL_MS,
     scanFds: e.NSATLAS_SCAN_FDS,
+    fdScanIntervalMs: e.NSATLAS_FD_SCAN_INTERVAL_MS,
   };
 }
 

@@ -11,8 +11,6 @@ export interface NetnsContent {
   routes: RawRoute[];
   /** This namespace's id for the host namespace (-1: none assigned). */
   hostNsidHere: number;
-  /** The host namespace's id for this one (-1: none assigned). */
-  nsidInHost: number;
   isGone: boolean;
   errors: string[];
 }
@@ -21,7 +19,7 @@ export interface NetnsContent {
 const GONE_ERRNOS = new Set([2 /* ENOENT */, 3 /* ESRCH */]);
 
 function empty(id: string, isGone: boolean, errors: string[]): NetnsContent {
-  return { id, links: [], addresses: [], routes: [], hostNsidHere: -1, nsidInHost: -1, isGone, errors };
+  return { id, links: [], addresses: [], routes: [], hostNsidHere: -1, isGone, errors };
 }
 
 /** Turns the worker's raw answers for one namespace into records; a failure becomes an error, not an empty list. */
@@ -57,7 +55,6 @@ export function decodeReading(result: ReadResult): NetnsContent {
     content.errors.push(String(err instanceof Error ? err.message : err));
   }
   content.hostNsidHere = nsidOf(result.hostIdHere, `${where} nsid of host`, content.errors);
-  content.nsidInHost = nsidOf(result.idOfHere, `${where} nsid in host`, content.errors);
   return content;
 }
 

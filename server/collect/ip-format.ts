@@ -1,9 +1,17 @@
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
 /** Textual form of a 4- or 16-byte address (RFC 5952 for IPv6); undefined for other lengths. */
 export function formatIp(bytes: Buffer): string | undefined {
-  if (bytes.length === 4) return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
-  if (bytes.length !== 16) return undefined;
+  return formatIpAt(bytes, 0, bytes.length);
+}
+
+/** formatIp of buf[from, to) without copying it out first. */
+export function formatIpAt(buf: Buffer, from: number, to: number): string | undefined {
+  const len = to - from;
+  if (len === 4) return `${buf[from]}.${buf[from + 1]}.${buf[from + 2]}.${buf[from + 3]}`;
+  if (len !== 16) return undefined;
   const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(bytes.readUInt16BE(i));
+  for (let i = 0; i < 16; i += 2) groups.push(buf.readUInt16BE(from + i));
   // Longest run (≥ 2) of zero groups becomes "::"; the first one wins a tie.
   let bestStart = -1;
   let bestLen = 1;
@@ -27,6 +35,12 @@ export function formatIp(bytes: Buffer): string | undefined {
 
 /** "aa:bb:cc:dd:ee:ff" for a hardware address of any length; undefined when empty. */
 export function formatMac(bytes: Buffer | undefined): string | undefined {
-  if (bytes === undefined || bytes.length === 0) return undefined;
-  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join(":");
+  return bytes === undefined ? undefined : formatMacAt(bytes, 0, bytes.length);
+}
+
+export function formatMacAt(buf: Buffer, from: number, to: number): string | undefined {
+  if (to <= from) return undefined;
+  let out = HEX[buf[from] ?? 0] ?? "00";
+  for (let i = from + 1; i < to; i++) out += `:${HEX[buf[i] ?? 0] ?? "00"}`;
+  return out;
 }

@@ -53,6 +53,20 @@ export function splitMessages(raw: Buffer, where: string): NetlinkMessage[] {
   return messages;
 }
 
+/**
+ * Calls `visit(type, valueStart, valueEnd)` for each attribute of buf[start, end): the hot-path walk,
+ * with no allocation per attribute. Throws MalformedNetlinkError when one overruns.
+ */
+export function forEachAttribute(buf: Buffer, start: number, end: number, where: string, visit: (type: number, from: number, to: number) => void): void {
+  let off = start;
+  while (off + RTATTR_HDR_LEN <= end) {
+    const len = buf.readUInt16LE(off);
+    if (len < RTATTR_HDR_LEN || off + len > end) throw new MalformedNetlinkError(`${where}: attribute length ${len} at offset ${off - start} overruns ${end - start} bytes`);
+    visit(buf.readUInt16LE(off + 2) & 0x3fff, off + RTATTR_HDR_LEN, off + len);
+    off += (len + 3) & ~3;
+  }
+}
+
 /** Attributes of a message body (or of a nested attribute), from `start`; keyed by type, last one wins. */
 export function parseAttributes(buf: Buffer, start: number, where: string): Map<number, Buffer> {
   const attrs = new Map<number, Buffer>();

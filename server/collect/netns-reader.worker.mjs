@@ -9,8 +9,8 @@
  *
  * Per namespace: open its file, setns into it, open a NETLINK_ROUTE socket (which stays bound to
  * that namespace), setns back at once, send each request and collect the raw answer, then ask that
- * socket for its id of the host namespace and the host socket for its id of this one. Raw bytes go
- * back to the main thread as transferred ArrayBuffers.
+ * socket for its id of the host namespace. Raw bytes go back to the main thread as transferred
+ * ArrayBuffers.
  */
 import { createRequire } from "node:module";
 import { parentPort } from "node:worker_threads";
@@ -47,8 +47,6 @@ let seq = 1;
 
 const home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 if (home < 0) throw new Error(`cannot open this thread's netns: errno ${koffi.errno()}`);
-const hostSocket = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-if (hostSocket < 0) throw new Error(`cannot open a netlink socket: errno ${koffi.errno()}`);
 
 class SyscallError extends Error {
   /** @param {string} stage @param {number} errno */
@@ -59,9 +57,13 @@ class SyscallError extends Error {
   }
 }
 
+/** Answers accumulate here (grown on demand), then leave as one exact-size copy. */
+let acc = Buffer.alloc(1 << 18);
+
 /**
  * Sends one request and returns every byte of its answer, up to and including the message that ends
- * it (NLMSG_DONE for a dump; the first answer or NLMSG_ERROR otherwise).
+ * it (NLMSG_DONE for a dump; the first answer or NLMSG_ERROR otherwise). The socket is ours alone,
+ * so everything it receives belongs to this request.
  * @param {number} fd @param {Buffer} request @returns {ArrayBuffer}
  */
 function exchange(fd, request) {
@@ -69,53 +71,34 @@ function exchange(fd, request) {
   request.writeUInt32LE(mySeq, 8);
   const isDump = (request.readUInt16LE(6) & NLM_F_DUMP) === NLM_F_DUMP;
   if (sendto(fd, request, request.length, 0, KERNEL, KERNEL.length) < 0) throw new SyscallError("sendto", koffi.errno());
-  /** @type {Buffer[]} */
-  const chunks = [];
   let total = 0;
   for (;;) {
-    const n = Number(recv(fd, RECV_BUF, RECV_BUF.length, 0));
+    if (acc.length - total < RECV_BUF.length) {
+      const bigger = Buffer.alloc(acc.length * 2);
+      acc.copy(bigger, 0, 0, total);
+      acc = bigger;
+    }
+    const n = Number(recv(fd, acc.subarray(total), RECV_BUF.length, 0));
     if (n < 0) {
       const errno = koffi.errno();
       if (errno === 4) continue; // EINTR
       throw new SyscallError("recv", errno);
     }
-    let off = 0;
-    let ended = false;
-    let keepFrom = -1;
-    while (off + 16 <= n) {
-      const len = RECV_BUF.readUInt32LE(off);
-      if (len < 16) {
-        // Garbled: keep the rest and stop, so the main-thread parser reports it.
-        if (keepFrom === -1) keepFrom = off;
-        off = n;
-        ended = true;
-        break;
-      }
-      const type = RECV_BUF.readUInt16LE(off + 4);
-      if (RECV_BUF.readUInt32LE(off + 8) === mySeq) {
-        if (keepFrom === -1) keepFrom = off;
-        if (type === NLMSG_DONE || type === NLMSG_ERROR || !isDump) {
-          off += (len + 3) & ~3;
-          ended = true;
-          break;
-        }
-      }
-      off += (len + 3) & ~3;
+    let off = total;
+    const end = total + n;
+    let ended = n === 0;
+    while (!ended && off + 16 <= end) {
+      const len = acc.readUInt32LE(off);
+      const type = acc.readUInt16LE(off + 4);
+      // A garbled length ends the answer too: the main-thread parser reports it.
+      if (len < 16 || type === NLMSG_DONE || type === NLMSG_ERROR || (!isDump && acc.readUInt32LE(off + 8) === mySeq)) ended = true;
+      off += len < 16 ? end - off : (len + 3) & ~3;
     }
-    if (keepFrom !== -1) {
-      const end = Math.min(off, n);
-      chunks.push(Buffer.from(RECV_BUF.subarray(keepFrom, end)));
-      total += end - keepFrom;
-    }
-    if (ended || n === 0) break;
+    total = end;
+    if (ended) break;
   }
   const out = new ArrayBuffer(total);
-  const view = Buffer.from(out);
-  let at = 0;
-  for (const c of chunks) {
-    c.copy(view, at);
-    at += c.length;
-  }
+  acc.copy(Buffer.from(out), 0, 0, total);
   return out;
 }
 
@@ -153,17 +136,19 @@ function readOne(job, dumps, nsidByFd) {
   if (nsFd < 0) return { id: job.id, ok: false, stage: "open", errno: koffi.errno() };
   let s = -1;
   try {
-    s = socketIn(nsFd);
+    try {
+      s = socketIn(nsFd);
+    } finally {
+      close(nsFd); // the socket keeps its namespace; the file is no longer needed
+    }
     const answers = dumps.map((request) => exchange(s, Buffer.from(request)));
     const hostIdHere = exchange(s, withFd(nsidByFd.request, nsidByFd.fdOffset, home));
-    const idOfHere = exchange(hostSocket, withFd(nsidByFd.request, nsidByFd.fdOffset, nsFd));
-    return { id: job.id, ok: true, answers, hostIdHere, idOfHere };
+    return { id: job.id, ok: true, answers, hostIdHere };
   } catch (err) {
     if (err instanceof SyscallError) return { id: job.id, ok: false, stage: err.stage, errno: err.errno };
     throw err;
   } finally {
     if (s >= 0) close(s);
-    close(nsFd);
   }
 }
 
@@ -231,7 +216,7 @@ parentPort?.on("message", (message) => {
     for (const job of message.jobs) {
       const result = readOne(job, dumps, nsidByFd);
       batch.push(result);
-      if (result.answers && result.hostIdHere && result.idOfHere) transfer.push(...result.answers, result.hostIdHere, result.idOfHere);
+      if (result.answers && result.hostIdHere) transfer.push(...result.answers, result.hostIdHere);
       if (batch.length === BATCH) {
         parentPort?.postMessage({ requestId: message.requestId, results: batch, done: false }, transfer);
         batch = [];

@@ -1,6 +1,7 @@
 import { NetnsReader } from "../collect/netns-reader";
 import { decodeListeners, listenerRequests, socketOwners, toListeners } from "../collect/sock-diag";
 import type { Config } from "../config";
+import { FdScanner } from "../discover/fd-scan";
 import type { Listener, Netns, Snapshot } from "../contract/snapshot";
 import { SingleFlightMemo } from "./single-flight-memo";
 import { takeSnapshot, type SnapshotReading } from "./take-snapshot";
@@ -10,8 +11,9 @@ export class SnapshotService {
   readonly reader = new NetnsReader();
   private readonly memo: SingleFlightMemo<SnapshotReading>;
 
-  constructor(config: Pick<Config, "snapshotTtlMs" | "scanFds">) {
-    this.memo = new SingleFlightMemo(() => takeSnapshot(this.reader, { scanFds: config.scanFds }), config.snapshotTtlMs);
+  constructor(config: Pick<Config, "snapshotTtlMs" | "scanFds" | "fdScanIntervalMs">) {
+    const fdScanner = config.scanFds ? new FdScanner(config.fdScanIntervalMs) : undefined;
+    this.memo = new SingleFlightMemo(() => takeSnapshot(this.reader, { fdScanner }), config.snapshotTtlMs);
   }
 
   async snapshot(options: { fresh?: boolean } = {}): Promise<Snapshot> {

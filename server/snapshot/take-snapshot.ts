@@ -5,12 +5,14 @@ import { splitMessages } from "../collect/netlink-parser";
 import type { NetnsReader } from "../collect/netns-reader";
 import { snapshotSchema, type Snapshot } from "../contract/snapshot";
 import { discover, type Discovery } from "../discover/discover";
+import type { FdScanner } from "../discover/fd-scan";
 import { nodeInfo } from "../node-info";
 import { applyAnswers, translateNsids, wireInterfaces } from "../wire/pair-veths";
 import { netnsToContract } from "./to-contract";
 
 export interface SnapshotOptions {
-  scanFds: boolean;
+  /** Runs the fd pass (see FdScanner); undefined skips it. */
+  fdScanner?: FdScanner;
   /** Validate the result against the contract (tests and the CLI; the API skips it on the hot path). */
   validate?: boolean;
 }
@@ -30,7 +32,7 @@ export interface SnapshotReading {
 export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions): Promise<SnapshotReading> {
   const takenAt = new Date();
   const started = performance.now();
-  const discovery: Discovery = discover({ scanFds: options.scanFds });
+  const discovery: Discovery = discover({ fdScanner: options.fdScanner });
 
   const readStarted = performance.now();
   const contents: NetnsContent[] = [];
@@ -66,7 +68,9 @@ export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions
   }
   const wiring = wireInterfaces(contents, known);
   const byId = new Map(contents.map((c) => [c.id, c]));
-  const netns = discovery.netns.map((n) => netnsToContract(n, byId.get(n.id), wiring.get(n.id)));
+  const netns = discovery.netns
+    .filter((n) => !(n.isTypeUnverified && isNotNetns(byId.get(n.id))))
+    .map((n) => netnsToContract(n, byId.get(n.id), wiring.get(n.id)));
   const wireMs = performance.now() - wireStarted;
 
   const snapshot: Snapshot = {
@@ -89,3 +93,8 @@ export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
+
+/** setns(CLONE_NEWNET) refuses a namespace of another type with EINVAL. */
+function isNotNetns(content: NetnsContent | undefined): boolean {
+  return content?.errors.some((e) => e === "setns failed with errno 22") ?? false;
+}

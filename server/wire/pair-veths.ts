@@ -27,16 +27,26 @@ function pointsElsewhere(link: RawLink): link is RawLink & { linkIfindex: number
 
 /**
  * Resolves each namespace's local nsids to namespaces without asking N×N questions:
- * - the host numbers every namespace it shares a veth with: its ids map straight to namespaces
- *   (`nsidInHost` of each namespace, asked from the host's socket);
- * - each namespace's id for the host (`hostNsidHere`) marks links that lead to the host;
+ * - each namespace's id for the host (`hostNsidHere`, one RTM_GETNSID on its own socket) marks the
+ *   links that lead into the host;
+ * - such a link names a host interface by ifindex, unique in the host; that host interface's
+ *   IFLA_LINK_NETNSID is then the host's id for this namespace. So the host's whole table follows
+ *   from what was read, with no question asked from the host's side;
  * - what is left (veths between two non-host namespaces) becomes a question for that namespace
  *   about the few candidates that point back at it.
  * Returns the translation for every namespace, and the questions still open.
  */
 export function translateNsids(contents: NetnsContent[], hostNetnsId: string): { known: Map<string, Map<number, string>>; questions: NsidQuestion[] } {
+  const hostLinks = new Map((contents.find((c) => c.id === hostNetnsId)?.links ?? []).map((l) => [l.ifindex, l]));
   const hostIds = new Map<number, string>();
-  for (const c of contents) if (c.id !== hostNetnsId && c.nsidInHost >= 0) hostIds.set(c.nsidInHost, c.id);
+  for (const c of contents) {
+    if (c.id === hostNetnsId || c.hostNsidHere < 0) continue;
+    for (const l of c.links) {
+      if (l.linkNetnsid !== c.hostNsidHere || l.linkIfindex === undefined) continue;
+      const hostEnd = hostLinks.get(l.linkIfindex);
+      if (hostEnd?.linkNetnsid !== undefined && hostEnd.linkNetnsid >= 0 && hostEnd.linkIfindex === l.ifindex) hostIds.set(hostEnd.linkNetnsid, c.id);
+    }
+  }
 
   // (netnsId, ifindex) → links elsewhere that point at it, to find candidates for open questions.
   const pointingAt = new Map<string, string[]>();

@@ -67,7 +67,7 @@ describe("a namespace that disappears", () => {
         await new Promise((r) => setTimeout(r, 1));
       }
     })();
-    const snapshots = await Promise.all(Array.from({ length: 5 }, () => takeSnapshot(reader, { scanFds: false, validate: true })));
+    const snapshots = await Promise.all(Array.from({ length: 5 }, () => takeSnapshot(reader, { validate: true })));
     await deleting;
     for (const { snapshot } of snapshots) {
       const ids = new Set(snapshot.netns.map((n) => n.id));
@@ -86,7 +86,7 @@ describe("stale namespace files", () => {
     const file = `/run/netns/${prefix}stale-${process.pid}`;
     made.files.push(file);
     fs.writeFileSync(file, "");
-    const { snapshot } = await takeSnapshot(reader, { scanFds: false, validate: true });
+    const { snapshot } = await takeSnapshot(reader, { validate: true });
     expect(snapshot.staleFiles).toContain(file);
     expect(snapshot.netns.some((n) => n.refs.some((r) => r.path === file))).toBe(false);
   });
@@ -101,7 +101,7 @@ describe("listeners", () => {
     const child = spawn("nsenter", [`--net=/run/netns/${name}`, "busybox", "nc", "-l", "-p", String(port)], { stdio: "ignore" });
     made.children.push(child);
     const inode = String(fs.statSync(`/run/netns/${name}`).ino);
-    const service = new SnapshotService({ snapshotTtlMs: 0, scanFds: false });
+    const service = new SnapshotService({ snapshotTtlMs: 0, scanFds: false, fdScanIntervalMs: 0 });
     try {
       await waitFor("the listener to appear", 10_000, async () => {
         const netns = await service.netns(inode);

@@ -9,6 +9,7 @@ import { NetnsReader } from "../../server/collect/netns-reader";
 import type { Interface, Netns, Snapshot } from "../../server/contract/snapshot";
 import { snapshotSchema } from "../../server/contract/snapshot";
 import { parseNsfsMounts } from "../../server/discover/mountinfo";
+import { FdScanner } from "../../server/discover/fd-scan";
 import { takeSnapshot } from "../../server/snapshot/take-snapshot";
 import type { LabManifest } from "../lab/manifest";
 import { run } from "../lab/sh";
@@ -20,7 +21,7 @@ const reader = new NetnsReader();
 
 beforeAll(async () => {
   manifest = loadLabManifest();
-  snapshot = (await takeSnapshot(reader, { scanFds: true, validate: true })).snapshot;
+  snapshot = (await takeSnapshot(reader, { fdScanner: new FdScanner(0), validate: true })).snapshot;
 });
 afterAll(() => reader.close());
 

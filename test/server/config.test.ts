@@ -12,6 +12,7 @@ describe("parseConfig", () => {
       engineTimeoutMs: 2000,
       snapshotTtlMs: 2000,
       scanFds: true,
+      fdScanIntervalMs: 30_000,
     });
   });
 

@@ -8,7 +8,7 @@ const DIR = path.resolve(import.meta.dirname, "../../fixtures/netlink");
 const readingFixture = z.object({
   provenance: z.object({ recordedAt: z.string(), kernel: z.string(), labKey: z.string() }),
   lab: z.object({ netns: labNetnsSchema, hostInode: z.string() }),
-  answers: z.object({ links: z.string(), addresses: z.string(), routes: z.string(), hostIdHere: z.string(), idOfHere: z.string() }),
+  answers: z.object({ links: z.string(), addresses: z.string(), routes: z.string(), hostIdHere: z.string() }),
 });
 
 /** A namespace reading recorded from the lab, as the worker delivered it, with the lab's ground truth. */
@@ -23,7 +23,6 @@ export function loadReading(name: string) {
       ok: true as const,
       answers,
       hostIdHere: b(f.answers.hostIdHere),
-      idOfHere: b(f.answers.idOfHere),
     },
   };
 }
