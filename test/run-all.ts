@@ -29,9 +29,9 @@ function record(suite: string, passed: number, failed: number): void {
 }
 
 /** A check that is one command: passes when it exits 0. */
-function check(name: string, cmd: string, args: string[]): void {
+function check(name: string, cmd: string, args: string[], env: Record<string, string> = {}): void {
   console.log(`\n== ${name}: ${[cmd, ...args].join(" ")}`);
-  const result = spawnSync(cmd, args, { cwd: ROOT, stdio: "inherit", env: process.env });
+  const result = spawnSync(cmd, args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...env } });
   record(name, result.status === 0 ? 1 : 0, result.status === 0 ? 0 : 1);
 }
 
@@ -82,6 +82,8 @@ async function main(): Promise<number> {
     vitestProject("integration");
     vitestProject("e2e");
   } finally {
+    // The benchmark at toy size, so the script cannot rot; its figures are not judged here.
+    check("bench smoke (N=20, 1 run)", "node_modules/.bin/tsx", ["test/bench/bench.ts"], { NSATLAS_BENCH_SIZES: "20", NSATLAS_BENCH_RUNS: "1", NSATLAS_BENCH_HOLDERS: "10" });
     if (process.env.NSATLAS_KEEP_LAB === "1") {
       console.log("\n== lab kept up (NSATLAS_KEEP_LAB=1); remove it with `npm run lab:down`");
     } else {

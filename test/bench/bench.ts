@@ -20,7 +20,7 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 const NSDUMP_SRC = path.resolve(ROOT, "../shared/tools/nsdump.c");
 const SIZES = (process.env.NSATLAS_BENCH_SIZES ?? "100,250,1000").split(",").map(Number);
 const RUNS = Number(process.env.NSATLAS_BENCH_RUNS ?? 7);
-const PROCESS_HOLDERS = 100;
+const PROCESS_HOLDERS = Number(process.env.NSATLAS_BENCH_HOLDERS ?? 100);
 
 function buildFloor(): string | undefined {
   if (!fs.existsSync(NSDUMP_SRC)) {
@@ -103,11 +103,11 @@ async function measure(reader: NetnsReader, lab: ScaleLab, floor: string | undef
   };
 }
 
-const f = (n: number | undefined, d = 1) => (n === undefined ? "-" : n.toFixed(d));
+const f = (n: number | undefined, d = 1): string => (n === undefined ? "-" : n.toFixed(d));
 
 function report(rows: Array<Row & { size: number }>): string {
   const lines = [
-    "| N named (+100 process-only) | netns total | snapshot ms | discover | fd scan (full) | read | wire | snapshot w/o fd pass | floor ms | snapshot ÷ floor | iproute2 ms | iproute2 ÷ snapshot | lsns ms | missing |",
+    `| N named (+${PROCESS_HOLDERS} process-only) | netns total | snapshot ms | discover | fd scan (full) | read | wire | snapshot w/o fd pass | floor ms | snapshot ÷ floor | iproute2 ms | iproute2 ÷ snapshot | lsns ms | missing |`,
     "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ...rows.map(
       (r) =>
@@ -136,6 +136,11 @@ async function main(): Promise<void> {
       console.log(`bench: ${size} named namespaces ready (${((performance.now() - grow) / 1000).toFixed(1)} s); measuring`);
       rows.push({ size, ...(await measure(reader, lab, floor)) });
       console.log(report(rows.slice(-1)).split("\n").at(-1));
+    }
+    const missing = rows.filter((r) => r.missing > 0);
+    if (missing.length > 0) {
+      console.error(`bench: the snapshot missed namespaces that lsns or mountinfo list (${missing.map((r) => `${r.missing} at N=${r.size}`).join(", ")})`);
+      process.exitCode = 1;
     }
     console.log(`\n${report(rows)}\n\nbench: ${os.cpus().length} CPUs, kernel ${os.release()}, ${RUNS} runs each (iproute2: 3, lsns: 5), ${((performance.now() - t) / 1000).toFixed(0)} s in all`);
     fs.mkdirSync(path.join(ROOT, "test/.results"), { recursive: true });
