@@ -119,3 +119,18 @@ describe("listeners", () => {
     }
   });
 });
+
+describe("the snapshot service", () => {
+  it("shares one scan among concurrent callers and serves it until the TTL passes", async () => {
+    const service = new SnapshotService({ snapshotTtlMs: 60_000, scanFds: false, fdScanIntervalMs: 0 });
+    try {
+      const all = await Promise.all(Array.from({ length: 20 }, () => service.snapshot()));
+      expect(service.scans).toBe(1);
+      expect(new Set(all.map((s) => s.id)).size).toBe(1);
+      await service.snapshot();
+      expect(service.scans).toBe(1);
+    } finally {
+      service.close();
+    }
+  });
+});
