@@ -1,20 +1,46 @@
 /**
  * The nsatlas command line (`npx nsatlas ...`): the same code path as the API.
- *   nsatlas snapshot --json   one complete reading of the node, as JSON
- *   nsatlas list              every namespace: id, owners, interfaces, refs, addresses
+ *   nsatlas snapshot --json        one complete reading of the node, as JSON
+ *   nsatlas list                   every namespace: id, owners, interfaces, refs, addresses
+ *   nsatlas where <pod|container>  where a pod (ns/name) or container lives, and how to enter it
+ * Exit codes: 0 found, 1 not found or failed, 2 usage or malformed name.
  */
 import { NetnsReader } from "./collect/netns-reader";
 import { ConfigError, parseConfig } from "./config";
 import { formatList } from "./cli/format-list";
+import { formatWhere } from "./cli/format-where";
+import { containerRefSchema, k8sNamespaceSchema, podNameSchema } from "./contract/lookups";
+import { findContainer, findIpNetns, findPod, findPodmanPod } from "./lookups/find-owner";
 import { FdScanner } from "./discover/fd-scan";
+import { engineAdapters } from "./runtimes/probe-engines";
 import { takeSnapshot } from "./snapshot/take-snapshot";
 
-const USAGE = `usage: nsatlas snapshot --json | nsatlas list`;
+const USAGE = `usage: nsatlas snapshot --json | nsatlas list | nsatlas where <namespace/pod | container | podman-pod>`;
+
+type WhereTarget = { kind: "pod"; namespace: string; name: string } | { kind: "container"; ref: string };
+
+/** "ns/name" is a pod; anything else a container or podman pod. Malformed names never reach a lookup. */
+function parseWhereTarget(arg: string | undefined): WhereTarget | undefined {
+  if (arg === undefined) return undefined;
+  const slash = arg.indexOf("/");
+  if (slash !== -1) {
+    const namespace = k8sNamespaceSchema.safeParse(arg.slice(0, slash));
+    const name = podNameSchema.safeParse(arg.slice(slash + 1));
+    return namespace.success && name.success ? { kind: "pod", namespace: namespace.data, name: name.data } : undefined;
+  }
+  const ref = containerRefSchema.safeParse(arg);
+  return ref.success ? { kind: "container", ref: ref.data } : undefined;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command !== "snapshot" && command !== "list") {
+  if (command !== "snapshot" && command !== "list" && command !== "where") {
     console.error(USAGE);
+    return 2;
+  }
+  const target = command === "where" ? parseWhereTarget(rest[0]) : undefined;
+  if (command === "where" && target === undefined) {
+    console.error(`nsatlas where: "${rest[0] ?? ""}" is not a pod (namespace/name) or a container name or id\n${USAGE}`);
     return 2;
   }
   if (command === "snapshot" && !rest.includes("--json")) {
@@ -24,7 +50,22 @@ async function main(argv: string[]): Promise<number> {
   const config = parseConfig(process.env);
   const reader = new NetnsReader();
   try {
-    const { snapshot } = await takeSnapshot(reader, { fdScanner: config.scanFds ? new FdScanner(0) : undefined, validate: true });
+    const runtimes = engineAdapters(config);
+    const { snapshot } = await takeSnapshot(reader, {
+      fdScanner: config.scanFds ? new FdScanner(0) : undefined,
+      runtimes,
+      engineDeadlineMs: config.engineTimeoutMs,
+      validate: true,
+    }).finally(() => runtimes.forEach((r) => r.close()));
+    if (target !== undefined) {
+      const found = target.kind === "pod" ? findPod(snapshot, target.namespace, target.name) : (findContainer(snapshot, target.ref) ?? findPodmanPod(snapshot, target.ref) ?? findIpNetns(snapshot, target.ref));
+      if (found === undefined) {
+        console.error(`nsatlas: no ${target.kind === "pod" ? `pod ${target.namespace}/${target.name}` : `container, podman pod or ip netns ${target.ref}`} on this node`);
+        return 1;
+      }
+      process.stdout.write(formatWhere(found));
+      return 0;
+    }
     process.stdout.write(command === "list" ? formatList(snapshot) : `${JSON.stringify(snapshot, null, 2)}\n`);
     return 0;
   } finally {

@@ -4,7 +4,9 @@
  */
 import { getConfig } from "./config";
 import { healthSchema, type Health } from "./contract/health";
+import type { Lookup } from "./contract/lookups";
 import type { Netns, Snapshot } from "./contract/snapshot";
+import { findContainer, findPod } from "./lookups/find-owner";
 import { NSATLAS_VERSION, nodeInfo, processStartedAt } from "./node-info";
 import { probeEngines } from "./runtimes/probe-engines";
 import { SnapshotService } from "./snapshot/snapshot-service";
@@ -41,4 +43,14 @@ export function getSnapshot(): Promise<Snapshot> {
 /** One namespace with its listening sockets, or undefined when no namespace has that id. */
 export function getNetns(id: string): Promise<Netns | undefined> {
   return service().netns(id);
+}
+
+/** The Kubernetes pod and the namespaces it holds, or undefined. */
+export async function getPod(namespace: string, name: string): Promise<Lookup | undefined> {
+  return findPod(await getSnapshot(), namespace, name);
+}
+
+/** A container (standalone or in a pod) by name or id, or undefined. */
+export async function getContainer(nameOrId: string): Promise<Lookup | undefined> {
+  return findContainer(await getSnapshot(), nameOrId);
 }

@@ -108,8 +108,73 @@ export const listenerSchema = z.object({
 });
 export type Listener = z.infer<typeof listenerSchema>;
 
-/** Who a namespace belongs to. Filled by the owners stage (a later issue); empty until then. */
-export const ownerSchema = z.object({ kind: z.string(), name: z.string() }).loose();
+/** One container inside a pod, as its engine names it. */
+export const podContainerSchema = z.object({
+  /** The engine's container id. */
+  id: z.string(),
+  /** The engine's name for it: Docker's `k8s_app_web-0_shop_<uid>_0`, CRI's `app`, podman's `web-app`. */
+  name: z.string(),
+  /** The Kubernetes container name (`io.kubernetes.container.name`), `POD` for a dockershim pause container. */
+  kubernetesName: z.string().optional(),
+  image: z.string().optional(),
+  /** running, exited, created, ... as the engine says. */
+  state: z.string(),
+  /** The pause/infra container that holds the pod's namespaces. */
+  isSandbox: z.boolean(),
+});
+export type PodContainer = z.infer<typeof podContainerSchema>;
+
+/**
+ * Who a namespace belongs to. A namespace can have several owners: a pod and the `ip netns` name its
+ * runtime gave it, or every container that joined it (`--network container:...`, `--network host`).
+ * Every kind carries `name`, the text to show.
+ */
+export const ownerSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("docker-container"),
+    /** Which engine: "docker", or "podman" for a container outside any podman pod. */
+    runtime: z.enum(["docker", "podman"]),
+    id: z.string(),
+    name: z.string(),
+    image: z.string().optional(),
+    state: z.string(),
+    /** The container's init process on the host. */
+    pid: z.number().int().optional(),
+    /** Docker's HostConfig.NetworkMode: bridge, host, none, a network name, or container:<id>. */
+    networkMode: z.string().optional(),
+    /** Docker Compose project/service, when labelled. */
+    compose: z.object({ project: z.string(), service: z.string() }).optional(),
+  }),
+  z.object({
+    kind: z.literal("kubernetes-pod"),
+    /** docker (cri-dockerd/dockershim), containerd-cri or cri-o. */
+    runtime: z.enum(["docker", "containerd-cri", "cri-o"]),
+    /** The Kubernetes namespace. */
+    namespace: z.string(),
+    /** "namespace/name", for display. */
+    name: z.string(),
+    podName: z.string(),
+    uid: z.string(),
+    /** The sandbox: the pause container id (Docker) or the CRI pod sandbox id. */
+    sandboxId: z.string(),
+    containers: z.array(podContainerSchema),
+  }),
+  z.object({ kind: z.literal("podman-pod"), id: z.string(), name: z.string(), containers: z.array(podContainerSchema) }),
+  /** A name under /run/netns (what `ip netns list` shows): ip netns, CNI (`cni-*`), podman (`netns-*`). */
+  z.object({ kind: z.literal("ip-netns"), name: z.string() }),
+  /** For a namespace no engine claims: its oldest process. */
+  z.object({
+    kind: z.literal("process"),
+    pid: z.number().int(),
+    /** Command line (NULs as spaces), or the comm name when the command line is empty. */
+    name: z.string(),
+    /** The process's cgroup path (v2 unified, or v1 name=systemd / first hierarchy). */
+    cgroup: z.string().optional(),
+    /** The systemd unit, when the cgroup path names one (*.service, *.scope). */
+    unit: z.string().optional(),
+  }),
+]);
+export type Owner = z.infer<typeof ownerSchema>;
 
 export const netnsSchema = z.object({
   id: netnsIdSchema,
@@ -136,6 +201,7 @@ export const stageTimingsSchema = z.object({
   fdScanMs: z.number(),
   readMs: z.number(),
   wireMs: z.number(),
+  ownersMs: z.number(),
   totalMs: z.number(),
 });
 
@@ -149,7 +215,7 @@ export const snapshotSchema = z.object({
   netns: z.array(netnsSchema),
   /** Files in /run/netns or /run/docker/netns that are not a namespace (left after one was removed). */
   staleFiles: z.array(z.string()),
-  /** Engine statuses; filled by the owners stage (a later issue). */
+  /** How each container engine answered during this snapshot. */
   runtimes: z.array(runtimeStatusSchema),
   timings: stageTimingsSchema,
 });

@@ -1,3 +1,5 @@
+import { setMaxListeners } from "node:events";
+
 /** Thrown when an engine call runs past its deadline. */
 export class DeadlineError extends Error {
   constructor(readonly ms: number) {
@@ -11,6 +13,8 @@ export class DeadlineError extends Error {
  */
 export async function withDeadline<T>(ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
+  // One deadline may cover many requests (an inspect per container), each listening on the signal.
+  setMaxListeners(0, controller.signal);
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {

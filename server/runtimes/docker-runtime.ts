@@ -1,6 +1,9 @@
 import Docker from "dockerode";
 import { z } from "zod";
+import { dockerInspectSchema, dockerListEntrySchema, mapDockerContainer } from "./map-docker-container";
+import { processStartTime } from "./process-start-time";
 import type { RuntimeAdapter, RuntimeName } from "./runtime";
+import type { Workload } from "./workload";
 
 /** The fields of GET /version that we use; Docker and podman's compat API both send them. */
 const versionSchema = z.object({ Version: z.string() });
@@ -13,15 +16,56 @@ interface DockerApiOptions {
   timeoutMs: number;
 }
 
-/** An adapter for any engine that speaks the Docker Engine API on a unix socket. */
-export function createDockerApiRuntime(options: DockerApiOptions): RuntimeAdapter {
+/** Raw Docker Engine API calls the podman adapter needs beyond containers (kept here: the only dockerode user). */
+export interface DockerApiRuntime extends RuntimeAdapter {
+  /** GET on an arbitrary API path, for engine-specific endpoints (podman's /libpod/pods/json). */
+  getJson(path: string, signal: AbortSignal): Promise<unknown>;
+}
+
+/**
+ * An adapter for any engine that speaks the Docker Engine API on a unix socket. A steady node costs
+ * one list call per scan: inspect results are kept while the container's init process is the same
+ * one (PID and its start time), and only new or restarted containers are inspected, all at once.
+ */
+export function createDockerApiRuntime(options: DockerApiOptions): DockerApiRuntime {
   const client = new Docker({ socketPath: options.socketPath, timeout: options.timeoutMs });
+  const cache = new Map<string, { workload: Workload; startTime: string | undefined }>();
+
+  async function inspect(id: string, signal: AbortSignal): Promise<Workload | undefined> {
+    const cached = cache.get(id);
+    if (cached !== undefined && cached.workload.pid !== undefined && processStartTime(cached.workload.pid) === cached.startTime) return cached.workload;
+    let raw: unknown;
+    try {
+      raw = await client.getContainer(id).inspect({ abortSignal: signal });
+    } catch (err) {
+      // Removed between list and inspect: a normal event on a busy node.
+      if (typeof err === "object" && err !== null && "statusCode" in err && err.statusCode === 404) return undefined;
+      throw err;
+    }
+    const workload = mapDockerContainer(options.name, dockerInspectSchema.parse(raw));
+    cache.set(id, { workload, startTime: workload.pid === undefined ? undefined : processStartTime(workload.pid) });
+    return workload;
+  }
+
   return {
     name: options.name,
     endpoint: options.socketPath,
     async version() {
       const raw: unknown = await client.version();
       return { name: options.name, version: versionSchema.parse(raw).Version };
+    },
+    async listWorkloads(signal) {
+      const raw: unknown = await client.listContainers({ all: false, abortSignal: signal });
+      const entries = z.array(dockerListEntrySchema).parse(raw);
+      const live = new Set(entries.map((e) => e.Id));
+      for (const id of cache.keys()) if (!live.has(id)) cache.delete(id);
+      const workloads = await Promise.all(entries.map((e) => inspect(e.Id, signal)));
+      return workloads.filter((w): w is Workload => w !== undefined);
+    },
+    async getJson(path, signal) {
+      return new Promise((resolve, reject) => {
+        client.modem.dial({ path, method: "GET", abortSignal: signal, statusCodes: { 200: true } }, (err: unknown, data: unknown) => (err ? reject(err) : resolve(data)));
+      });
     },
     close() {
       // dockerode opens one connection per request; nothing is held between calls.

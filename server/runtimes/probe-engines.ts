@@ -4,15 +4,16 @@ import { classifyEngineError } from "./classify-engine-error";
 import { createCriRuntime } from "./cri-runtime";
 import { withDeadline } from "./deadline";
 import { createDockerApiRuntime } from "./docker-runtime";
+import { createPodmanRuntime } from "./podman-runtime";
 import type { RuntimeAdapter } from "./runtime";
 
-/** Every engine endpoint the configuration names, as adapters. */
-export function engineAdapters(config: Config): RuntimeAdapter[] {
+/** Every engine endpoint the configuration names, as adapters (none when no socket is configured). */
+export function engineAdapters(config: Pick<Config, "engineTimeoutMs"> & Partial<Pick<Config, "dockerSocket" | "podmanSocket" | "criSockets">>): RuntimeAdapter[] {
   const timeoutMs = config.engineTimeoutMs;
   return [
-    createDockerApiRuntime({ name: "docker", socketPath: config.dockerSocket, timeoutMs }),
-    createDockerApiRuntime({ name: "podman", socketPath: config.podmanSocket, timeoutMs }),
-    ...config.criSockets.map((socketPath) => createCriRuntime({ socketPath, timeoutMs })),
+    ...(config.dockerSocket ? [createDockerApiRuntime({ name: "docker", socketPath: config.dockerSocket, timeoutMs })] : []),
+    ...(config.podmanSocket ? [createPodmanRuntime({ socketPath: config.podmanSocket, timeoutMs })] : []),
+    ...(config.criSockets ?? []).map((socketPath) => createCriRuntime({ socketPath, timeoutMs })),
   ];
 }
 

@@ -1,4 +1,5 @@
 import type { RuntimeStatus } from "../contract/runtime-status";
+import type { Workload } from "./workload";
 
 export type RuntimeName = RuntimeStatus["name"];
 
@@ -9,7 +10,7 @@ export interface EngineVersion {
   version: string;
 }
 
-/** One container engine endpoint. Later issues add listWorkloads(signal). */
+/** One container engine endpoint. */
 export interface RuntimeAdapter {
   /** The engine this endpoint is expected to be, before it answers. */
   readonly name: RuntimeName;
@@ -17,6 +18,8 @@ export interface RuntimeAdapter {
   readonly endpoint: string;
   /** Asks the engine for its version; must honour `signal`. */
   version(signal: AbortSignal): Promise<EngineVersion>;
+  /** Every running container and pod sandbox; must honour `signal`. */
+  listWorkloads(signal: AbortSignal): Promise<Workload[]>;
   /** Releases connections; safe to call more than once. */
   close(): void;
 }

@@ -2,6 +2,8 @@ import { NetnsReader } from "../collect/netns-reader";
 import { decodeListeners, listenerRequests, socketOwners, toListeners } from "../collect/sock-diag";
 import type { Config } from "../config";
 import { FdScanner } from "../discover/fd-scan";
+import { engineAdapters } from "../runtimes/probe-engines";
+import type { RuntimeAdapter } from "../runtimes/runtime";
 import type { Listener, Netns, Snapshot } from "../contract/snapshot";
 import { SingleFlightMemo } from "./single-flight-memo";
 import { takeSnapshot, type SnapshotReading } from "./take-snapshot";
@@ -11,9 +13,16 @@ export class SnapshotService {
   readonly reader = new NetnsReader();
   private readonly memo: SingleFlightMemo<SnapshotReading>;
 
-  constructor(config: Pick<Config, "snapshotTtlMs" | "scanFds" | "fdScanIntervalMs">) {
+  private readonly runtimes: RuntimeAdapter[];
+
+  constructor(config: Pick<Config, "snapshotTtlMs" | "scanFds" | "fdScanIntervalMs" | "engineTimeoutMs"> & Partial<Pick<Config, "dockerSocket" | "podmanSocket" | "criSockets">>) {
     const fdScanner = config.scanFds ? new FdScanner(config.fdScanIntervalMs) : undefined;
-    this.memo = new SingleFlightMemo(() => takeSnapshot(this.reader, { fdScanner }), config.snapshotTtlMs);
+    // Long-lived adapters keep their inspect caches between snapshots.
+    this.runtimes = engineAdapters(config);
+    this.memo = new SingleFlightMemo(
+      () => takeSnapshot(this.reader, { fdScanner, runtimes: this.runtimes, engineDeadlineMs: config.engineTimeoutMs }),
+      config.snapshotTtlMs,
+    );
   }
 
   async snapshot(options: { fresh?: boolean } = {}): Promise<Snapshot> {
@@ -48,5 +57,6 @@ export class SnapshotService {
 
   close(): void {
     this.reader.close();
+    for (const r of this.runtimes) r.close();
   }
 }

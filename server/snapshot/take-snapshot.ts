@@ -8,9 +8,17 @@ import { discover, type Discovery } from "../discover/discover";
 import type { FdScanner } from "../discover/fd-scan";
 import { nodeInfo } from "../node-info";
 import { applyAnswers, translateNsids, wireInterfaces } from "../wire/pair-veths";
+import { assignOwners } from "../runtimes/assign-owners";
+import { collectWorkloads, placeWorkloads } from "../runtimes/collect-workloads";
+import { describeProcess } from "../runtimes/process-owner";
+import type { RuntimeAdapter } from "../runtimes/runtime";
 import { netnsToContract } from "./to-contract";
 
 export interface SnapshotOptions {
+  /** Engines to ask for owners; none still yields ip-netns and process owners. */
+  runtimes?: RuntimeAdapter[];
+  /** Deadline for each engine's answer. */
+  engineDeadlineMs?: number;
   /** Runs the fd pass (see FdScanner); undefined skips it. */
   fdScanner?: FdScanner;
   /** Validate the result against the contract (tests and the CLI; the API skips it on the hot path). */
@@ -32,6 +40,8 @@ export interface SnapshotReading {
 export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions): Promise<SnapshotReading> {
   const takenAt = new Date();
   const started = performance.now();
+  // Engines answer over sockets while the worker reads namespaces: the two overlap.
+  const engines = collectWorkloads(options.runtimes ?? [], options.engineDeadlineMs ?? 2000);
   const discovery: Discovery = discover({ fdScanner: options.fdScanner });
 
   const readStarted = performance.now();
@@ -68,10 +78,14 @@ export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions
   }
   const wiring = wireInterfaces(contents, known);
   const byId = new Map(contents.map((c) => [c.id, c]));
-  const netns = discovery.netns
-    .filter((n) => !(n.isTypeUnverified && isNotNetns(byId.get(n.id))))
-    .map((n) => netnsToContract(n, byId.get(n.id), wiring.get(n.id)));
+  const found = discovery.netns.filter((n) => !(n.isTypeUnverified && isNotNetns(byId.get(n.id))));
   const wireMs = performance.now() - wireStarted;
+
+  const ownersStarted = performance.now();
+  const { workloads, runtimes } = await engines;
+  const owners = assignOwners(found, placeWorkloads(workloads), (pid) => describeProcess(pid));
+  const netns = found.map((n) => netnsToContract(n, byId.get(n.id), wiring.get(n.id), owners.get(n.id) ?? []));
+  const ownersMs = performance.now() - ownersStarted;
 
   const snapshot: Snapshot = {
     id: `${takenAt.getTime()}-${randomBytes(4).toString("hex")}`,
@@ -79,12 +93,13 @@ export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions
     node: nodeInfo(),
     netns,
     staleFiles: discovery.staleFiles,
-    runtimes: [],
+    runtimes,
     timings: {
       discoverMs: round(discovery.discoverMs),
       fdScanMs: round(discovery.fdScanMs),
       readMs: round(readMs),
       wireMs: round(wireMs),
+      ownersMs: round(ownersMs),
       totalMs: round(performance.now() - started),
     },
   };

@@ -1,10 +1,10 @@
 import type { NetnsContent } from "../collect/decode-reading";
 import type { DiscoveredNetns } from "../discover/discover";
-import type { Interface, Netns } from "../contract/snapshot";
+import type { Interface, Netns, Owner } from "../contract/snapshot";
 import type { Wiring } from "../wire/pair-veths";
 
 /** Flattens one namespace's reading into the wire format: plain data, relations as ids. */
-export function netnsToContract(found: DiscoveredNetns, content: NetnsContent | undefined, wiring: Map<number, Wiring> | undefined): Netns {
+export function netnsToContract(found: DiscoveredNetns, content: NetnsContent | undefined, wiring: Map<number, Wiring> | undefined, owners: Owner[]): Netns {
   const addressesOf = new Map<number, Interface["addresses"]>();
   for (const a of content?.addresses ?? []) {
     const list = addressesOf.get(a.ifindex) ?? [];
@@ -37,7 +37,7 @@ export function netnsToContract(found: DiscoveredNetns, content: NetnsContent | 
     isHost: found.isHost,
     refs: found.refs,
     processCount: found.processCount,
-    owners: [],
+    owners,
     interfaces,
     routes: content?.routes ?? [],
     isGone: content?.isGone ?? true,

@@ -88,7 +88,7 @@ async function measure(reader: NetnsReader, lab: ScaleLab, floor: string | undef
   const baselines: number[] = [];
   for (let i = 0; i < 3; i++) baselines.push(await iproute2Baseline(paths));
   const lsns = Array.from({ length: 5 }, () => timeCommand("lsns", ["-t", "net", "-J"]));
-  const service = new SnapshotService({ snapshotTtlMs: 3_600_000, scanFds: false, fdScanIntervalMs: 0 });
+  const service = new SnapshotService({ snapshotTtlMs: 3_600_000, scanFds: false, fdScanIntervalMs: 0, engineTimeoutMs: 2000 });
   const hostId = (await service.snapshot()).netns[0]?.id ?? "";
   const listeners: number[] = [];
   for (let i = 0; i < RUNS; i++) {

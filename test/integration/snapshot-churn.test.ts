@@ -101,7 +101,7 @@ describe("listeners", () => {
     const child = spawn("nsenter", [`--net=/run/netns/${name}`, "busybox", "nc", "-l", "-p", String(port)], { stdio: "ignore" });
     made.children.push(child);
     const inode = String(fs.statSync(`/run/netns/${name}`).ino);
-    const service = new SnapshotService({ snapshotTtlMs: 0, scanFds: false, fdScanIntervalMs: 0 });
+    const service = new SnapshotService({ snapshotTtlMs: 0, scanFds: false, fdScanIntervalMs: 0, engineTimeoutMs: 2000 });
     try {
       await waitFor("the listener to appear", 10_000, async () => {
         const netns = await service.netns(inode);
@@ -122,7 +122,7 @@ describe("listeners", () => {
 
 describe("the snapshot service", () => {
   it("shares one scan among concurrent callers and serves it until the TTL passes", async () => {
-    const service = new SnapshotService({ snapshotTtlMs: 60_000, scanFds: false, fdScanIntervalMs: 0 });
+    const service = new SnapshotService({ snapshotTtlMs: 60_000, scanFds: false, fdScanIntervalMs: 0, engineTimeoutMs: 2000 });
     try {
       const all = await Promise.all(Array.from({ length: 20 }, () => service.snapshot()));
       expect(service.scans).toBe(1);
