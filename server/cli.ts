@@ -12,6 +12,7 @@ import { formatWhere } from "./cli/format-where";
 import { containerRefSchema, k8sNamespaceSchema, podNameSchema } from "./contract/lookups";
 import { findContainer, findIpNetns, findPod, findPodmanPod } from "./lookups/find-owner";
 import { FdScanner } from "./discover/fd-scan";
+import { EngineWatch } from "./runtimes/engine-watch";
 import { engineAdapters } from "./runtimes/probe-engines";
 import { takeSnapshot } from "./snapshot/take-snapshot";
 
@@ -50,13 +51,12 @@ async function main(argv: string[]): Promise<number> {
   const config = parseConfig(process.env);
   const reader = new NetnsReader();
   try {
-    const runtimes = engineAdapters(config);
+    const engines = new EngineWatch(engineAdapters(config), config.engineTimeoutMs);
     const { snapshot } = await takeSnapshot(reader, {
       fdScanner: config.scanFds ? new FdScanner(0) : undefined,
-      runtimes,
-      engineDeadlineMs: config.engineTimeoutMs,
+      engines,
       validate: true,
-    }).finally(() => runtimes.forEach((r) => r.close()));
+    }).finally(() => engines.close());
     if (target !== undefined) {
       const found = target.kind === "pod" ? findPod(snapshot, target.namespace, target.name) : (findContainer(snapshot, target.ref) ?? findPodmanPod(snapshot, target.ref) ?? findIpNetns(snapshot, target.ref));
       if (found === undefined) {

@@ -16,6 +16,8 @@ const envSchema = z.object({
   NSATLAS_CRI_SOCKETS: socketList.default(["/run/containerd/containerd.sock", "/run/crio/crio.sock"]),
   /** Deadline for each call to a container engine. */
   NSATLAS_ENGINE_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+  /** On a steady node, ask the engines at most this often (a namespace appearing or vanishing asks at once). */
+  NSATLAS_ENGINE_REFRESH_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   /** How long a snapshot is served from memory before the next request takes a new one. */
   NSATLAS_SNAPSHOT_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
   /** Scan every open fd for namespaces held only by a descriptor (costs one readlink per open fd). */
@@ -31,6 +33,7 @@ export interface Config {
   podmanSocket: string;
   criSockets: string[];
   engineTimeoutMs: number;
+  engineRefreshMs: number;
   snapshotTtlMs: number;
   scanFds: boolean;
   fdScanIntervalMs: number;
@@ -52,6 +55,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     podmanSocket: e.NSATLAS_PODMAN_SOCKET,
     criSockets: e.NSATLAS_CRI_SOCKETS,
     engineTimeoutMs: e.NSATLAS_ENGINE_TIMEOUT_MS,
+    engineRefreshMs: e.NSATLAS_ENGINE_REFRESH_MS,
     snapshotTtlMs: e.NSATLAS_SNAPSHOT_TTL_MS,
     scanFds: e.NSATLAS_SCAN_FDS,
     fdScanIntervalMs: e.NSATLAS_FD_SCAN_INTERVAL_MS,

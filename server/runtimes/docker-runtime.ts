@@ -20,6 +20,8 @@ interface DockerApiOptions {
 export interface DockerApiRuntime extends RuntimeAdapter {
   /** GET on an arbitrary API path, for engine-specific endpoints (podman's /libpod/pods/json). */
   getJson(path: string, signal: AbortSignal): Promise<unknown>;
+  /** API calls made so far (for the benchmark: a steady node costs one list per scan). */
+  readonly calls: { lists: number; inspects: number };
 }
 
 /**
@@ -30,12 +32,14 @@ export interface DockerApiRuntime extends RuntimeAdapter {
 export function createDockerApiRuntime(options: DockerApiOptions): DockerApiRuntime {
   const client = new Docker({ socketPath: options.socketPath, timeout: options.timeoutMs });
   const cache = new Map<string, { workload: Workload; startTime: string | undefined }>();
+  const calls = { lists: 0, inspects: 0 };
 
   async function inspect(id: string, signal: AbortSignal): Promise<Workload | undefined> {
     const cached = cache.get(id);
     if (cached !== undefined && cached.workload.pid !== undefined && processStartTime(cached.workload.pid) === cached.startTime) return cached.workload;
     let raw: unknown;
     try {
+      calls.inspects++;
       raw = await client.getContainer(id).inspect({ abortSignal: signal });
     } catch (err) {
       // Removed between list and inspect: a normal event on a busy node.
@@ -50,11 +54,13 @@ export function createDockerApiRuntime(options: DockerApiOptions): DockerApiRunt
   return {
     name: options.name,
     endpoint: options.socketPath,
+    calls,
     async version() {
       const raw: unknown = await client.version();
       return { name: options.name, version: versionSchema.parse(raw).Version };
     },
     async listWorkloads(signal) {
+      calls.lists++;
       const raw: unknown = await client.listContainers({ all: false, abortSignal: signal });
       const entries = z.array(dockerListEntrySchema).parse(raw);
       const live = new Set(entries.map((e) => e.Id));

@@ -3,7 +3,7 @@ import { decodeListeners, listenerRequests, socketOwners, toListeners } from "..
 import type { Config } from "../config";
 import { FdScanner } from "../discover/fd-scan";
 import { engineAdapters } from "../runtimes/probe-engines";
-import type { RuntimeAdapter } from "../runtimes/runtime";
+import { EngineWatch } from "../runtimes/engine-watch";
 import type { Listener, Netns, Snapshot } from "../contract/snapshot";
 import { SingleFlightMemo } from "./single-flight-memo";
 import { takeSnapshot, type SnapshotReading } from "./take-snapshot";
@@ -13,14 +13,17 @@ export class SnapshotService {
   readonly reader = new NetnsReader();
   private readonly memo: SingleFlightMemo<SnapshotReading>;
 
-  private readonly runtimes: RuntimeAdapter[];
+  private readonly engines: EngineWatch;
 
-  constructor(config: Pick<Config, "snapshotTtlMs" | "scanFds" | "fdScanIntervalMs" | "engineTimeoutMs"> & Partial<Pick<Config, "dockerSocket" | "podmanSocket" | "criSockets">>) {
+  constructor(
+    config: Pick<Config, "snapshotTtlMs" | "scanFds" | "fdScanIntervalMs" | "engineTimeoutMs"> &
+      Partial<Pick<Config, "dockerSocket" | "podmanSocket" | "criSockets" | "engineRefreshMs">>,
+  ) {
     const fdScanner = config.scanFds ? new FdScanner(config.fdScanIntervalMs) : undefined;
     // Long-lived adapters keep their inspect caches between snapshots.
-    this.runtimes = engineAdapters(config);
+    this.engines = new EngineWatch(engineAdapters(config), config.engineTimeoutMs, config.engineRefreshMs ?? 0);
     this.memo = new SingleFlightMemo(
-      () => takeSnapshot(this.reader, { fdScanner, runtimes: this.runtimes, engineDeadlineMs: config.engineTimeoutMs }),
+      () => takeSnapshot(this.reader, { fdScanner, engines: this.engines }),
       config.snapshotTtlMs,
     );
   }
@@ -57,6 +60,6 @@ export class SnapshotService {
 
   close(): void {
     this.reader.close();
-    for (const r of this.runtimes) r.close();
+    this.engines.close();
   }
 }

@@ -9,16 +9,14 @@ import type { FdScanner } from "../discover/fd-scan";
 import { nodeInfo } from "../node-info";
 import { applyAnswers, translateNsids, wireInterfaces } from "../wire/pair-veths";
 import { assignOwners } from "../runtimes/assign-owners";
-import { collectWorkloads, placeWorkloads } from "../runtimes/collect-workloads";
+import { placeWorkloads } from "../runtimes/collect-workloads";
+import type { EngineWatch } from "../runtimes/engine-watch";
 import { describeProcess } from "../runtimes/process-owner";
-import type { RuntimeAdapter } from "../runtimes/runtime";
 import { netnsToContract } from "./to-contract";
 
 export interface SnapshotOptions {
-  /** Engines to ask for owners; none still yields ip-netns and process owners. */
-  runtimes?: RuntimeAdapter[];
-  /** Deadline for each engine's answer. */
-  engineDeadlineMs?: number;
+  /** The engines to ask for owners; none still yields ip-netns and process owners. */
+  engines?: EngineWatch;
   /** Runs the fd pass (see FdScanner); undefined skips it. */
   fdScanner?: FdScanner;
   /** Validate the result against the contract (tests and the CLI; the API skips it on the hot path). */
@@ -41,7 +39,7 @@ export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions
   const takenAt = new Date();
   const started = performance.now();
   // Engines answer over sockets while the worker reads namespaces: the two overlap.
-  const engines = collectWorkloads(options.runtimes ?? [], options.engineDeadlineMs ?? 2000);
+  options.engines?.refresh();
   const discovery: Discovery = discover({ fdScanner: options.fdScanner });
 
   const readStarted = performance.now();
@@ -82,7 +80,8 @@ export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions
   const wireMs = performance.now() - wireStarted;
 
   const ownersStarted = performance.now();
-  const { workloads, runtimes } = await engines;
+  const netnsKey = found.map((n) => n.id).join(",");
+  const { workloads, runtimes } = options.engines === undefined ? { workloads: [], runtimes: [] } : await options.engines.stateFor(netnsKey);
   const owners = assignOwners(found, placeWorkloads(workloads), (pid) => describeProcess(pid));
   const netns = found.map((n) => netnsToContract(n, byId.get(n.id), wiring.get(n.id), owners.get(n.id) ?? []));
   const ownersMs = performance.now() - ownersStarted;

@@ -10,6 +10,7 @@ describe("parseConfig", () => {
       podmanSocket: "/run/podman/podman.sock",
       criSockets: ["/run/containerd/containerd.sock", "/run/crio/crio.sock"],
       engineTimeoutMs: 2000,
+      engineRefreshMs: 5000,
       snapshotTtlMs: 2000,
       scanFds: true,
       fdScanIntervalMs: 30_000,

@@ -1,0 +1,72 @@
+import type { RuntimeStatus } from "../contract/runtime-status";
+import { collectWorkloads } from "./collect-workloads";
+import type { RuntimeAdapter } from "./runtime";
+import type { Workload } from "./workload";
+
+export interface EngineState {
+  workloads: Workload[];
+  runtimes: RuntimeStatus[];
+}
+
+/**
+ * What the engines say, refreshed on every snapshot but waited for only when it can matter. Every
+ * container or pod that comes or goes brings or takes a namespace with it, so while the set of
+ * namespaces is unchanged the previous answer still places every owner: the snapshot uses it and
+ * the fresh one lands for the next. When the set changed (or there is no previous answer), the
+ * snapshot waits for the fresh answer. On a steady set the engines are asked at most every
+ * `refreshMs` (0: every snapshot). Owners that change without a namespace changing (a container
+ * joining another's namespace) and engine statuses can thus lag by up to `refreshMs`.
+ */
+export class EngineWatch {
+  private latest: { state: EngineState; netnsKey: string; at: number } | undefined;
+  private inFlight: Promise<EngineState> | undefined;
+  private settled: EngineState | undefined;
+
+  constructor(
+    readonly adapters: RuntimeAdapter[],
+    private readonly deadlineMs: number,
+    private readonly refreshMs = 0,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Starts asking the engines unless an answer is fresh enough or one is on its way. Call it early. */
+  refresh(): void {
+    if (this.inFlight !== undefined) return;
+    if (this.latest !== undefined && this.now() - this.latest.at < this.refreshMs) return;
+    this.settled = undefined;
+    const flight = collectWorkloads(this.adapters, this.deadlineMs);
+    this.inFlight = flight;
+    void flight.then((state) => {
+      this.settled = state;
+      this.inFlight = undefined;
+    });
+  }
+
+  /** The engine state for a snapshot whose namespace set is `netnsKey` (see the class comment). */
+  async stateFor(netnsKey: string): Promise<EngineState> {
+    const fresh = this.settled;
+    if (fresh !== undefined) {
+      this.settled = undefined;
+      return this.remember(fresh, netnsKey);
+    }
+    const latest = this.latest;
+    if (latest !== undefined && latest.netnsKey === netnsKey) {
+      // Same namespaces as last time: that answer still places every owner; a fresh one, if on its
+      // way, is kept for the next snapshot.
+      void this.inFlight?.then((state) => this.remember(state, netnsKey));
+      return latest.state;
+    }
+    return this.remember(await (this.inFlight ?? collectWorkloads(this.adapters, this.deadlineMs)), netnsKey);
+  }
+
+  close(): void {
+    for (const a of this.adapters) a.close();
+  }
+
+  private remember(state: EngineState, netnsKey: string): EngineState {
+    // A state is as old as when it was asked for; stateFor may re-remember an older one for a new key.
+    if (this.latest?.state !== state) this.latest = { state, netnsKey, at: this.now() };
+    else this.latest.netnsKey = netnsKey;
+    return state;
+  }
+}

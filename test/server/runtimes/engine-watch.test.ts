@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { EngineWatch } from "../../../server/runtimes/engine-watch";
+import type { RuntimeAdapter } from "../../../server/runtimes/runtime";
+import type { Workload } from "../../../server/runtimes/workload";
+
+/** An adapter whose answers the test releases one by one (a real engine's timing, made explicit). */
+function scriptedAdapter() {
+  const pending: Array<(w: Workload[]) => void> = [];
+  let asked = 0;
+  const adapter: RuntimeAdapter = {
+    name: "docker",
+    endpoint: "/scripted.sock",
+    version: async () => ({ name: "docker", version: "x" }),
+    listWorkloads: () =>
+      new Promise<Workload[]>((resolve) => {
+        asked++;
+        pending.push(resolve);
+      }),
+    close: () => {},
+  };
+  const workload = (id: string): Workload => ({ runtime: "docker", kind: "container", id, name: id, state: "running", labels: {} });
+  return { adapter, answer: (...ids: string[]) => pending.shift()?.(ids.map(workload)), asked: () => asked };
+}
+
+const ids = (s: { workloads: Workload[] }) => s.workloads.map((w) => w.id);
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe("EngineWatch", () => {
+  it("waits for the engines when there is no earlier answer", async () => {
+    const e = scriptedAdapter();
+    const watch = new EngineWatch([e.adapter], 1000, 0);
+    watch.refresh();
+    const state = watch.stateFor("a,b");
+    e.answer("c1");
+    expect(ids(await state)).toEqual(["c1"]);
+  });
+
+  it("does not wait when the namespaces are unchanged, and uses the fresh answer next time", async () => {
+    const e = scriptedAdapter();
+    const watch = new EngineWatch([e.adapter], 1000, 0);
+    watch.refresh();
+    const first = watch.stateFor("a,b");
+    e.answer("c1");
+    await first;
+    watch.refresh(); // second snapshot: the engines are slow to answer
+    expect(ids(await watch.stateFor("a,b"))).toEqual(["c1"]);
+    e.answer("c1", "c2");
+    await tick();
+    watch.refresh();
+    expect(ids(await watch.stateFor("a,b"))).toEqual(["c1", "c2"]);
+  });
+
+  it("waits for the fresh answer when a namespace appeared or vanished", async () => {
+    const e = scriptedAdapter();
+    const watch = new EngineWatch([e.adapter], 1000, 0);
+    watch.refresh();
+    const first = watch.stateFor("a");
+    e.answer("c1");
+    await first;
+    watch.refresh();
+    const second = watch.stateFor("a,b");
+    e.answer("c1", "c2");
+    expect(ids(await second)).toEqual(["c1", "c2"]);
+  });
+
+  it("asks at most once per refresh interval while nothing changes, and at once when something does", async () => {
+    let now = 0;
+    const e = scriptedAdapter();
+    const watch = new EngineWatch([e.adapter], 1000, 5000, () => now);
+    watch.refresh();
+    const first = watch.stateFor("a");
+    e.answer("c1");
+    await first;
+    for (let i = 0; i < 3; i++) {
+      now += 1000;
+      watch.refresh();
+      expect(ids(await watch.stateFor("a"))).toEqual(["c1"]);
+    }
+    expect(e.asked()).toBe(1);
+    now += 1000;
+    watch.refresh(); // no refresh due yet, but the namespaces changed
+    const changed = watch.stateFor("a,b");
+    e.answer("c1", "c2");
+    expect(ids(await changed)).toEqual(["c1", "c2"]);
+    expect(e.asked()).toBe(2);
+  });
+});
