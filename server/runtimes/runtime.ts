@@ -1,7 +1,6 @@
-import type { RuntimeStatus } from "../contract/runtime-status";
-import type { Workload } from "./workload";
+import type { RuntimeName, Workload } from "./workload";
 
-export type RuntimeName = RuntimeStatus["name"];
+export type { RuntimeName };
 
 /** What every engine adapter answers. Vendor types stay inside the adapter. */
 export interface EngineVersion {

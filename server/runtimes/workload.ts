@@ -1,4 +1,6 @@
-import type { RuntimeName } from "./runtime";
+import type { RuntimeStatus } from "../contract/runtime-status";
+
+export type RuntimeName = RuntimeStatus["name"];
 
 /**
  * A container or pod sandbox as an engine reports it, in our own terms (no vendor types past the
