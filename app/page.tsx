@@ -1,5 +1,10 @@
-import { HealthView } from "@/components/health/health-view";
+import { Suspense } from "react";
+import { OverviewView } from "@/components/overview/overview-view";
 
-export default function HomePage() {
-  return <HealthView />;
+export default function OverviewPage() {
+  return (
+    <Suspense>
+      <OverviewView />
+    </Suspense>
+  );
 }

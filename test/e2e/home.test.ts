@@ -6,7 +6,7 @@ import { labConfig, manifestPath } from "../lab/lab-config";
 import { readManifest, type LabManifest } from "../lab/manifest";
 import { artifact, launchBrowser } from "./helpers/browser";
 import { startDashboard, type DashboardServer } from "./helpers/dashboard-server";
-import { HomePage } from "./pages/home-page";
+import { OverviewPage } from "./pages/overview-page";
 
 let manifest: LabManifest;
 let server: DashboardServer;
@@ -23,19 +23,18 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describe("home page", () => {
-  it("shows this node and every lab engine answering, in light and dark", async () => {
+describe("the overview", () => {
+  it("shows this node, every lab engine answering and every lab namespace, in light and dark", async () => {
     for (const colorScheme of ["light", "dark"] as const) {
-      const context = await browser.newContext({ colorScheme, viewport: { width: 1280, height: 800 } });
+      const context = await browser.newContext({ colorScheme, viewport: { width: 1400, height: 1000 } });
       const page = await context.newPage();
-      const home = new HomePage(page);
-      await home.open(server.url);
-      expect(await home.nodeName()).toBe(os.hostname());
-      await expect.poll(() => home.engineStatus("docker")).toBe("ok");
-      expect(await home.engineStatus("podman")).toBe("ok");
-      expect(await home.engineStatus("containerd-cri")).toBe("ok");
-      expect(await home.engineRow("docker").innerText()).toContain(manifest.engines.docker.version);
-      await page.screenshot({ path: artifact(`home-${colorScheme}.png`), fullPage: true });
+      const overview = new OverviewPage(page);
+      await overview.open(server.url);
+      expect(await overview.nodeName()).toBe(os.hostname());
+      for (const engine of ["docker", "podman", "containerd-cri"]) expect(await overview.engineStatus(engine)).toBe("ok");
+      await overview.rows().first().waitFor();
+      expect(await overview.rowIds()).toEqual(expect.arrayContaining(manifest.netns.map((n) => n.inode)));
+      await page.screenshot({ path: artifact(`overview-${colorScheme}.png`), fullPage: true });
       await context.close();
     }
   });
@@ -43,14 +42,15 @@ describe("home page", () => {
   it("serves the page on a node with no container engine, and says so", async () => {
     const missing = "/run/nsatlas-e2e-no-such-engine.sock";
     const bare = await startDashboard({ NSATLAS_DOCKER_SOCKET: missing, NSATLAS_PODMAN_SOCKET: missing, NSATLAS_CRI_SOCKETS: missing });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     try {
       const page = await context.newPage();
-      const home = new HomePage(page);
-      await home.open(bare.url);
+      const overview = new OverviewPage(page);
+      await overview.open(bare.url);
       await page.getByText("No container engine found on this node").waitFor();
-      for (const engine of ["docker", "podman", "containerd-cri"]) expect(await home.engineStatus(engine)).toBe("absent");
-      await page.screenshot({ path: artifact("home-no-engine.png"), fullPage: true });
+      for (const engine of ["docker", "podman", "containerd-cri"]) expect(await overview.engineStatus(engine)).toBe("absent");
+      expect(await overview.rowIds()).toEqual(expect.arrayContaining(manifest.netns.map((n) => n.inode)));
+      await page.screenshot({ path: artifact("overview-no-engine.png"), fullPage: true });
     } finally {
       await context.close();
       await bare.stop();

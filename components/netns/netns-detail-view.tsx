@@ -1,0 +1,72 @@
+"use client";
+
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import type { Snapshot } from "@/server/contract/snapshot";
+import { ApiError } from "../data/api-client";
+import { netnsQuery } from "../data/queries";
+import { queryKeys } from "../data/query-keys";
+import { LiveControls } from "../live/live-controls";
+import { useSnapshot } from "../pods/lookup-view";
+import { ErrorPanel } from "../ui/error-panel";
+import { Skeleton } from "../ui/skeleton";
+import { parseLiveParams } from "../url/search-params";
+import { useUrlState } from "../url/use-url-state";
+import { NetnsSections } from "./netns-sections";
+
+export function NetnsDetailView({ id }: { id: string }) {
+  const [search, setSearch] = useUrlState();
+  const live = parseLiveParams(search);
+  const query = useQuery(netnsQuery(id, live));
+  const snapshot = useSnapshot(live);
+  const client = useQueryClient();
+  const focused = useFocusedInterface(query.data !== undefined);
+  if (query.isPending) return <Skeleton className="h-96" />;
+  if (query.isError) {
+    if (query.error instanceof ApiError && query.error.status === 404) {
+      // The last reading this browser holds may still know whose it was.
+      const earlier = client.getQueryData<Snapshot>(queryKeys.snapshot())?.netns.find((n) => n.id === id);
+      return (
+        <div role="alert" className="space-y-1 rounded-lg border border-amber-300 bg-amber-50 p-4 text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100" data-testid="not-found">
+          <p className="font-semibold">Network namespace {id} is gone: it is not on this node now.</p>
+          {earlier && earlier.owners.length > 0 && <p className="text-sm">It belonged to {earlier.owners.map((o) => o.name).join(", ")}.</p>}
+          <p className="text-sm">Namespace ids are inode numbers: the kernel may reuse this one for a new namespace later.</p>
+        </div>
+      );
+    }
+    return <ErrorPanel title="The namespace could not be read" message={query.error.message} onRetry={() => void query.refetch()} />;
+  }
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h1 className="text-xl font-semibold">
+          Network namespace <span className="font-mono">{query.data.id}</span>
+          {query.data.isHost && <span className="ml-2 text-base font-normal text-slate-500">(the host&apos;s)</span>}
+        </h1>
+        <LiveControls live={live} updatedAt={query.dataUpdatedAt} isFetching={query.isFetching} onChange={setSearch} />
+      </div>
+      <NetnsSections netns={query.data} snapshot={snapshot.data} focusedIfindex={focused} />
+    </div>
+  );
+}
+
+/**
+ * "#if-7" in the URL (a followed veth link): the row is highlighted and scrolled into view once the
+ * data is there. The browser's own :target cannot do it: the rows render after navigation.
+ */
+function useFocusedInterface(isLoaded: boolean): number | undefined {
+  const [focused, setFocused] = useState<number | undefined>(undefined);
+  useEffect(() => {
+    const read = () => {
+      const m = /^#if-(\d+)$/.exec(window.location.hash);
+      setFocused(m?.[1] === undefined ? undefined : Number(m[1]));
+    };
+    read();
+    window.addEventListener("hashchange", read);
+    return () => window.removeEventListener("hashchange", read);
+  }, []);
+  useEffect(() => {
+    if (isLoaded && focused !== undefined) document.getElementById(`if-${focused}`)?.scrollIntoView({ block: "center" });
+  }, [isLoaded, focused]);
+  return focused;
+}

@@ -1,0 +1,179 @@
+import Link from "next/link";
+import type { Interface, Netns, Snapshot } from "@/server/contract/snapshot";
+import { refItems } from "../overview/netns-table";
+import { CopyButton } from "../ui/copy-button";
+import { OwnerBadge } from "../ui/owner-badge";
+import { pageHrefs } from "../url/routes";
+import { formatBytes } from "./format-bytes";
+
+function Section({ title, children, testId }: { title: string; children: React.ReactNode; testId?: string }) {
+  return (
+    <section className="space-y-2" data-testid={testId}>
+      <h2 className="text-base font-semibold">{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+/** "eth0 in nslab-shop/cart-0, on bridge docker0": where an interface's other end is, from the snapshot. */
+function Leads({ iface, netns, snapshot }: { iface: Interface; netns: Netns; snapshot: Snapshot | undefined }) {
+  const target = iface.peer ?? iface.parent;
+  if (iface.isPeerMissing) return <span className="text-rose-600">peer not found</span>;
+  const master = iface.masterIfindex === undefined ? undefined : netns.interfaces.find((i) => i.ifindex === iface.masterIfindex);
+  const parts: React.ReactNode[] = [];
+  if (target !== undefined) {
+    const other = snapshot?.netns.find((n) => n.id === target.netnsId);
+    const otherIface = other?.interfaces.find((i) => i.ifindex === target.ifindex);
+    const otherMaster = otherIface?.masterIfindex === undefined ? undefined : other?.interfaces.find((i) => i.ifindex === otherIface.masterIfindex);
+    const where = target.netnsId === netns.id ? "here" : other?.isHost ? "the host" : (other?.owners[0]?.name ?? `netns ${target.netnsId}`);
+    parts.push(
+      <span key="target">
+        {iface.peer ? "↔ " : "on "}
+        <Link href={pageHrefs.netns(target.netnsId, target.ifindex)} className="text-sky-700 hover:underline dark:text-sky-400" data-testid="leads-to">
+          {otherIface?.name ?? `if${target.ifindex}`} in {where}
+        </Link>
+        {otherMaster && <span>, on bridge {otherMaster.name}</span>}
+      </span>,
+    );
+  }
+  if (master !== undefined) parts.push(<span key="master">port of {master.name}</span>);
+  if (iface.kind === "bridge") {
+    const ports = netns.interfaces.filter((i) => i.masterIfindex === iface.ifindex).length;
+    parts.push(<span key="ports">{ports} ports</span>);
+  }
+  return parts.length === 0 ? <span className="text-slate-400">—</span> : <span className="flex flex-col">{parts}</span>;
+}
+
+/** One namespace in full: owners, what holds it, how to enter it, interfaces, routes, listeners: pure. */
+export function NetnsSections({ netns, snapshot, focusedIfindex }: { netns: Netns; snapshot: Snapshot | undefined; focusedIfindex?: number }) {
+  const mount = netns.refs.find((r) => r.kind === "bind-mount" && r.mountNamespace === undefined)?.path;
+  const pid = netns.refs.find((r) => r.kind === "process")?.pid;
+  const path = mount ?? (pid === undefined ? undefined : `/proc/${pid}/ns/net`);
+  const ipNetns = netns.owners.find((o) => o.kind === "ip-netns")?.name;
+  const commands = [...(path ? [`nsenter --net=${path} ip a`, `nsenter --net=${path} ss -tulpn`] : []), ...(ipNetns ? [`ip netns exec ${ipNetns} ip a`] : [])];
+  const ifaceNames = new Map(netns.interfaces.map((i) => [i.ifindex, i.name]));
+  return (
+    <div className="space-y-6">
+      <div className="grid gap-4 md:grid-cols-2">
+        <Section title="Owners">
+          <div className="flex flex-col gap-1">
+            {netns.isHost && <span className="font-semibold">the host namespace</span>}
+            {netns.owners.map((o, i) => (
+              <OwnerBadge key={`${o.kind}-${i}`} owner={o} />
+            ))}
+            {netns.owners.length === 0 && !netns.isHost && <span className="text-slate-500">no owner: held only by what is listed on the right</span>}
+          </div>
+        </Section>
+        <Section title="Held by" testId="held-by">
+          <ul className="font-mono text-xs">
+            {refItems(netns.refs, netns.processCount).map((item) => (
+              <li key={item} className="break-all">
+                {item}
+              </li>
+            ))}
+          </ul>
+        </Section>
+      </div>
+      {commands.length > 0 && (
+        <Section title="Enter it" testId="enter-commands">
+          <ul className="space-y-1">
+            {commands.map((c) => (
+              <li key={c} className="flex items-center gap-2">
+                <code className="rounded bg-slate-100 px-2 py-1 text-xs break-all dark:bg-slate-800">{c}</code>
+                <CopyButton text={c} />
+              </li>
+            ))}
+          </ul>
+        </Section>
+      )}
+      <Section title={`Interfaces (${netns.interfaces.length})`} testId="interfaces">
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+          <table className="w-full text-left text-sm">
+            <thead className="text-xs uppercase text-slate-500 dark:text-slate-400">
+              <tr>
+                {["Name", "Kind", "State", "MTU", "MAC", "Addresses", "Leads to", "rx / tx", "errors", "drops"].map((h) => (
+                  <th key={h} scope="col" className="px-3 py-2">
+                    {h}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {netns.interfaces.map((i) => (
+                <tr
+                  key={i.ifindex}
+                  id={`if-${i.ifindex}`}
+                  data-iface={i.name}
+                  data-focused={i.ifindex === focusedIfindex ? "true" : undefined}
+                  className={`border-t border-slate-100 align-top dark:border-slate-800 ${i.ifindex === focusedIfindex ? "bg-amber-50 dark:bg-amber-950" : ""}`}
+                >
+                  <td className="px-3 py-2 font-medium whitespace-nowrap">{i.name}</td>
+                  <td className="px-3 py-2">{i.kind}</td>
+                  <td className="px-3 py-2">
+                    <span className={i.operState === "up" || (i.isUp && i.operState === "unknown") ? "text-emerald-700 dark:text-emerald-400" : "text-slate-500"}>{i.operState}</span>
+                    {i.isPromiscuous && <span className="ml-1 text-xs text-amber-600">promisc</span>}
+                  </td>
+                  <td className="px-3 py-2 tabular-nums">{i.mtu}</td>
+                  <td className="px-3 py-2 font-mono text-xs">{i.mac ?? "—"}</td>
+                  <td className="px-3 py-2 font-mono text-xs" data-testid="addresses">
+                    {i.addresses.map((a) => (
+                      <div key={`${a.address}/${a.prefixLength}`}>
+                        {a.address}/{a.prefixLength}
+                      </div>
+                    ))}
+                  </td>
+                  <td className="px-3 py-2 text-xs">
+                    <Leads iface={i} netns={netns} snapshot={snapshot} />
+                  </td>
+                  <td className="px-3 py-2 text-xs tabular-nums whitespace-nowrap">{i.stats ? `${formatBytes(i.stats.rxBytes)} / ${formatBytes(i.stats.txBytes)}` : "—"}</td>
+                  <td className={`px-3 py-2 text-xs tabular-nums ${(i.stats?.rxErrors ?? 0) + (i.stats?.txErrors ?? 0) > 0 ? "text-rose-600" : ""}`}>{i.stats ? `${i.stats.rxErrors} / ${i.stats.txErrors}` : "—"}</td>
+                  <td className={`px-3 py-2 text-xs tabular-nums ${(i.stats?.rxDropped ?? 0) + (i.stats?.txDropped ?? 0) > 0 ? "text-amber-600" : ""}`}>{i.stats ? `${i.stats.rxDropped} / ${i.stats.txDropped}` : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </Section>
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Section title={`Routes (${netns.routes.filter((r) => r.table !== 255).length}, local table hidden)`} testId="routes">
+          <ul className="font-mono text-xs">
+            {netns.routes
+              .filter((r) => r.table !== 255)
+              .map((r, k) => (
+                <li key={k}>
+                  {r.destination}
+                  {r.gateway ? ` via ${r.gateway}` : ""}
+                  {r.outIfindex !== undefined ? ` dev ${ifaceNames.get(r.outIfindex) ?? r.outIfindex}` : ""}
+                  {r.table !== 254 ? ` table ${r.table}` : ""} <span className="text-slate-500">{r.protocol}</span>
+                </li>
+              ))}
+          </ul>
+        </Section>
+        <Section title="Listening sockets" testId="listeners">
+          {netns.listeners === undefined ? (
+            <p className="text-sm text-slate-500">Listed on the namespace&apos;s own page.</p>
+          ) : netns.listeners.length === 0 ? (
+            <p className="text-sm text-slate-500">Nothing listens here.</p>
+          ) : (
+            <ul className="font-mono text-xs">
+              {netns.listeners.map((l, k) => (
+                <li key={k}>
+                  {l.protocol} {l.family === "inet6" ? `[${l.address}]` : l.address}:{l.port} <span className="text-slate-500">{l.processes.map((p) => `${p.command} (${p.pid})`).join(", ")}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Section>
+      </div>
+      {netns.errors.length > 0 && (
+        <Section title="Problems reading it">
+          <ul className="text-sm text-rose-700 dark:text-rose-300">
+            {netns.errors.map((e) => (
+              <li key={e}>{e}</li>
+            ))}
+          </ul>
+        </Section>
+      )}
+    </div>
+  );
+}

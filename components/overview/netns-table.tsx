@@ -1,0 +1,87 @@
+import Link from "next/link";
+import type { Ref } from "@/server/contract/snapshot";
+import { OwnerBadge } from "../ui/owner-badge";
+import { pageHrefs } from "../url/routes";
+import type { OverviewParams } from "../url/search-params";
+import type { NetnsRow } from "./overview-model";
+
+/** What holds a namespace, most telling first; each item stays whole when the cell wraps. */
+export function refItems(refs: Ref[], processCount: number): string[] {
+  const mounts = refs.filter((r) => r.kind === "bind-mount").map((r) => r.path ?? "");
+  const pids = refs.filter((r) => r.kind === "process").slice(0, 2).map((r) => `pid ${r.pid}`);
+  const more = processCount - pids.length;
+  const others = refs.filter((r) => r.kind === "thread" || r.kind === "fd").map((r) => (r.kind === "thread" ? `thread ${r.tid}` : `fd ${r.pid}/${r.fd}`));
+  return [...mounts, ...pids, ...(more > 0 ? [`+${more} processes`] : []), ...others];
+}
+
+const COLUMNS: Array<{ key: OverviewParams["sort"] | undefined; label: string; className?: string }> = [
+  { key: "owner", label: "Owner" },
+  { key: "id", label: "Namespace" },
+  { key: undefined, label: "Held by" },
+  { key: "interfaces", label: "Interfaces", className: "text-right" },
+  { key: "addresses", label: "Addresses" },
+];
+
+/** The namespace table: one row per namespace, sortable headers: pure. */
+export function NetnsTable({ rows, params, onSort }: { rows: NetnsRow[]; params: OverviewParams; onSort: (key: OverviewParams["sort"]) => void }) {
+  if (rows.length === 0) {
+    return <p className="rounded-lg border border-dashed border-slate-300 p-6 text-center text-sm text-slate-500 dark:border-slate-700">No namespace matches these filters.</p>;
+  }
+  return (
+    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      <table className="w-full text-left text-sm">
+        <thead className="text-xs uppercase text-slate-500 dark:text-slate-400">
+          <tr>
+            {COLUMNS.map((c) => (
+              <th key={c.label} scope="col" className={`px-3 py-2 ${c.className ?? ""}`} aria-sort={c.key === params.sort ? (params.dir === "asc" ? "ascending" : "descending") : undefined}>
+                {c.key === undefined ? (
+                  c.label
+                ) : (
+                  <button type="button" onClick={() => onSort(c.key ?? "owner")} className="uppercase hover:underline">
+                    {c.label}
+                    {c.key === params.sort && <span aria-hidden>{params.dir === "asc" ? " ▲" : " ▼"}</span>}
+                  </button>
+                )}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(({ netns: n, addresses }) => (
+            <tr key={n.id} data-netns={n.id} className="border-t border-slate-100 align-top hover:bg-slate-50 dark:border-slate-800 dark:hover:bg-slate-800/50">
+              <td className="px-3 py-2">
+                <div className="flex flex-col gap-0.5">
+                  {n.isHost && <span className="font-semibold">host</span>}
+                  {n.owners.map((o, i) => (
+                    <OwnerBadge key={`${o.kind}-${i}`} owner={o} />
+                  ))}
+                  {!n.isHost && n.owners.length === 0 && <span className="text-slate-500">no owner</span>}
+                  {n.isGone && <span className="text-xs text-rose-600">gone</span>}
+                </div>
+              </td>
+              <td className="px-3 py-2 font-mono text-xs">
+                <Link href={pageHrefs.netns(n.id)} className="text-sky-700 hover:underline dark:text-sky-400">
+                  {n.id}
+                </Link>
+              </td>
+              <td className="max-w-72 px-3 py-2 font-mono text-xs text-slate-600 dark:text-slate-400">
+                {refItems(n.refs, n.processCount).map((item) => (
+                  <span key={item} className="mr-2 inline-block break-all">
+                    {item}
+                  </span>
+                ))}
+              </td>
+              <td className="px-3 py-2 text-right tabular-nums">{n.interfaces.length}</td>
+              <td className="px-3 py-2 font-mono text-xs">
+                {addresses.slice(0, 4).map((a) => (
+                  <div key={a}>{a}</div>
+                ))}
+                {addresses.length > 4 && <div className="text-slate-500">+{addresses.length - 4} more</div>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

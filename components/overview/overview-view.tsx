@@ -1,0 +1,52 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useMemo } from "react";
+import { snapshotQuery } from "../data/queries";
+import { LiveControls } from "../live/live-controls";
+import { ErrorPanel } from "../ui/error-panel";
+import { Skeleton } from "../ui/skeleton";
+import { parseLiveParams, parseOverviewParams } from "../url/search-params";
+import { useUrlState } from "../url/use-url-state";
+import { FilterBar } from "./filter-bar";
+import { NetnsTable } from "./netns-table";
+import { OverviewHeader } from "./overview-header";
+import { filterChoices, filterRows, nodeCounts, sortRows, toRows } from "./overview-model";
+
+/** The node at a glance: fetches the snapshot, keeps every bit of view state in the URL. */
+export function OverviewView() {
+  const [search, setSearch] = useUrlState();
+  const params = parseOverviewParams(search);
+  const live = parseLiveParams(search);
+  const query = useQuery(snapshotQuery(live));
+  const rows = useMemo(() => (query.data ? toRows(query.data) : []), [query.data]);
+  const shown = useMemo(() => sortRows(filterRows(rows, params), params), [rows, params]);
+
+  if (query.isPending) return <OverviewSkeleton />;
+  if (query.isError) return <ErrorPanel title="The node could not be read" message={query.error.message} onRetry={() => void query.refetch()} />;
+  return (
+    <div className="space-y-5">
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <OverviewHeader snapshot={query.data} counts={nodeCounts(query.data)} />
+        <LiveControls live={live} updatedAt={query.dataUpdatedAt} isFetching={query.isFetching} onChange={setSearch} />
+      </div>
+      <FilterBar params={params} choices={filterChoices(rows)} shown={shown.length} total={rows.length} onChange={setSearch} />
+      <NetnsTable
+        rows={shown}
+        params={params}
+        onSort={(key) => setSearch({ sort: key, dir: params.sort === key && params.dir === "asc" ? "desc" : "asc" })}
+      />
+    </div>
+  );
+}
+
+function OverviewSkeleton() {
+  return (
+    <div className="space-y-4" aria-busy="true" aria-label="Loading the node">
+      <Skeleton className="h-10 w-64" />
+      <Skeleton className="h-16" />
+      <Skeleton className="h-8" />
+      <Skeleton className="h-96" />
+    </div>
+  );
+}

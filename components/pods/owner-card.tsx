@@ -1,0 +1,57 @@
+import type { Lookup } from "@/server/contract/lookups";
+import { OwnerBadge } from "../ui/owner-badge";
+
+/** What a pod or container is: its engine's facts and its containers: pure. */
+export function OwnerCard({ lookup }: { lookup: Lookup }) {
+  const o = lookup.owner;
+  const facts: Array<[string, string]> = [];
+  if (o.kind === "kubernetes-pod") facts.push(["runtime", o.runtime], ["namespace", o.namespace], ["uid", o.uid], ["sandbox", o.sandboxId.slice(0, 12)]);
+  if (o.kind === "docker-container") facts.push(["runtime", o.runtime], ["id", o.id.slice(0, 12)], ["image", o.image ?? "—"], ["state", o.state], ["network", o.networkMode ?? "—"], ["pid", String(o.pid ?? "—")]);
+  if (o.kind === "podman-pod") facts.push(["runtime", "podman"], ["id", o.id.slice(0, 12)]);
+  const containers = "containers" in o ? o.containers : [];
+  return (
+    <section className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+      <h1 className="text-xl font-semibold">
+        <OwnerBadge owner={o} />
+      </h1>
+      {lookup.container && (
+        <p className="text-sm">
+          container <strong>{lookup.container.kubernetesName ?? lookup.container.name}</strong> of this pod
+        </p>
+      )}
+      <dl className="grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-4">
+        {facts.map(([k, v]) => (
+          <div key={k}>
+            <dt className="text-slate-500 dark:text-slate-400">{k}</dt>
+            <dd className="font-mono text-xs break-all">{v}</dd>
+          </div>
+        ))}
+      </dl>
+      {containers.length > 0 && (
+        <table className="w-full text-left text-sm" data-testid="containers">
+          <thead className="text-xs uppercase text-slate-500 dark:text-slate-400">
+            <tr>
+              <th className="py-1">Container</th>
+              <th className="py-1">Name in the engine</th>
+              <th className="py-1">Image</th>
+              <th className="py-1">State</th>
+            </tr>
+          </thead>
+          <tbody>
+            {containers.map((c) => (
+              <tr key={c.id} className="border-t border-slate-100 dark:border-slate-800">
+                <td className="py-1">
+                  {c.kubernetesName ?? c.name}
+                  {c.isSandbox && <span className="ml-1 text-xs text-slate-500">(sandbox)</span>}
+                </td>
+                <td className="py-1 font-mono text-xs break-all">{c.name}</td>
+                <td className="py-1 font-mono text-xs">{c.image ?? "—"}</td>
+                <td className="py-1">{c.state}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
