@@ -41,7 +41,7 @@ export function NetnsDetailView({ id }: { id: string }) {
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h1 className="text-xl font-semibold">
           Network namespace <span className="font-mono">{query.data.id}</span>
-          {query.data.isHost && <span className="ml-2 text-base font-normal text-slate-500">(the host&apos;s)</span>}
+          {query.data.isHost && <span className="ml-2 text-base font-normal text-slate-600 dark:text-slate-400">(the host&apos;s)</span>}
         </h1>
         <LiveControls live={live} updatedAt={query.dataUpdatedAt} isFetching={query.isFetching} onChange={setSearch} />
       </div>

@@ -18,7 +18,7 @@ function Section({ title, children, testId }: { title: string; children: React.R
 /** "eth0 in nslab-shop/cart-0, on bridge docker0": where an interface's other end is, from the snapshot. */
 function Leads({ iface, netns, snapshot }: { iface: Interface; netns: Netns; snapshot: Snapshot | undefined }) {
   const target = iface.peer ?? iface.parent;
-  if (iface.isPeerMissing) return <span className="text-rose-600">peer not found</span>;
+  if (iface.isPeerMissing) return <span className="text-rose-700 dark:text-rose-300">peer not found</span>;
   const master = iface.masterIfindex === undefined ? undefined : netns.interfaces.find((i) => i.ifindex === iface.masterIfindex);
   const parts: React.ReactNode[] = [];
   if (target !== undefined) {
@@ -41,7 +41,7 @@ function Leads({ iface, netns, snapshot }: { iface: Interface; netns: Netns; sna
     const ports = netns.interfaces.filter((i) => i.masterIfindex === iface.ifindex).length;
     parts.push(<span key="ports">{ports} ports</span>);
   }
-  return parts.length === 0 ? <span className="text-slate-400">—</span> : <span className="flex flex-col">{parts}</span>;
+  return parts.length === 0 ? <span className="text-slate-600 dark:text-slate-400">—</span> : <span className="flex flex-col">{parts}</span>;
 }
 
 /** One namespace in full: owners, what holds it, how to enter it, interfaces, routes, listeners: pure. */
@@ -61,7 +61,7 @@ export function NetnsSections({ netns, snapshot, focusedIfindex }: { netns: Netn
             {netns.owners.map((o, i) => (
               <OwnerBadge key={`${o.kind}-${i}`} owner={o} />
             ))}
-            {netns.owners.length === 0 && !netns.isHost && <span className="text-slate-500">no owner: held only by what is listed on the right</span>}
+            {netns.owners.length === 0 && !netns.isHost && <span className="text-slate-600 dark:text-slate-400">no owner: held only by what is listed on the right</span>}
           </div>
         </Section>
         <Section title="Held by" testId="held-by">
@@ -110,8 +110,8 @@ export function NetnsSections({ netns, snapshot, focusedIfindex }: { netns: Netn
                   <td className="px-3 py-2 font-medium whitespace-nowrap">{i.name}</td>
                   <td className="px-3 py-2">{i.kind}</td>
                   <td className="px-3 py-2">
-                    <span className={i.operState === "up" || (i.isUp && i.operState === "unknown") ? "text-emerald-700 dark:text-emerald-400" : "text-slate-500"}>{i.operState}</span>
-                    {i.isPromiscuous && <span className="ml-1 text-xs text-amber-600">promisc</span>}
+                    <span className={i.operState === "up" || (i.isUp && i.operState === "unknown") ? "text-emerald-700 dark:text-emerald-400" : "text-slate-600 dark:text-slate-400"}>{i.operState}</span>
+                    {i.isPromiscuous && <span className="ml-1 text-xs text-amber-800 dark:text-amber-300">promisc</span>}
                   </td>
                   <td className="px-3 py-2 tabular-nums">{i.mtu}</td>
                   <td className="px-3 py-2 font-mono text-xs">{i.mac ?? "—"}</td>
@@ -126,8 +126,8 @@ export function NetnsSections({ netns, snapshot, focusedIfindex }: { netns: Netn
                     <Leads iface={i} netns={netns} snapshot={snapshot} />
                   </td>
                   <td className="px-3 py-2 text-xs tabular-nums whitespace-nowrap">{i.stats ? `${formatBytes(i.stats.rxBytes)} / ${formatBytes(i.stats.txBytes)}` : "—"}</td>
-                  <td className={`px-3 py-2 text-xs tabular-nums ${(i.stats?.rxErrors ?? 0) + (i.stats?.txErrors ?? 0) > 0 ? "text-rose-600" : ""}`}>{i.stats ? `${i.stats.rxErrors} / ${i.stats.txErrors}` : "—"}</td>
-                  <td className={`px-3 py-2 text-xs tabular-nums ${(i.stats?.rxDropped ?? 0) + (i.stats?.txDropped ?? 0) > 0 ? "text-amber-600" : ""}`}>{i.stats ? `${i.stats.rxDropped} / ${i.stats.txDropped}` : "—"}</td>
+                  <td className={`px-3 py-2 text-xs tabular-nums ${(i.stats?.rxErrors ?? 0) + (i.stats?.txErrors ?? 0) > 0 ? "text-rose-700 dark:text-rose-300" : ""}`}>{i.stats ? `${i.stats.rxErrors} / ${i.stats.txErrors}` : "—"}</td>
+                  <td className={`px-3 py-2 text-xs tabular-nums ${(i.stats?.rxDropped ?? 0) + (i.stats?.txDropped ?? 0) > 0 ? "text-amber-800 dark:text-amber-300" : ""}`}>{i.stats ? `${i.stats.rxDropped} / ${i.stats.txDropped}` : "—"}</td>
                 </tr>
               ))}
             </tbody>
@@ -144,21 +144,21 @@ export function NetnsSections({ netns, snapshot, focusedIfindex }: { netns: Netn
                   {r.destination}
                   {r.gateway ? ` via ${r.gateway}` : ""}
                   {r.outIfindex !== undefined ? ` dev ${ifaceNames.get(r.outIfindex) ?? r.outIfindex}` : ""}
-                  {r.table !== 254 ? ` table ${r.table}` : ""} <span className="text-slate-500">{r.protocol}</span>
+                  {r.table !== 254 ? ` table ${r.table}` : ""} <span className="text-slate-600 dark:text-slate-400">{r.protocol}</span>
                 </li>
               ))}
           </ul>
         </Section>
         <Section title="Listening sockets" testId="listeners">
           {netns.listeners === undefined ? (
-            <p className="text-sm text-slate-500">Listed on the namespace&apos;s own page.</p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">Listed on the namespace&apos;s own page.</p>
           ) : netns.listeners.length === 0 ? (
-            <p className="text-sm text-slate-500">Nothing listens here.</p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">Nothing listens here.</p>
           ) : (
             <ul className="font-mono text-xs">
               {netns.listeners.map((l, k) => (
                 <li key={k}>
-                  {l.protocol} {l.family === "inet6" ? `[${l.address}]` : l.address}:{l.port} <span className="text-slate-500">{l.processes.map((p) => `${p.command} (${p.pid})`).join(", ")}</span>
+                  {l.protocol} {l.family === "inet6" ? `[${l.address}]` : l.address}:{l.port} <span className="text-slate-600 dark:text-slate-400">{l.processes.map((p) => `${p.command} (${p.pid})`).join(", ")}</span>
                 </li>
               ))}
             </ul>

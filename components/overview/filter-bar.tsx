@@ -61,15 +61,15 @@ export function FilterBar({
         )}
       </div>
       <div className="flex flex-wrap items-center gap-1.5" aria-label="Filter by owner kind">
-        <span className="mr-1 text-xs text-slate-500">owner</span>
+        <span className="mr-1 text-xs text-slate-600 dark:text-slate-400">owner</span>
         {choices.kinds.map((k) => (
           <Toggle key={k} label={KIND_LABELS[k] ?? k} isOn={params.kind.some((x) => x === k)} onToggle={() => onChange({ kind: flip(params.kind, k) })} />
         ))}
-        {choices.engines.length > 0 && <span className="ml-3 mr-1 text-xs text-slate-500">engine</span>}
+        {choices.engines.length > 0 && <span className="ml-3 mr-1 text-xs text-slate-600 dark:text-slate-400">engine</span>}
         {choices.engines.map((e) => (
           <Toggle key={e} label={e} isOn={params.engine.includes(e)} onToggle={() => onChange({ engine: flip(params.engine, e) })} />
         ))}
-        {choices.k8sNamespaces.length > 0 && <span className="ml-3 mr-1 text-xs text-slate-500">k8s namespace</span>}
+        {choices.k8sNamespaces.length > 0 && <span className="ml-3 mr-1 text-xs text-slate-600 dark:text-slate-400">k8s namespace</span>}
         {choices.k8sNamespaces.map((ns) => (
           <Toggle key={ns} label={ns} isOn={params.k8sns.includes(ns)} onToggle={() => onChange({ k8sns: flip(params.k8sns, ns) })} />
         ))}

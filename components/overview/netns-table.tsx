@@ -23,9 +23,20 @@ const COLUMNS: Array<{ key: OverviewParams["sort"] | undefined; label: string; c
 ];
 
 /** The namespace table: one row per namespace, sortable headers: pure. */
-export function NetnsTable({ rows, params, onSort }: { rows: NetnsRow[]; params: OverviewParams; onSort: (key: OverviewParams["sort"]) => void }) {
+export function NetnsTable({
+  rows,
+  params,
+  changed = new Set(),
+  onSort,
+}: {
+  rows: NetnsRow[];
+  params: OverviewParams;
+  /** Rows that appeared or changed with the last refresh: briefly highlighted. */
+  changed?: Set<string>;
+  onSort: (key: OverviewParams["sort"]) => void;
+}) {
   if (rows.length === 0) {
-    return <p className="rounded-lg border border-dashed border-slate-300 p-6 text-center text-sm text-slate-500 dark:border-slate-700">No namespace matches these filters.</p>;
+    return <p className="rounded-lg border border-dashed border-slate-300 p-6 text-center text-sm text-slate-600 dark:text-slate-400 dark:border-slate-700">No namespace matches these filters.</p>;
   }
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
@@ -48,15 +59,20 @@ export function NetnsTable({ rows, params, onSort }: { rows: NetnsRow[]; params:
         </thead>
         <tbody>
           {rows.map(({ netns: n, addresses }) => (
-            <tr key={n.id} data-netns={n.id} className="border-t border-slate-100 align-top hover:bg-slate-50 dark:border-slate-800 dark:hover:bg-slate-800/50">
+            <tr
+              key={changed.has(n.id) ? `${n.id}-changed` : n.id}
+              data-netns={n.id}
+              data-changed={changed.has(n.id) ? "true" : undefined}
+              className={`border-t border-slate-100 align-top hover:bg-slate-50 dark:border-slate-800 dark:hover:bg-slate-800/50 ${changed.has(n.id) ? "changed-flash" : ""}`}
+            >
               <td className="px-3 py-2">
                 <div className="flex flex-col gap-0.5">
                   {n.isHost && <span className="font-semibold">host</span>}
                   {n.owners.map((o, i) => (
                     <OwnerBadge key={`${o.kind}-${i}`} owner={o} />
                   ))}
-                  {!n.isHost && n.owners.length === 0 && <span className="text-slate-500">no owner</span>}
-                  {n.isGone && <span className="text-xs text-rose-600">gone</span>}
+                  {!n.isHost && n.owners.length === 0 && <span className="text-slate-600 dark:text-slate-400">no owner</span>}
+                  {n.isGone && <span className="text-xs text-rose-700 dark:text-rose-300">gone</span>}
                 </div>
               </td>
               <td className="px-3 py-2 font-mono text-xs">
@@ -76,7 +92,7 @@ export function NetnsTable({ rows, params, onSort }: { rows: NetnsRow[]; params:
                 {addresses.slice(0, 4).map((a) => (
                   <div key={a}>{a}</div>
                 ))}
-                {addresses.length > 4 && <div className="text-slate-500">+{addresses.length - 4} more</div>}
+                {addresses.length > 4 && <div className="text-slate-600 dark:text-slate-400">+{addresses.length - 4} more</div>}
               </td>
             </tr>
           ))}

@@ -12,6 +12,7 @@ import { FilterBar } from "./filter-bar";
 import { NetnsTable } from "./netns-table";
 import { OverviewHeader } from "./overview-header";
 import { filterChoices, filterRows, nodeCounts, sortRows, toRows } from "./overview-model";
+import { useChangedRows } from "./use-changed-rows";
 
 /** The node at a glance: fetches the snapshot, keeps every bit of view state in the URL. */
 export function OverviewView() {
@@ -21,6 +22,7 @@ export function OverviewView() {
   const query = useQuery(snapshotQuery(live));
   const rows = useMemo(() => (query.data ? toRows(query.data) : []), [query.data]);
   const shown = useMemo(() => sortRows(filterRows(rows, params), params), [rows, params]);
+  const changed = useChangedRows(query.data);
 
   if (query.isPending) return <OverviewSkeleton />;
   if (query.isError) return <ErrorPanel title="The node could not be read" message={query.error.message} onRetry={() => void query.refetch()} />;
@@ -34,6 +36,7 @@ export function OverviewView() {
       <NetnsTable
         rows={shown}
         params={params}
+        changed={changed}
         onSort={(key) => setSearch({ sort: key, dir: params.sort === key && params.dir === "asc" ? "desc" : "asc" })}
       />
     </div>

@@ -76,7 +76,7 @@ export function LookupView({
             <Link href={pageHrefs.netns(n.id)} className="font-mono text-base text-sky-700 hover:underline dark:text-sky-400">
               {n.id}
             </Link>
-            {n.isHost && <span className="ml-2 text-sm font-normal text-slate-500">(the host&apos;s)</span>}
+            {n.isHost && <span className="ml-2 text-sm font-normal text-slate-600 dark:text-slate-400">(the host&apos;s)</span>}
           </h2>
           <NetnsSections netns={n} snapshot={snapshot.data} />
         </section>

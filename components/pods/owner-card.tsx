@@ -42,7 +42,7 @@ export function OwnerCard({ lookup }: { lookup: Lookup }) {
               <tr key={c.id} className="border-t border-slate-100 dark:border-slate-800">
                 <td className="py-1">
                   {c.kubernetesName ?? c.name}
-                  {c.isSandbox && <span className="ml-1 text-xs text-slate-500">(sandbox)</span>}
+                  {c.isSandbox && <span className="ml-1 text-xs text-slate-600 dark:text-slate-400">(sandbox)</span>}
                 </td>
                 <td className="py-1 font-mono text-xs break-all">{c.name}</td>
                 <td className="py-1 font-mono text-xs">{c.image ?? "—"}</td>

@@ -28,7 +28,7 @@ export function OwnerBadge({ owner }: { owner: Owner }) {
       </span>
       <span className="sr-only">{icon.label}: </span>
       <span className="break-all">{text}</span>
-      {owner.kind === "docker-container" && owner.runtime === "podman" && <span className="ml-1 text-xs text-slate-500">(podman)</span>}
+      {owner.kind === "docker-container" && owner.runtime === "podman" && <span className="ml-1 text-xs text-slate-600 dark:text-slate-400">(podman)</span>}
     </>
   );
   return (
