@@ -1,5 +1,7 @@
 import type { Lookup } from "@/server/contract/lookups";
+import Link from "next/link";
 import { OwnerBadge } from "../ui/owner-badge";
+import { pageHrefs } from "../url/routes";
 
 /** What a pod or container is: its engine's facts and its containers: pure. */
 export function OwnerCard({ lookup }: { lookup: Lookup }) {
@@ -14,6 +16,12 @@ export function OwnerCard({ lookup }: { lookup: Lookup }) {
       <h1 className="text-xl font-semibold">
         <OwnerBadge owner={o} />
       </h1>
+      <Link
+        href={pageHrefs.topology(o.kind === "kubernetes-pod" ? `pod:${o.name}` : o.kind === "docker-container" ? `container:${o.name}` : `netns:${lookup.netns[0]?.id ?? ""}`)}
+        className="text-sm text-sky-700 underline dark:text-sky-400"
+      >
+        Show in the topology
+      </Link>
       {lookup.container && (
         <p className="text-sm">
           container <strong>{lookup.container.kubernetesName ?? lookup.container.name}</strong> of this pod

@@ -12,6 +12,9 @@ export function AppHeader() {
         <Link href="/" className="text-sm text-slate-600 hover:underline dark:text-slate-300">
           Namespaces
         </Link>
+        <Link href="/topology" className="text-sm text-slate-600 hover:underline dark:text-slate-300">
+          Topology
+        </Link>
         <Link href="/health" className="text-sm text-slate-600 hover:underline dark:text-slate-300">
           Agent
         </Link>

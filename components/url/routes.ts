@@ -13,4 +13,5 @@ export const pageHrefs = {
   netns: (id: string, ifindex?: number) => `/netns/${encodeURIComponent(id)}${ifindex === undefined ? "" : `#if-${ifindex}`}`,
   pod: (namespace: string, name: string) => `/pods/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`,
   container: (name: string) => `/containers/${encodeURIComponent(name)}`,
+  topology: (focus?: string) => (focus ? `/topology?focus=${encodeURIComponent(focus)}` : "/topology"),
 };

@@ -45,7 +45,8 @@ export function parseLiveParams(params: URLSearchParams): LiveParams {
 
 /** Writes `changes` into a copy of `params`, dropping values that equal their defaults (short links). */
 export function withParams(params: URLSearchParams, changes: Record<string, string | string[] | undefined>): URLSearchParams {
-  const defaults: Record<string, string> = { q: "", sort: "owner", dir: "asc", live: "1", every: "5" };
+  // Defaults are dropped from links; "dir" differs by page, so it is kept unless it is the overview's.
+  const defaults: Record<string, string> = { q: "", sort: "owner", dir: "asc", live: "1", every: "5", lo: "hide" };
   const next = new URLSearchParams(params);
   for (const [key, value] of Object.entries(changes)) {
     const text = Array.isArray(value) ? value.join(",") : value;
@@ -53,4 +54,28 @@ export function withParams(params: URLSearchParams, changes: Record<string, stri
     else next.set(key, text);
   }
   return next;
+}
+
+/** The topology's view state (also all in the URL): focus, loopback, direction, the selected node. */
+const topologyParamsSchema = z.object({
+  focus: z
+    .string()
+    .max(300)
+    .regex(/^(pod|container|netns):[\w./:-]+$/)
+    .optional()
+    .catch(undefined),
+  lo: z.enum(["show", "hide"]).optional().catch(undefined).default("hide"),
+  dir: z.enum(["right", "down"]).optional().catch(undefined).default("right"),
+  sel: z
+    .string()
+    .max(120)
+    .regex(/^(netns|bridge):[0-9:]+$/)
+    .optional()
+    .catch(undefined),
+});
+export type TopologyParams = z.infer<typeof topologyParamsSchema>;
+
+export function parseTopologyParams(params: URLSearchParams): TopologyParams {
+  const parsed = topologyParamsSchema.safeParse(record(params));
+  return parsed.success ? parsed.data : topologyParamsSchema.parse({});
 }

@@ -1,0 +1,58 @@
+import { Handle, Position, type NodeProps } from "@xyflow/react";
+import type { TopoNode } from "./topology-model";
+
+export type TopoNodeData = { node: TopoNode; isSelected: boolean; isFocus: boolean };
+
+const TONE: Record<string, string> = {
+  "kubernetes-pod": "border-sky-500",
+  "docker-container": "border-indigo-500",
+  "podman-pod": "border-violet-500",
+  "ip-netns": "border-emerald-500",
+  process: "border-amber-500",
+};
+
+/** A namespace: a titled box with one row (and one handle on each side) per interface. */
+export function NetnsNode({ data }: NodeProps & { data: TopoNodeData }) {
+  const n = data.node;
+  const border = n.kind === "host" ? "border-slate-500" : (TONE[n.ownerKind ?? ""] ?? "border-slate-400");
+  return (
+    <div
+      className={`w-[240px] rounded-md border-2 bg-white text-left text-xs shadow-sm dark:bg-slate-900 ${border} ${data.isSelected ? "ring-4 ring-amber-400" : ""} ${data.isFocus ? "outline-2 outline-sky-400 outline-dashed" : ""} ${n.kind === "host" ? "bg-slate-100 dark:bg-slate-800" : ""}`}
+      data-topo-node={n.id}
+      data-topo-kind={n.kind}
+    >
+      <div className="truncate border-b border-slate-200 px-2 py-1.5 text-[13px] font-semibold dark:border-slate-700" title={n.label}>
+        {n.label}
+      </div>
+      <ul>
+        {n.ports.map((p) => (
+          <li key={p.id} className="relative flex h-[22px] items-center gap-2 px-2" title={`${p.name} (${p.kind}) ${p.addresses.join(" ")}`}>
+            <Handle type="target" position={Position.Left} id={p.id} className="!h-2 !w-2 !border-0 !bg-slate-400" />
+            <span className={`font-medium ${p.isPeerMissing ? "text-rose-700 dark:text-rose-300" : ""}`}>{p.name}</span>
+            <span className="truncate text-slate-600 dark:text-slate-400">{p.addresses[0] ?? p.kind}</span>
+            <Handle type="source" position={Position.Right} id={p.id} className="!h-2 !w-2 !border-0 !bg-slate-400" />
+          </li>
+        ))}
+        {n.ports.length === 0 && <li className="px-2 py-1 text-slate-600 dark:text-slate-400">no interfaces shown</li>}
+      </ul>
+      <Handle type="target" position={Position.Left} id="node" className="!opacity-0" />
+      <Handle type="source" position={Position.Right} id="node" className="!opacity-0" />
+    </div>
+  );
+}
+
+/** A bridge: a hub every port's wire runs to. */
+export function BridgeNode({ data }: NodeProps & { data: TopoNodeData }) {
+  return (
+    <div
+      className={`flex h-[44px] w-[150px] items-center justify-center rounded-full border-2 border-sky-600 bg-sky-50 text-xs font-semibold text-sky-950 dark:bg-sky-950 dark:text-sky-100 ${data.isSelected ? "ring-4 ring-amber-400" : ""}`}
+      data-topo-node={data.node.id}
+      data-topo-kind="bridge"
+      title={`bridge ${data.node.label}`}
+    >
+      <Handle type="target" position={Position.Left} id="node" className="!opacity-0" />
+      bridge {data.node.label}
+      <Handle type="source" position={Position.Right} id="node" className="!opacity-0" />
+    </div>
+  );
+}

@@ -1,0 +1,151 @@
+"use client";
+
+import "@xyflow/react/dist/style.css";
+import { Background, Controls, MarkerType, ReactFlow, ReactFlowProvider, useReactFlow, type Edge, type Node } from "@xyflow/react";
+import { useQuery } from "@tanstack/react-query";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { snapshotQuery } from "../data/queries";
+import { LiveControls } from "../live/live-controls";
+import { ErrorPanel } from "../ui/error-panel";
+import { Skeleton } from "../ui/skeleton";
+import { parseLiveParams, parseTopologyParams } from "../url/search-params";
+import { useUrlState } from "../url/use-url-state";
+import { download, svgToPng, topologyToSvg } from "./export-svg";
+import { layoutTopology, type Positioned } from "./layout";
+import { NodePanel } from "./node-panel";
+import { BridgeNode, NetnsNode, type TopoNodeData } from "./topology-nodes";
+import { buildTopology, focusNodeId, neighbourhood } from "./topology-model";
+
+const NODE_TYPES = { netns: NetnsNode, bridge: BridgeNode };
+
+export function TopologyView() {
+  return (
+    <ReactFlowProvider>
+      <TopologyCanvas />
+    </ReactFlowProvider>
+  );
+}
+
+function TopologyCanvas() {
+  const [search, setSearch] = useUrlState();
+  const params = parseTopologyParams(search);
+  const live = parseLiveParams(search);
+  const query = useQuery(snapshotQuery(live));
+  const flow = useReactFlow();
+
+  const focusId = query.data && params.focus ? focusNodeId(query.data, params.focus) : undefined;
+  const topology = useMemo(() => {
+    if (query.data === undefined) return undefined;
+    const all = buildTopology(query.data, { hideLoopback: params.lo === "hide" });
+    return focusId ? neighbourhood(all, focusId) : all;
+  }, [query.data, params.lo, focusId]);
+
+  // Positions persist across refreshes; only a change of the node set runs the layout again.
+  const positions = useRef(new Map<string, Positioned>());
+  const [layout, setLayout] = useState<{ key: string; positions: Map<string, Positioned> } | undefined>(undefined);
+  const nodeKey = topology ? `${params.dir}|${topology.nodes.map((n) => `${n.id}/${n.ports.length}`).join(",")}` : "";
+  useEffect(() => {
+    if (topology === undefined || layout?.key === nodeKey) return;
+    const isFirst = layout === undefined;
+    const keep = layout !== undefined && layout.key.split("|")[0] === params.dir ? positions.current : new Map<string, Positioned>();
+    let cancelled = false;
+    void layoutTopology(topology, keep, params.dir === "down" ? "DOWN" : "RIGHT").then((p) => {
+      if (cancelled) return;
+      positions.current = p;
+      setLayout({ key: nodeKey, positions: p });
+      if (isFirst) requestAnimationFrame(() => void flow.fitView({ padding: 0.1 }));
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [topology, nodeKey, layout, params.dir, flow]);
+
+  const nodes: Node<TopoNodeData>[] = useMemo(
+    () =>
+      (topology?.nodes ?? []).flatMap((n) => {
+        const p = layout?.positions.get(n.id);
+        if (p === undefined) return [];
+        return [{ id: n.id, type: n.kind === "bridge" ? "bridge" : "netns", position: { x: p.x, y: p.y }, data: { node: n, isSelected: params.sel === n.id, isFocus: focusId === n.id }, draggable: false }];
+      }),
+    [topology, layout, params.sel, focusId],
+  );
+  const edges: Edge[] = useMemo(
+    () =>
+      (topology?.edges ?? []).map((e) => ({
+        id: e.id,
+        source: e.source,
+        target: e.target,
+        sourceHandle: e.sourcePort ?? "node",
+        targetHandle: e.targetPort ?? "node",
+        label: e.label,
+        labelStyle: { fontSize: 10 },
+        style: e.kind === "parent" ? { strokeDasharray: "5 4" } : undefined,
+        markerEnd: e.kind === "parent" ? { type: MarkerType.ArrowClosed } : undefined,
+      })),
+    [topology],
+  );
+
+  if (query.isPending) return <Skeleton className="h-[70vh]" />;
+  if (query.isError) return <ErrorPanel title="The node could not be read" message={query.error.message} onRetry={() => void query.refetch()} />;
+
+  const exportAs = async (format: "svg" | "png") => {
+    if (topology === undefined || layout === undefined) return;
+    const svg = topologyToSvg(topology, layout.positions, document.documentElement.classList.contains("dark"));
+    const name = `nsatlas-${query.data.node.hostname}-${new Date(query.data.takenAt).toISOString().replace(/[:.]/g, "-")}`;
+    if (format === "svg") download(URL.createObjectURL(new Blob([svg], { type: "image/svg+xml" })), `${name}.svg`);
+    else download(await svgToPng(svg), `${name}.png`);
+  };
+
+  return (
+    <div className="space-y-3">
+      <div className="flex flex-wrap items-center gap-2 text-sm">
+        <h1 className="mr-2 text-xl font-semibold">Topology</h1>
+        {params.focus && (
+          <span className="rounded-full bg-sky-100 px-2 py-0.5 text-sky-950 dark:bg-sky-900 dark:text-sky-100" data-testid="focus">
+            around {params.focus}
+            <button type="button" onClick={() => setSearch({ focus: undefined })} className="ml-1 underline">
+              show all
+            </button>
+          </span>
+        )}
+        <button type="button" aria-pressed={params.lo === "show"} onClick={() => setSearch({ lo: params.lo === "hide" ? "show" : "hide" })} className="rounded border border-slate-300 px-2 py-0.5 dark:border-slate-700">
+          {params.lo === "hide" ? "Show loopback" : "Hide loopback"}
+        </button>
+        <button type="button" onClick={() => setSearch({ dir: params.dir === "right" ? "down" : "right" })} className="rounded border border-slate-300 px-2 py-0.5 dark:border-slate-700">
+          Layout: {params.dir === "right" ? "left to right" : "top to bottom"}
+        </button>
+        <button type="button" onClick={() => void exportAs("svg")} className="rounded border border-slate-300 px-2 py-0.5 dark:border-slate-700" data-testid="export-svg">
+          Export SVG
+        </button>
+        <button type="button" onClick={() => void exportAs("png")} className="rounded border border-slate-300 px-2 py-0.5 dark:border-slate-700" data-testid="export-png">
+          Export PNG
+        </button>
+        <span className="text-slate-600 dark:text-slate-400" data-testid="graph-size">
+          {topology?.nodes.length ?? 0} nodes, {topology?.edges.length ?? 0} wires
+        </span>
+        <span className="ml-auto">
+          <LiveControls live={live} updatedAt={query.dataUpdatedAt} isFetching={query.isFetching} onChange={setSearch} />
+        </span>
+      </div>
+      <div className="flex gap-3">
+        <div className="h-[75vh] min-w-0 flex-1 rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-950" data-testid="topology-canvas" data-laid-out={layout ? "true" : "false"}>
+          <ReactFlow
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={NODE_TYPES}
+            onNodeClick={(_, node) => setSearch({ sel: node.id })}
+            onPaneClick={() => setSearch({ sel: undefined })}
+            minZoom={0.05}
+            nodesConnectable={false}
+            proOptions={{ hideAttribution: true }}
+            colorMode={typeof document !== "undefined" && document.documentElement.classList.contains("dark") ? "dark" : "light"}
+          >
+            <Background />
+            <Controls showInteractive={false} />
+          </ReactFlow>
+        </div>
+        {params.sel && <NodePanel snapshot={query.data} nodeId={params.sel} onClose={() => setSearch({ sel: undefined })} />}
+      </div>
+    </div>
+  );
+}

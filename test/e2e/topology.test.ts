@@ -1,0 +1,99 @@
+/** The topology graph in Chromium: every lab namespace placed, click → panel, focus, shared links, export. */
+import fs from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { labEnv } from "../lab/lab-env";
+import { labConfig, manifestPath } from "../lab/lab-config";
+import { readManifest, type LabManifest } from "../lab/manifest";
+import { artifact, launchBrowser } from "./helpers/browser";
+import { startDashboard, type DashboardServer } from "./helpers/dashboard-server";
+
+let manifest: LabManifest;
+let server: DashboardServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  manifest = readManifest(manifestPath(labConfig()));
+  server = await startDashboard(labEnv(manifest));
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function openTopology(page: Page, query = ""): Promise<void> {
+  await page.goto(`${server.url}/topology${query}`);
+  await page.locator('[data-testid="topology-canvas"][data-laid-out="true"]').waitFor();
+  await page.locator("[data-topo-node]").first().waitFor();
+}
+
+const pod = () => {
+  const p = manifest.netns.find((n) => n.owner.kind === "kubernetes-pod" && n.owner.runtime === "docker");
+  if (p === undefined || p.owner.kind !== "kubernetes-pod") throw new Error("no dockershim pod");
+  return { inode: p.inode, name: `${p.owner.namespace}/${p.owner.name}` };
+};
+
+describe("topology", () => {
+  it("places every lab namespace and the host, in light and dark", async () => {
+    for (const colorScheme of ["light", "dark"] as const) {
+      const context = await browser.newContext({ colorScheme, viewport: { width: 1600, height: 1100 } });
+      const page = await context.newPage();
+      await openTopology(page);
+      for (const ns of manifest.netns) await page.locator(`[data-topo-node="netns:${ns.inode}"]`).waitFor({ state: "attached" });
+      expect(await page.locator('[data-topo-node][data-topo-kind="host"]').count()).toBe(1);
+      expect(await page.locator('[data-topo-kind="bridge"]').count()).toBeGreaterThanOrEqual(manifest.hostInterfaces.filter((i) => i.kind === "bridge").length);
+      await page.screenshot({ path: artifact(`topology-${colorScheme}.png`) });
+      await context.close();
+    }
+  });
+
+  it("opens a side panel for a clicked pod, keeps it in the URL, and a colleague's browser opens the same", async () => {
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1100 } });
+    const page = await context.newPage();
+    await openTopology(page);
+    const { inode, name } = pod();
+    await page.locator(`[data-topo-node="netns:${inode}"]`).click();
+    await page.waitForURL(/sel=netns/);
+    const panel = page.getByTestId("node-panel");
+    expect(await panel.innerText()).toContain(name);
+
+    const other = await browser.newContext({ viewport: { width: 1600, height: 1100 } });
+    const fresh = await other.newPage();
+    await fresh.goto(page.url());
+    await fresh.getByTestId("node-panel").waitFor();
+    expect(await fresh.getByTestId("node-panel").innerText()).toContain(name);
+    await other.close();
+    await context.close();
+  });
+
+  it("focuses on one pod's neighbourhood", async () => {
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1100 } });
+    const page = await context.newPage();
+    await openTopology(page);
+    const all = await page.locator("[data-topo-node]").count();
+    const { inode, name } = pod();
+    await openTopology(page, `?focus=${encodeURIComponent(`pod:${name}`)}`);
+    await page.getByTestId("focus").waitFor();
+    await page.locator(`[data-topo-node="netns:${inode}"]`).waitFor();
+    const focused = await page.locator("[data-topo-node]").count();
+    expect(focused).toBeLessThan(all);
+    expect(await page.locator('[data-topo-kind="bridge"]').count()).toBeGreaterThanOrEqual(1);
+    await page.screenshot({ path: artifact("topology-focus.png") });
+    await context.close();
+  });
+
+  it("exports the graph as SVG and PNG", async () => {
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1100 }, acceptDownloads: true });
+    const page = await context.newPage();
+    await openTopology(page);
+    for (const [button, ext, magic] of [["export-svg", ".svg", "<svg"], ["export-png", ".png", "\u0089PNG"]] as const) {
+      const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId(button).click()]);
+      expect(download.suggestedFilename().endsWith(ext)).toBe(true);
+      const file = await download.path();
+      const head = fs.readFileSync(file).subarray(0, 8).toString("latin1");
+      expect(head.startsWith(magic)).toBe(true);
+    }
+    await context.close();
+  });
+});
