@@ -37,6 +37,7 @@ export function OverviewView() {
         rows={shown}
         params={params}
         changed={changed}
+        onShowAll={() => setSearch({ rows: "all" })}
         onSort={(key) => setSearch({ sort: key, dir: params.sort === key && params.dir === "asc" ? "desc" : "asc" })}
       />
     </div>

@@ -40,25 +40,32 @@ function TopologyCanvas() {
     return focusId ? neighbourhood(all, focusId) : all;
   }, [query.data, params.lo, focusId]);
 
-  // Positions persist across refreshes; only a change of the node set runs the layout again.
+  // Positions persist across refreshes; only a change of the node set runs the layout again, and a
+  // layout already under way for the same set is never started twice (ELK takes ~0.3 s at 250 nodes).
   const positions = useRef(new Map<string, Positioned>());
+  const inFlight = useRef<string | undefined>(undefined);
+  const flowRef = useRef(flow);
+  useEffect(() => {
+    flowRef.current = flow;
+  }, [flow]);
   const [layout, setLayout] = useState<{ key: string; positions: Map<string, Positioned> } | undefined>(undefined);
   const nodeKey = topology ? `${params.dir}|${topology.nodes.map((n) => `${n.id}/${n.ports.length}`).join(",")}` : "";
+  const layoutKey = layout?.key;
   useEffect(() => {
-    if (topology === undefined || layout?.key === nodeKey) return;
-    const isFirst = layout === undefined;
-    const keep = layout !== undefined && layout.key.split("|")[0] === params.dir ? positions.current : new Map<string, Positioned>();
-    let cancelled = false;
+    if (topology === undefined || layoutKey === nodeKey || inFlight.current === nodeKey) return;
+    inFlight.current = nodeKey;
+    const isFirst = layoutKey === undefined;
+    const keep = layoutKey !== undefined && layoutKey.split("|")[0] === params.dir ? positions.current : new Map<string, Positioned>();
+    performance.mark("nsatlas:layout:start");
     void layoutTopology(topology, keep, params.dir === "down" ? "DOWN" : "RIGHT").then((p) => {
-      if (cancelled) return;
+      performance.mark("nsatlas:layout:end");
+      if (inFlight.current !== nodeKey) return; // a newer node set superseded this one
+      inFlight.current = undefined;
       positions.current = p;
       setLayout({ key: nodeKey, positions: p });
-      if (isFirst) requestAnimationFrame(() => void flow.fitView({ padding: 0.1 }));
+      if (isFirst) requestAnimationFrame(() => void flowRef.current.fitView({ padding: 0.1 }));
     });
-    return () => {
-      cancelled = true;
-    };
-  }, [topology, nodeKey, layout, params.dir, flow]);
+  }, [topology, nodeKey, layoutKey, params.dir]);
 
   const nodes: Node<TopoNodeData>[] = useMemo(
     () =>

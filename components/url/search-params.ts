@@ -18,6 +18,8 @@ const overviewParamsSchema = z.object({
   k8sns: z.string().optional().transform((s) => (s ?? "").split(",").filter((v) => /^[a-z0-9-]{1,63}$/.test(v))),
   sort: z.enum(SORT_KEYS).optional().catch(undefined).default("owner"),
   dir: z.enum(["asc", "desc"]).optional().catch(undefined).default("asc"),
+  /** "all" renders every matching row; by default the first ROW_LIMIT. */
+  rows: z.enum(["all"]).optional().catch(undefined),
 });
 export type OverviewParams = z.infer<typeof overviewParamsSchema>;
 
