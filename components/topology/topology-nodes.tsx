@@ -1,7 +1,7 @@
 import { Handle, Position, type NodeProps } from "@xyflow/react";
 import type { TopoNode } from "./topology-model";
 
-export type TopoNodeData = { node: TopoNode; isSelected: boolean; isFocus: boolean };
+export type TopoNodeData = { node: TopoNode; isSelected: boolean; isFocus: boolean; isChanged: boolean };
 
 const TONE: Record<string, string> = {
   "kubernetes-pod": "border-sky-500",
@@ -17,8 +17,9 @@ export function NetnsNode({ data }: NodeProps & { data: TopoNodeData }) {
   const border = n.kind === "host" ? "border-slate-500" : (TONE[n.ownerKind ?? ""] ?? "border-slate-400");
   return (
     <div
-      className={`w-[240px] rounded-md border-2 bg-white text-left text-xs shadow-sm dark:bg-slate-900 ${border} ${data.isSelected ? "ring-4 ring-amber-400" : ""} ${data.isFocus ? "outline-2 outline-sky-400 outline-dashed" : ""} ${n.kind === "host" ? "bg-slate-100 dark:bg-slate-800" : ""}`}
+      className={`w-[240px] rounded-md border-2 bg-white text-left text-xs shadow-sm dark:bg-slate-900 ${border} ${data.isSelected ? "ring-4 ring-amber-400" : ""} ${data.isFocus ? "outline-2 outline-sky-400 outline-dashed" : ""} ${n.kind === "host" ? "bg-slate-100 dark:bg-slate-800" : ""} ${data.isChanged ? "changed-flash" : ""}`}
       data-topo-node={n.id}
+      data-changed={data.isChanged ? "true" : undefined}
       data-topo-kind={n.kind}
     >
       <div className="truncate border-b border-slate-200 px-2 py-1.5 text-[13px] font-semibold dark:border-slate-700" title={n.label}>

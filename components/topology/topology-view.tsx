@@ -3,6 +3,7 @@
 import "@xyflow/react/dist/style.css";
 import { Background, Controls, MarkerType, ReactFlow, ReactFlowProvider, useReactFlow, type Edge, type Node } from "@xyflow/react";
 import { useQuery } from "@tanstack/react-query";
+import { useChangedRows } from "../overview/use-changed-rows";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { snapshotQuery } from "../data/queries";
 import { LiveControls } from "../live/live-controls";
@@ -34,6 +35,7 @@ function TopologyCanvas() {
   const flow = useReactFlow();
 
   const focusId = query.data && params.focus ? focusNodeId(query.data, params.focus) : undefined;
+  const changed = useChangedRows(query.data);
   const topology = useMemo(() => {
     if (query.data === undefined) return undefined;
     const all = buildTopology(query.data, { hideLoopback: params.lo === "hide" });
@@ -72,9 +74,9 @@ function TopologyCanvas() {
       (topology?.nodes ?? []).flatMap((n) => {
         const p = layout?.positions.get(n.id);
         if (p === undefined) return [];
-        return [{ id: n.id, type: n.kind === "bridge" ? "bridge" : "netns", position: { x: p.x, y: p.y }, data: { node: n, isSelected: params.sel === n.id, isFocus: focusId === n.id }, draggable: false }];
+        return [{ id: n.id, type: n.kind === "bridge" ? "bridge" : "netns", position: { x: p.x, y: p.y }, data: { node: n, isSelected: params.sel === n.id, isFocus: focusId === n.id, isChanged: changed.has(n.netnsId) && n.kind !== "bridge" }, draggable: false }];
       }),
-    [topology, layout, params.sel, focusId],
+    [topology, layout, params.sel, focusId, changed],
   );
   const edges: Edge[] = useMemo(
     () =>
@@ -135,7 +137,17 @@ function TopologyCanvas() {
         </span>
       </div>
       <div className="flex gap-3">
-        <div className="h-[75vh] min-w-0 flex-1 rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-950" data-testid="topology-canvas" data-laid-out={layout ? "true" : "false"}>
+        <div
+          className="h-[75vh] min-w-0 flex-1 rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-950"
+          data-testid="topology-canvas"
+          data-laid-out={layout ? "true" : "false"}
+          onKeyDown={(e) => {
+            // Tab reaches every box (React Flow makes nodes focusable); Enter opens its panel, Escape closes it.
+            const id = e.target instanceof HTMLElement ? e.target.closest(".react-flow__node")?.getAttribute("data-id") : undefined;
+            if (e.key === "Enter" && id) setSearch({ sel: id });
+            if (e.key === "Escape") setSearch({ sel: undefined });
+          }}
+        >
           <ReactFlow
             nodes={nodes}
             edges={edges}

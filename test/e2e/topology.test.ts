@@ -58,6 +58,13 @@ describe("topology", () => {
     const panel = page.getByTestId("node-panel");
     expect(await panel.innerText()).toContain(name);
 
+    await page.keyboard.press("Escape");
+    await page.waitForURL((u) => !u.search.includes("sel="));
+    await page.locator(`.react-flow__node[data-id="netns:${inode}"]`).focus();
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/sel=netns/);
+    expect(await panel.innerText()).toContain(name);
+
     const other = await browser.newContext({ viewport: { width: 1600, height: 1100 } });
     const fresh = await other.newPage();
     await fresh.goto(page.url());
