@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import type { Listener } from "../contract/snapshot";
+import { forEachFd } from "../proc-fds";
 import { formatIp } from "./ip-format";
 import { NLM_F, NLMSGHDR_LEN } from "./netlink-constants";
 import { MalformedNetlinkError, splitMessages } from "./netlink-parser";
@@ -71,28 +72,16 @@ export function socketOwners(pids: number[], inodes: Set<number>, proc = "/proc"
   const owners = new Map<number, Array<{ pid: number; command: string }>>();
   if (inodes.size === 0) return owners;
   for (const pid of pids) {
-    let fds: string[];
-    try {
-      fds = fs.readdirSync(`${proc}/${pid}/fd`);
-    } catch {
-      continue;
-    }
     let command: string | undefined;
-    for (const fd of fds) {
-      let target: string;
-      try {
-        target = fs.readlinkSync(`${proc}/${pid}/fd/${fd}`);
-      } catch {
-        continue;
-      }
-      if (!target.startsWith("socket:[")) continue;
+    forEachFd(pid, proc, (_fd, target) => {
+      if (!target.startsWith("socket:[")) return;
       const inode = Number(target.slice(8, -1));
-      if (!inodes.has(inode)) continue;
+      if (!inodes.has(inode)) return;
       command ??= readComm(pid, proc);
       const list = owners.get(inode) ?? [];
       if (!list.some((o) => o.pid === pid)) list.push({ pid, command });
       owners.set(inode, list);
-    }
+    });
   }
   return owners;
 }

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { forEachFd } from "../proc-fds";
 import { inodeFromNsLink } from "./ns-link";
 
 export interface FdRef {
@@ -26,32 +27,20 @@ export interface NsfsHints {
 export function scanNsFds(pids: number[], proc = "/proc", hints?: NsfsHints): FdRef[] {
   const refs: FdRef[] = [];
   for (const pid of pids) {
-    let fds: string[];
-    try {
-      fds = fs.readdirSync(`${proc}/${pid}/fd`);
-    } catch {
-      continue;
-    }
-    for (const fd of fds) {
+    forEachFd(pid, proc, (fd, target) => {
       const file = `${proc}/${pid}/fd/${fd}`;
-      let target: string;
-      try {
-        target = fs.readlinkSync(file);
-      } catch {
-        continue;
-      }
       if (target.startsWith("net:[")) {
         const inode = inodeFromNsLink(target);
-        if (inode !== undefined) refs.push({ inode, pid, fd: Number(fd) });
+        if (inode !== undefined) refs.push({ inode, pid, fd });
       } else if (hints !== undefined && target.startsWith("/")) {
         const mounted = hints.mountPoints.get(target);
-        if (mounted !== undefined) refs.push({ inode: mounted, pid, fd: Number(fd) });
+        if (mounted !== undefined) refs.push({ inode: mounted, pid, fd });
         else if (target === "/") {
           const st = fs.statSync(file, { throwIfNoEntry: false });
-          if (st !== undefined && st.dev === hints.nsfsDev) refs.push({ inode: String(st.ino), pid, fd: Number(fd), isTypeUnverified: true });
+          if (st !== undefined && st.dev === hints.nsfsDev) refs.push({ inode: String(st.ino), pid, fd, isTypeUnverified: true });
         }
       }
-    }
+    });
   }
   return refs;
 }

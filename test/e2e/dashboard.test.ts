@@ -3,41 +3,32 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { labEnv } from "../lab/lab-env";
-import { labConfig, manifestPath } from "../lab/lab-config";
-import { readManifest, type LabManifest, type LabNetns } from "../lab/manifest";
-import { artifact, launchBrowser } from "./helpers/browser";
-import { startDashboard, type DashboardServer } from "./helpers/dashboard-server";
+import type { LabNetns } from "../lab/manifest";
+import { artifact } from "./helpers/browser";
+import { startDashboard } from "./helpers/dashboard-server";
+import { labDashboardSuite } from "./helpers/lab-dashboard";
 import { DetailPage } from "./pages/detail-page";
 import { OverviewPage } from "./pages/overview-page";
 
-let manifest: LabManifest;
-let server: DashboardServer;
-let browser: Browser;
-let pod: LabNetns & { owner: Extract<LabNetns["owner"], { kind: "kubernetes-pod" }> };
+const suite = labDashboardSuite();
 
-beforeAll(async () => {
-  manifest = readManifest(manifestPath(labConfig()));
-  const found = manifest.netns.find((n) => n.owner.kind === "kubernetes-pod" && n.owner.runtime === "docker");
+/** The lab's first dockershim pod, with its owner narrowed. */
+function labPod(): LabNetns & { owner: Extract<LabNetns["owner"], { kind: "kubernetes-pod" }> } {
+  const found = suite.manifest().netns.find((n) => n.owner.kind === "kubernetes-pod" && n.owner.runtime === "docker");
   if (found === undefined || found.owner.kind !== "kubernetes-pod") throw new Error("no dockershim pod in the lab");
-  pod = { ...found, owner: found.owner };
-  server = await startDashboard(labEnv(manifest));
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+  return { ...found, owner: found.owner };
+}
 
 describe("from the overview to the host bridge", () => {
   it("finds a pod by search, shows its interfaces and addresses, and follows its veth to the host bridge", async () => {
+    const pod = labPod();
     for (const colorScheme of ["light", "dark"] as const) {
-      const context = await browser.newContext({ colorScheme, viewport: { width: 1400, height: 1000 } });
+      const context = await suite.browser().newContext({ colorScheme, viewport: { width: 1400, height: 1000 } });
       const page = await context.newPage();
       const overview = new OverviewPage(page);
-      await overview.open(server.url);
+      await overview.open(suite.server().url);
       await overview.search(pod.owner.name);
       await page.waitForURL(/q=/);
       await expect.poll(() => overview.rowIds()).toEqual([pod.inode]);
@@ -53,7 +44,7 @@ describe("from the overview to the host bridge", () => {
       if (eth0?.peer?.master === undefined) throw new Error("the lab pod's eth0 has no bridge");
       expect(await detail.leadsTo(eth0.name).innerText()).toContain("the host");
       await detail.leadsTo(eth0.name).click();
-      await page.waitForURL(new RegExp(`/netns/${manifest.hostInode}#if-\\d+$`));
+      await page.waitForURL(new RegExp(`/netns/${suite.manifest().hostInode}#if-\\d+$`));
       const hostEnd = page.locator('tr[data-focused="true"]');
       await hostEnd.waitFor();
       expect(await hostEnd.innerText()).toContain(`port of ${eth0.peer.master}`);
@@ -65,15 +56,15 @@ describe("from the overview to the host bridge", () => {
 
 describe("links a colleague can open", () => {
   it("keeps search, filters and sort in the URL: the view survives a reload and opens the same in a new browser", async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const context = await suite.browser().newContext({ viewport: { width: 1400, height: 1000 } });
     const page = await context.newPage();
     const overview = new OverviewPage(page);
-    await overview.open(server.url);
+    await overview.open(suite.server().url);
     await overview.toggleFilter("pods");
     await page.waitForURL(/kind=kubernetes-pod/);
-    await overview.search(manifest.prefix);
+    await overview.search(suite.manifest().prefix);
     await page.waitForURL(/q=/);
-    const expected = manifest.netns.filter((n) => n.owner.kind === "kubernetes-pod").map((n) => n.inode).sort();
+    const expected = suite.manifest().netns.filter((n) => n.owner.kind === "kubernetes-pod").map((n) => n.inode).sort();
     await expect.poll(async () => (await overview.rowIds()).sort()).toEqual(expected);
 
     await page.reload();
@@ -81,24 +72,25 @@ describe("links a colleague can open", () => {
     expect((await overview.rowIds()).sort()).toEqual(expected);
 
     const link = page.url();
-    const other = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const other = await suite.browser().newContext({ viewport: { width: 1400, height: 1000 } });
     const fresh = new OverviewPage(await other.newPage());
     await fresh.page.goto(link);
     await fresh.rows().first().waitFor();
     expect((await fresh.rowIds()).sort()).toEqual(expected);
-    expect(await fresh.page.getByRole("searchbox", { name: "Search namespaces" }).inputValue()).toBe(manifest.prefix);
+    expect(await fresh.page.getByRole("searchbox", { name: "Search namespaces" }).inputValue()).toBe(suite.manifest().prefix);
     await other.close();
     await context.close();
   });
 
   it("says when a linked pod is gone and offers the closest one; says when a linked namespace is gone", async () => {
-    const context = await browser.newContext();
+    const pod = labPod();
+    const context = await suite.browser().newContext();
     const page = await context.newPage();
     const detail = new DetailPage(page);
-    await page.goto(`${server.url}/pods/${pod.owner.namespace}/${pod.owner.name}x`);
+    await page.goto(`${suite.server().url}/pods/${pod.owner.namespace}/${pod.owner.name}x`);
     await detail.notFound().waitFor();
     expect(await detail.notFound().innerText()).toContain(`${pod.owner.namespace}/${pod.owner.name}`);
-    await page.goto(`${server.url}/netns/12345`);
+    await page.goto(`${suite.server().url}/netns/12345`);
     await detail.notFound().waitFor();
     expect(await detail.notFound().innerText()).toContain("is gone");
     await context.close();
@@ -112,8 +104,8 @@ describe("an engine that stops answering", () => {
     const held = new Set<net.Socket>();
     const silent = net.createServer((s) => held.add(s));
     await new Promise<void>((resolve) => silent.listen(socket, resolve));
-    const degraded = await startDashboard({ ...labEnv(manifest), NSATLAS_DOCKER_SOCKET: socket, NSATLAS_ENGINE_TIMEOUT_MS: "500" });
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const degraded = await startDashboard({ ...labEnv(suite.manifest()), NSATLAS_DOCKER_SOCKET: socket, NSATLAS_ENGINE_TIMEOUT_MS: "500" });
+    const context = await suite.browser().newContext({ viewport: { width: 1400, height: 1000 } });
     try {
       const page = await context.newPage();
       const overview = new OverviewPage(page);
@@ -122,7 +114,7 @@ describe("an engine that stops answering", () => {
       await banner.waitFor();
       expect(await banner.innerText()).toContain("docker");
       expect(await banner.innerText()).toContain("not answering");
-      expect(await overview.rowIds()).toEqual(expect.arrayContaining(manifest.netns.map((n) => n.inode)));
+      expect(await overview.rowIds()).toEqual(expect.arrayContaining(suite.manifest().netns.map((n) => n.inode)));
       await page.screenshot({ path: artifact("overview-engine-down.png"), fullPage: true });
     } finally {
       await context.close();

@@ -1,35 +1,20 @@
 /** The topology graph in Chromium: every lab namespace placed, click → panel, focus, shared links, export. */
 import fs from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { labEnv } from "../lab/lab-env";
-import { labConfig, manifestPath } from "../lab/lab-config";
-import { readManifest, type LabManifest } from "../lab/manifest";
-import { artifact, launchBrowser } from "./helpers/browser";
-import { startDashboard, type DashboardServer } from "./helpers/dashboard-server";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { artifact } from "./helpers/browser";
+import { labDashboardSuite } from "./helpers/lab-dashboard";
 
-let manifest: LabManifest;
-let server: DashboardServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  manifest = readManifest(manifestPath(labConfig()));
-  server = await startDashboard(labEnv(manifest));
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = labDashboardSuite();
 
 async function openTopology(page: Page, query = ""): Promise<void> {
-  await page.goto(`${server.url}/topology${query}`);
+  await page.goto(`${suite.server().url}/topology${query}`);
   await page.locator('[data-testid="topology-canvas"][data-laid-out="true"]').waitFor();
   await page.locator("[data-topo-node]").first().waitFor();
 }
 
 const pod = () => {
-  const p = manifest.netns.find((n) => n.owner.kind === "kubernetes-pod" && n.owner.runtime === "docker");
+  const p = suite.manifest().netns.find((n) => n.owner.kind === "kubernetes-pod" && n.owner.runtime === "docker");
   if (p === undefined || p.owner.kind !== "kubernetes-pod") throw new Error("no dockershim pod");
   return { inode: p.inode, name: `${p.owner.namespace}/${p.owner.name}` };
 };
@@ -37,19 +22,19 @@ const pod = () => {
 describe("topology", () => {
   it("places every lab namespace and the host, in light and dark", async () => {
     for (const colorScheme of ["light", "dark"] as const) {
-      const context = await browser.newContext({ colorScheme, viewport: { width: 1600, height: 1100 } });
+      const context = await suite.browser().newContext({ colorScheme, viewport: { width: 1600, height: 1100 } });
       const page = await context.newPage();
       await openTopology(page);
-      for (const ns of manifest.netns) await page.locator(`[data-topo-node="netns:${ns.inode}"]`).waitFor({ state: "attached" });
+      for (const ns of suite.manifest().netns) await page.locator(`[data-topo-node="netns:${ns.inode}"]`).waitFor({ state: "attached" });
       expect(await page.locator('[data-topo-node][data-topo-kind="host"]').count()).toBe(1);
-      expect(await page.locator('[data-topo-kind="bridge"]').count()).toBeGreaterThanOrEqual(manifest.hostInterfaces.filter((i) => i.kind === "bridge").length);
+      expect(await page.locator('[data-topo-kind="bridge"]').count()).toBeGreaterThanOrEqual(suite.manifest().hostInterfaces.filter((i) => i.kind === "bridge").length);
       await page.screenshot({ path: artifact(`topology-${colorScheme}.png`) });
       await context.close();
     }
   });
 
   it("opens a side panel for a clicked pod, keeps it in the URL, and a colleague's browser opens the same", async () => {
-    const context = await browser.newContext({ viewport: { width: 1600, height: 1100 } });
+    const context = await suite.browser().newContext({ viewport: { width: 1600, height: 1100 } });
     const page = await context.newPage();
     await openTopology(page);
     const { inode, name } = pod();
@@ -65,7 +50,7 @@ describe("topology", () => {
     await page.waitForURL(/sel=netns/);
     expect(await panel.innerText()).toContain(name);
 
-    const other = await browser.newContext({ viewport: { width: 1600, height: 1100 } });
+    const other = await suite.browser().newContext({ viewport: { width: 1600, height: 1100 } });
     const fresh = await other.newPage();
     await fresh.goto(page.url());
     await fresh.getByTestId("node-panel").waitFor();
@@ -75,7 +60,7 @@ describe("topology", () => {
   });
 
   it("focuses on one pod's neighbourhood", async () => {
-    const context = await browser.newContext({ viewport: { width: 1600, height: 1100 } });
+    const context = await suite.browser().newContext({ viewport: { width: 1600, height: 1100 } });
     const page = await context.newPage();
     await openTopology(page);
     const all = await page.locator("[data-topo-node]").count();
@@ -91,7 +76,7 @@ describe("topology", () => {
   });
 
   it("exports the graph as SVG and PNG", async () => {
-    const context = await browser.newContext({ viewport: { width: 1600, height: 1100 }, acceptDownloads: true });
+    const context = await suite.browser().newContext({ viewport: { width: 1600, height: 1100 }, acceptDownloads: true });
     const page = await context.newPage();
     await openTopology(page);
     for (const [button, ext, magic] of [["export-svg", ".svg", "<svg"], ["export-png", ".png", "\u0089PNG"]] as const) {
