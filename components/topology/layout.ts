@@ -51,10 +51,30 @@ function starGroups(topology: Topology): Map<string, string[]> {
  * Positions for every node. Nodes that already have a position keep it, so a refresh that adds one
  * pod does not move the rest of the picture; only new nodes get new positions.
  */
-export async function layoutTopology(topology: Topology, previous: Map<string, Positioned>, direction: "RIGHT" | "DOWN"): Promise<Map<string, Positioned>> {
-  const stars = starGroups(topology);
+export interface Layout {
+  positions: Map<string, Positioned>;
+  /** With grouping by Kubernetes namespace: each namespace's block, for the labelled background. */
+  groups: Map<string, Positioned>;
+}
+
+const GROUP_COLUMNS = 4;
+const GROUP_PAD = 16;
+const GROUP_HEADER = 28;
+
+export async function layoutTopology(
+  topology: Topology,
+  previous: Map<string, Positioned>,
+  direction: "RIGHT" | "DOWN",
+  groupByK8sNamespace = false,
+): Promise<Layout> {
+  // Grouping by Kubernetes namespace: pods are arranged in one block per namespace after the rest.
+  const grouped = new Map<string, string[]>();
+  if (groupByK8sNamespace) for (const n of topology.nodes) if (n.k8sNamespace !== undefined) grouped.set(n.k8sNamespace, [...(grouped.get(n.k8sNamespace) ?? []), n.id]);
+  const inGroup = new Set([...grouped.values()].flat());
+  const ungrouped: Topology = { nodes: topology.nodes.filter((n) => !inGroup.has(n.id)), edges: topology.edges.filter((e) => !inGroup.has(e.source) && !inGroup.has(e.target)) };
+  const stars = starGroups(ungrouped);
   const inStar = new Set([...stars.keys(), ...[...stars.values()].flat()]);
-  const rest: Topology = { nodes: topology.nodes.filter((n) => !inStar.has(n.id)), edges: topology.edges.filter((e) => !inStar.has(e.source) && !inStar.has(e.target)) };
+  const rest: Topology = { nodes: ungrouped.nodes.filter((n) => !inStar.has(n.id)), edges: ungrouped.edges.filter((e) => !inStar.has(e.source) && !inStar.has(e.target)) };
   const result = await elk.layout({
     id: "root",
     layoutOptions: {
@@ -89,6 +109,19 @@ export async function layoutTopology(topology: Topology, previous: Map<string, P
     top += Math.min(members.length, GRID_ROWS) * rowHeight + 80;
   }
 
+  const groups = new Map<string, Positioned>();
+  for (const [ns, members] of [...grouped].sort(([a], [b]) => a.localeCompare(b))) {
+    const memberNodes = members.flatMap((m) => byId.get(m) ?? []);
+    const rowHeight = Math.max(...memberNodes.map((n) => nodeSize(n).height)) + 16;
+    memberNodes.forEach((n, k) => {
+      computed.set(n.id, { x: GROUP_PAD + (k % GROUP_COLUMNS) * (NODE_WIDTH + 40), y: top + GROUP_HEADER + Math.floor(k / GROUP_COLUMNS) * rowHeight, ...nodeSize(n) });
+    });
+    const rows = Math.ceil(members.length / GROUP_COLUMNS);
+    const width = GROUP_PAD * 2 + Math.min(members.length, GROUP_COLUMNS) * (NODE_WIDTH + 40) - 40;
+    groups.set(ns, { x: 0, y: top - GROUP_PAD, width, height: GROUP_HEADER + rows * rowHeight + GROUP_PAD });
+    top += GROUP_HEADER + rows * rowHeight + 80;
+  }
+
   const out = new Map<string, Positioned>();
   const fresh: Array<{ id: string; p: Positioned }> = [];
   for (const [id, p] of computed) {
@@ -100,5 +133,13 @@ export async function layoutTopology(topology: Topology, previous: Map<string, P
   const bottom = out.size === 0 ? undefined : Math.max(...[...out.values()].map((p) => p.y + p.height));
   const freshTop = Math.min(...fresh.map((f) => f.p.y));
   for (const f of fresh) out.set(f.id, bottom === undefined ? f.p : { ...f.p, y: f.p.y - freshTop + bottom + 60 });
-  return out;
+  // A group's block follows its members wherever they ended up.
+  for (const [ns, members] of grouped) {
+    const placed = members.map((m) => out.get(m)).filter((p): p is Positioned => p !== undefined);
+    if (placed.length === 0) continue;
+    const x = Math.min(...placed.map((p) => p.x)) - GROUP_PAD;
+    const y = Math.min(...placed.map((p) => p.y)) - GROUP_HEADER;
+    groups.set(ns, { x, y, width: Math.max(...placed.map((p) => p.x + p.width)) + GROUP_PAD - x, height: Math.max(...placed.map((p) => p.y + p.height)) + GROUP_PAD - y });
+  }
+  return { positions: out, groups };
 }

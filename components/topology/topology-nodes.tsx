@@ -57,3 +57,14 @@ export function BridgeNode({ data }: NodeProps & { data: TopoNodeData }) {
     </div>
   );
 }
+
+export type GroupNodeData = { label: string };
+
+/** The labelled background of one Kubernetes namespace's pods (drawn behind them). */
+export function K8sGroupNode({ data }: NodeProps & { data: GroupNodeData }) {
+  return (
+    <div className="h-full w-full rounded-lg border-2 border-dashed border-sky-400 bg-sky-50/40 dark:border-sky-700 dark:bg-sky-950/30" data-topo-group={data.label}>
+      <div className="px-2 py-1 text-xs font-semibold text-sky-900 dark:text-sky-200">k8s namespace {data.label}</div>
+    </div>
+  );
+}

@@ -12,12 +12,12 @@ import { Skeleton } from "../ui/skeleton";
 import { parseLiveParams, parseTopologyParams } from "../url/search-params";
 import { useUrlState } from "../url/use-url-state";
 import { download, svgToPng, topologyToSvg } from "./export-svg";
-import { layoutTopology, type Positioned } from "./layout";
+import { layoutTopology, type Layout, type Positioned } from "./layout";
 import { NodePanel } from "./node-panel";
-import { BridgeNode, NetnsNode, type TopoNodeData } from "./topology-nodes";
+import { BridgeNode, K8sGroupNode, NetnsNode, type GroupNodeData, type TopoNodeData } from "./topology-nodes";
 import { buildTopology, focusNodeId, neighbourhood } from "./topology-model";
 
-const NODE_TYPES = { netns: NetnsNode, bridge: BridgeNode };
+const NODE_TYPES = { netns: NetnsNode, bridge: BridgeNode, k8sGroup: K8sGroupNode };
 
 export function TopologyView() {
   return (
@@ -50,32 +50,45 @@ function TopologyCanvas() {
   useEffect(() => {
     flowRef.current = flow;
   }, [flow]);
-  const [layout, setLayout] = useState<{ key: string; positions: Map<string, Positioned> } | undefined>(undefined);
-  const nodeKey = topology ? `${params.dir}|${topology.nodes.map((n) => `${n.id}/${n.ports.length}`).join(",")}` : "";
+  const [layout, setLayout] = useState<({ key: string } & Layout) | undefined>(undefined);
+  const arrangement = `${params.dir}/${params.group ?? "none"}`;
+  const nodeKey = topology ? `${arrangement}|${topology.nodes.map((n) => `${n.id}/${n.ports.length}`).join(",")}` : "";
   const layoutKey = layout?.key;
   useEffect(() => {
     if (topology === undefined || layoutKey === nodeKey || inFlight.current === nodeKey) return;
     inFlight.current = nodeKey;
     const isFirst = layoutKey === undefined;
-    const keep = layoutKey !== undefined && layoutKey.split("|")[0] === params.dir ? positions.current : new Map<string, Positioned>();
+    const keep = layoutKey !== undefined && layoutKey.split("|")[0] === arrangement ? positions.current : new Map<string, Positioned>();
     performance.mark("nsatlas:layout:start");
-    void layoutTopology(topology, keep, params.dir === "down" ? "DOWN" : "RIGHT").then((p) => {
+    void layoutTopology(topology, keep, params.dir === "down" ? "DOWN" : "RIGHT", params.group === "k8sns").then((result) => {
       performance.mark("nsatlas:layout:end");
       if (inFlight.current !== nodeKey) return; // a newer node set superseded this one
       inFlight.current = undefined;
-      positions.current = p;
-      setLayout({ key: nodeKey, positions: p });
+      positions.current = result.positions;
+      setLayout({ key: nodeKey, ...result });
       if (isFirst) requestAnimationFrame(() => void flowRef.current.fitView({ padding: 0.1 }));
     });
-  }, [topology, nodeKey, layoutKey, params.dir]);
+  }, [topology, nodeKey, layoutKey, params.dir, params.group, arrangement]);
 
-  const nodes: Node<TopoNodeData>[] = useMemo(
-    () =>
-      (topology?.nodes ?? []).flatMap((n) => {
+  const nodes: Node<TopoNodeData | GroupNodeData>[] = useMemo(
+    () => [
+      ...[...(layout?.groups ?? [])].map(([ns, g]) => ({
+        id: `k8sns:${ns}`,
+        type: "k8sGroup",
+        position: { x: g.x, y: g.y },
+        style: { width: g.width, height: g.height },
+        data: { label: ns },
+        draggable: false,
+        selectable: false,
+        focusable: false,
+        zIndex: -1,
+      })),
+      ...(topology?.nodes ?? []).flatMap((n) => {
         const p = layout?.positions.get(n.id);
         if (p === undefined) return [];
         return [{ id: n.id, type: n.kind === "bridge" ? "bridge" : "netns", position: { x: p.x, y: p.y }, data: { node: n, isSelected: params.sel === n.id, isFocus: focusId === n.id, isChanged: changed.has(n.netnsId) && n.kind !== "bridge" }, draggable: false }];
       }),
+    ],
     [topology, layout, params.sel, focusId, changed],
   );
   const edges: Edge[] = useMemo(
@@ -123,6 +136,9 @@ function TopologyCanvas() {
         <button type="button" onClick={() => setSearch({ dir: params.dir === "right" ? "down" : "right" })} className="rounded border border-slate-300 px-2 py-0.5 dark:border-slate-700">
           Layout: {params.dir === "right" ? "left to right" : "top to bottom"}
         </button>
+        <button type="button" aria-pressed={params.group === "k8sns"} onClick={() => setSearch({ group: params.group === "k8sns" ? undefined : "k8sns" })} className="rounded border border-slate-300 px-2 py-0.5 dark:border-slate-700" data-testid="group-toggle">
+          {params.group === "k8sns" ? "Ungroup" : "Group by k8s namespace"}
+        </button>
         <button type="button" onClick={() => void exportAs("svg")} className="rounded border border-slate-300 px-2 py-0.5 dark:border-slate-700" data-testid="export-svg">
           Export SVG
         </button>
@@ -152,7 +168,9 @@ function TopologyCanvas() {
             nodes={nodes}
             edges={edges}
             nodeTypes={NODE_TYPES}
-            onNodeClick={(_, node) => setSearch({ sel: node.id })}
+            onNodeClick={(_, node) => {
+              if (!node.id.startsWith("k8sns:")) setSearch({ sel: node.id });
+            }}
             onPaneClick={() => setSearch({ sel: undefined })}
             minZoom={0.05}
             nodesConnectable={false}

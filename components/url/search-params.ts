@@ -68,6 +68,8 @@ const topologyParamsSchema = z.object({
     .catch(undefined),
   lo: z.enum(["show", "hide"]).optional().catch(undefined).default("hide"),
   dir: z.enum(["right", "down"]).optional().catch(undefined).default("right"),
+  /** k8sns: one block per Kubernetes namespace. */
+  group: z.enum(["k8sns"]).optional().catch(undefined),
   sel: z
     .string()
     .max(120)

@@ -75,6 +75,25 @@ describe("topology", () => {
     await context.close();
   });
 
+  it("groups pods by Kubernetes namespace: each pod's box inside its namespace's block", async () => {
+    const context = await suite.browser().newContext({ viewport: { width: 1600, height: 1100 } });
+    const page = await context.newPage();
+    await openTopology(page, "?group=k8sns");
+    const pods = suite.manifest().netns.flatMap((n) => (n.owner.kind === "kubernetes-pod" ? [{ inode: n.inode, ns: n.owner.namespace }] : []));
+    expect(new Set(pods.map((p) => p.ns)).size).toBeGreaterThanOrEqual(2);
+    for (const p of pods) {
+      const group = await page.locator(`[data-topo-group="${p.ns}"]`).boundingBox();
+      const box = await page.locator(`[data-topo-node="netns:${p.inode}"]`).boundingBox();
+      if (group === null || box === null) throw new Error(`${p.ns} or ${p.inode} not drawn`);
+      expect(box.x).toBeGreaterThanOrEqual(group.x);
+      expect(box.y).toBeGreaterThanOrEqual(group.y);
+      expect(box.x + box.width).toBeLessThanOrEqual(group.x + group.width + 1);
+      expect(box.y + box.height).toBeLessThanOrEqual(group.y + group.height + 1);
+    }
+    await page.screenshot({ path: artifact("topology-grouped.png") });
+    await context.close();
+  });
+
   it("exports the graph as SVG and PNG", async () => {
     const context = await suite.browser().newContext({ viewport: { width: 1600, height: 1100 }, acceptDownloads: true });
     const page = await context.newPage();
