@@ -19,6 +19,8 @@ export interface EngineState {
  */
 export class EngineWatch {
   private latest: { state: EngineState; netnsKey: string; at: number } | undefined;
+  /** Endpoints that answered at some point: one that then vanishes is down, not "not installed". */
+  private readonly answeredBefore = new Map<string, string>();
   private inFlight: Promise<EngineState> | undefined;
   private settled: EngineState | undefined;
 
@@ -34,7 +36,7 @@ export class EngineWatch {
     if (this.inFlight !== undefined) return;
     if (this.latest !== undefined && this.now() - this.latest.at < this.refreshMs) return;
     this.settled = undefined;
-    const flight = collectWorkloads(this.adapters, this.deadlineMs);
+    const flight = collectWorkloads(this.adapters, this.deadlineMs).then((state) => this.markStopped(state));
     this.inFlight = flight;
     void flight.then((state) => {
       this.settled = state;
@@ -56,7 +58,24 @@ export class EngineWatch {
       void this.inFlight?.then((state) => this.remember(state, netnsKey));
       return latest.state;
     }
-    return this.remember(await (this.inFlight ?? collectWorkloads(this.adapters, this.deadlineMs)), netnsKey);
+    return this.remember(await (this.inFlight ?? collectWorkloads(this.adapters, this.deadlineMs).then((state) => this.markStopped(state))), netnsKey);
+  }
+
+  /**
+   * A stopped engine removes its socket, which reads like an engine never installed. One that
+   * answered earlier in this agent's life is reported as down instead, so the dashboard raises it.
+   */
+  private markStopped(state: EngineState): EngineState {
+    const runtimes = state.runtimes.map((r) => {
+      if (r.status === "ok") {
+        this.answeredBefore.set(r.endpoint, new Date().toISOString());
+        return r;
+      }
+      const lastSeen = this.answeredBefore.get(r.endpoint);
+      if (r.status === "absent" && lastSeen !== undefined) return { ...r, status: "unreachable" as const, error: `stopped: answered until ${lastSeen}, now ${r.error ?? "no engine listening"}` };
+      return r;
+    });
+    return { ...state, runtimes };
   }
 
   close(): void {

@@ -97,6 +97,51 @@ describe("links a colleague can open", () => {
   });
 });
 
+describe("an engine that stops", () => {
+  it("raises a banner when Docker goes away while the dashboard is open (its socket disappears, as when dockerd stops)", async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nsatlas-e2e-"));
+    const socket = path.join(tmp, "docker.sock");
+    // The dashboard reaches the lab's Docker through this proxy socket. Stopping the proxy (every
+    // connection closed, the socket gone) is, to the agent, exactly dockerd stopping, without
+    // stopping the daemon that runs the lab.
+    const open = new Set<net.Socket>();
+    const proxy = net.createServer((client) => {
+      const upstream = net.connect(suite.manifest().engines.docker.socket);
+      open.add(client).add(upstream);
+      client.pipe(upstream).pipe(client);
+      client.on("error", () => upstream.destroy());
+      upstream.on("error", () => client.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(socket, resolve));
+    const stopDocker = () => {
+      proxy.close();
+      for (const s of open) s.destroy();
+      fs.rmSync(socket, { force: true });
+    };
+    const watched = await startDashboard({ ...labEnv(suite.manifest()), NSATLAS_DOCKER_SOCKET: socket, NSATLAS_ENGINE_REFRESH_MS: "0", NSATLAS_SNAPSHOT_TTL_MS: "500" });
+    const context = await suite.browser().newContext({ viewport: { width: 1400, height: 1000 } });
+    try {
+      const page = await context.newPage();
+      const overview = new OverviewPage(page);
+      await overview.open(watched.url, "?every=1");
+      await expect.poll(() => overview.engineStatus("docker")).toBe("ok");
+      expect(await page.getByTestId("engine-banner").count()).toBe(0);
+      stopDocker();
+      const banner = page.getByTestId("engine-banner");
+      await banner.waitFor({ timeout: 20_000 });
+      expect(await banner.innerText()).toContain("docker");
+      expect(await banner.innerText()).toContain("stopped");
+      expect(await overview.rowIds()).toEqual(expect.arrayContaining(suite.manifest().netns.map((n) => n.inode)));
+      await page.screenshot({ path: artifact("overview-docker-stopped.png"), fullPage: true });
+    } finally {
+      await context.close();
+      await watched.stop();
+      stopDocker();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("an engine that stops answering", () => {
   it("shows a banner naming it, and the overview still lists every namespace", async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nsatlas-e2e-"));

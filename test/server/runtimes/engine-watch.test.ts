@@ -85,3 +85,31 @@ describe("EngineWatch", () => {
     expect(e.asked()).toBe(2);
   });
 });
+
+describe("EngineWatch and stopped engines", () => {
+  it("reports an engine that answered before and now has no socket as down, not as never installed", async () => {
+    let present = true;
+    const adapter: RuntimeAdapter = {
+      name: "docker",
+      endpoint: "/run/engine.sock",
+      version: async () => ({ name: "docker", version: "x" }),
+      listWorkloads: async () => {
+        if (!present) throw Object.assign(new Error("connect ENOENT /run/engine.sock"), { code: "ENOENT" });
+        return [];
+      },
+      close: () => {},
+    };
+    const watch = new EngineWatch([adapter], 1000, 0);
+    watch.refresh();
+    expect((await watch.stateFor("a")).runtimes[0]?.status).toBe("ok");
+    present = false;
+    watch.refresh();
+    const down = (await watch.stateFor("a,b")).runtimes[0];
+    expect(down?.status).toBe("unreachable");
+    expect(down?.error).toMatch(/^stopped: answered until/);
+
+    const fresh = new EngineWatch([adapter], 1000, 0);
+    fresh.refresh();
+    expect((await fresh.stateFor("a")).runtimes[0]?.status).toBe("absent");
+  });
+});
