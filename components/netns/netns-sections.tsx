@@ -151,7 +151,7 @@ export function NetnsSections({ netns, snapshot, focusedIfindex }: { netns: Netn
         </Section>
         <Section title="Listening sockets" testId="listeners">
           {netns.listeners === undefined ? (
-            <p className="text-sm text-slate-600 dark:text-slate-400">Listed on the namespace&apos;s own page.</p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">Loading…</p>
           ) : netns.listeners.length === 0 ? (
             <p className="text-sm text-slate-600 dark:text-slate-400">Nothing listens here.</p>
           ) : (

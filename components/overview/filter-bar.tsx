@@ -47,7 +47,7 @@ export function FilterBar({
           type="search"
           value={params.q}
           onChange={(e) => onChange({ q: e.target.value })}
-          placeholder="Search owners, containers, interfaces, IPs, MACs…"
+          placeholder="Search owners, labels (key=value), containers, interfaces, IPs, MACs…"
           aria-label="Search namespaces"
           className="min-w-64 flex-1 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
         />

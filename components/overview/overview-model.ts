@@ -10,7 +10,7 @@ export interface NetnsRow {
   k8sNamespaces: string[];
   ownerText: string;
   addresses: string[];
-  /** Lower-cased text the search box looks in: owner names, container names, interface names, IPs, MACs, refs. */
+  /** Lower-cased text the search box looks in: owner names and labels (key=value), container names, interface names, IPs, MACs, refs. */
   haystack: string;
 }
 
@@ -33,6 +33,7 @@ export function toRows(snapshot: Snapshot): NetnsRow[] {
     const haystack = [
       n.id,
       ...n.owners.map((o) => `${o.name} ${"id" in o ? o.id : ""} ${o.kind === "docker-container" ? (o.image ?? "") : ""}`),
+      ...n.owners.flatMap((o) => ("labels" in o && o.labels ? Object.entries(o.labels).map(([k, v]) => `${k}=${v}`) : [])),
       ...containers,
       ...n.interfaces.map((i) => `${i.name} ${i.mac ?? ""} ${i.addresses.map((a) => a.address).join(" ")}`),
       ...n.refs.map((r) => r.path ?? (r.pid === undefined ? "" : `pid ${r.pid}`)),

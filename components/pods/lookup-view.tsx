@@ -2,9 +2,9 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import type { Snapshot } from "@/server/contract/snapshot";
+import type { Netns, Snapshot } from "@/server/contract/snapshot";
 import { ApiError } from "../data/api-client";
-import { containerQuery, podQuery, snapshotQuery } from "../data/queries";
+import { containerQuery, netnsQuery, podQuery, snapshotQuery } from "../data/queries";
 import { LiveControls } from "../live/live-controls";
 import { NetnsSections } from "../netns/netns-sections";
 import { ErrorPanel } from "../ui/error-panel";
@@ -78,11 +78,17 @@ export function LookupView({
             </Link>
             {n.isHost && <span className="ml-2 text-sm font-normal text-slate-600 dark:text-slate-400">(the host&apos;s)</span>}
           </h2>
-          <NetnsSections netns={n} snapshot={snapshot.data} />
+          <LookupNetns netns={n} snapshot={snapshot.data} live={live} />
         </section>
       ))}
     </div>
   );
+}
+
+/** One namespace of a pod or container, with its listening sockets (the namespace's own reading carries them). */
+function LookupNetns({ netns, snapshot, live }: { netns: Netns; snapshot: Snapshot | undefined; live: ReturnType<typeof parseLiveParams> }) {
+  const own = useQuery(netnsQuery(netns.id, live));
+  return <NetnsSections netns={own.data ?? netns} snapshot={snapshot} />;
 }
 
 export function useSnapshot(live: ReturnType<typeof parseLiveParams>) {

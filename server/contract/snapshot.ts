@@ -144,6 +144,8 @@ export const ownerSchema = z.discriminatedUnion("kind", [
     networkMode: z.string().optional(),
     /** Docker Compose project/service, when labelled. */
     compose: z.object({ project: z.string(), service: z.string() }).optional(),
+    /** The container's labels, as the engine reports them. */
+    labels: z.record(z.string(), z.string()).optional(),
   }),
   z.object({
     kind: z.literal("kubernetes-pod"),
@@ -158,6 +160,8 @@ export const ownerSchema = z.discriminatedUnion("kind", [
     /** The sandbox: the pause container id (Docker) or the CRI pod sandbox id. */
     sandboxId: z.string(),
     containers: z.array(podContainerSchema),
+    /** The pod's labels (its sandbox's: the pod's own plus the runtime's io.kubernetes.* ones). */
+    labels: z.record(z.string(), z.string()).optional(),
   }),
   z.object({ kind: z.literal("podman-pod"), id: z.string(), name: z.string(), containers: z.array(podContainerSchema) }),
   /** A name under /run/netns (what `ip netns list` shows): ip netns, CNI (`cni-*`), podman (`netns-*`). */

@@ -61,6 +61,7 @@ export function assignOwners(netns: OwnableNetns[], workloads: PlacedWorkload[],
       uid: pod.uid,
       sandboxId: s.id,
       containers,
+      ...(Object.keys(s.labels).length > 0 ? { labels: s.labels } : {}),
     });
   }
 
@@ -94,6 +95,7 @@ export function assignOwners(netns: OwnableNetns[], workloads: PlacedWorkload[],
       ...(w.pid ? { pid: w.pid } : {}),
       ...(w.networkMode ? { networkMode: w.networkMode } : {}),
       ...(compose && service ? { compose: { project: compose, service } } : {}),
+      ...(Object.keys(w.labels).length > 0 ? { labels: w.labels } : {}),
     });
   }
 

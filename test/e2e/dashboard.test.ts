@@ -38,6 +38,7 @@ describe("from the overview to the host bridge", () => {
       const detail = new DetailPage(page);
       for (const want of pod.interfaces) expect(await detail.addressesOf(want.name)).toEqual(expect.arrayContaining(want.addresses));
       expect(await page.getByTestId("containers").innerText()).toContain("sidecar");
+      await page.getByTestId("listeners").getByText(/Nothing listens here|tcp|udp/).first().waitFor();
       await page.screenshot({ path: artifact(`pod-${colorScheme}.png`), fullPage: true });
 
       const eth0 = pod.interfaces[0];

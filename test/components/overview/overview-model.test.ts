@@ -31,6 +31,14 @@ describe("overview model", () => {
     expect(filterRows(rows, params(`q=${encodeURIComponent(`${podName} no-such-word`)}`))).toEqual([]);
   });
 
+  it("finds a pod by one of its labels, as key=value", () => {
+    const pod = snapshot.netns.find((n) => n.owners.some((o) => o.kind === "kubernetes-pod" && o.labels !== undefined));
+    const owner = pod?.owners.find((o) => o.kind === "kubernetes-pod");
+    const uid = owner && "uid" in owner ? owner.uid : "";
+    const found = filterRows(rows, params(`q=${encodeURIComponent(`io.kubernetes.pod.uid=${uid}`)}`)).map((r) => r.netns.id);
+    expect(found).toEqual([pod?.id]);
+  });
+
   it("filters by owner kind and keeps the host first whatever the sort", () => {
     const onlyPods = filterRows(rows, params("kind=kubernetes-pod"));
     expect(onlyPods.length).toBeGreaterThan(0);
