@@ -3,12 +3,18 @@ import { DeadlineError } from "./deadline";
 
 type Failure = Pick<RuntimeStatus, "status" | "error">;
 
+const GRPC_DEADLINE_EXCEEDED = 4;
+
 /** Codes that mean "no engine listens here" rather than "the engine is broken". */
 const ABSENT_CODES = new Set(["ENOENT", "ECONNREFUSED", "ENOTSOCK"]);
 
 /** Maps an error from any engine call to the runtime status the snapshot reports. */
 export function classifyEngineError(err: unknown, endpoint: string): Failure {
   if (err instanceof DeadlineError) return { status: "unreachable", error: `${endpoint}: ${err.message}` };
+  // gRPC's own deadline (status 4, DEADLINE_EXCEEDED) may fire a moment before ours: the same verdict.
+  if (typeof err === "object" && err !== null && "code" in err && err.code === GRPC_DEADLINE_EXCEEDED) {
+    return { status: "unreachable", error: `${endpoint}: no answer before the deadline` };
+  }
   const code = errorCode(err);
   if (code !== undefined && ABSENT_CODES.has(code)) {
     return { status: "absent", error: `${endpoint}: no engine listening (${code})` };

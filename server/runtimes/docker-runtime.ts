@@ -30,7 +30,9 @@ export interface DockerApiRuntime extends RuntimeAdapter {
  * one (PID and its start time), and only new or restarted containers are inspected, all at once.
  */
 export function createDockerApiRuntime(options: DockerApiOptions): DockerApiRuntime {
-  const client = new Docker({ socketPath: options.socketPath, timeout: options.timeoutMs });
+  // The socket timeout only ends abandoned requests: a margin past the caller's deadline, so that the
+  // deadline (and its "unreachable" verdict) always comes first.
+  const client = new Docker({ socketPath: options.socketPath, timeout: options.timeoutMs + 1000 });
   const cache = new Map<string, { workload: Workload; startTime: string | undefined }>();
   const calls = { lists: 0, inspects: 0 };
 

@@ -12,6 +12,7 @@ describe("classifyEngineError", () => {
     [sysError("ECONNREFUSED"), "absent"],
     [sysError("EACCES"), "error"],
     [new DeadlineError(2000), "unreachable"],
+    [Object.assign(new Error("4 DEADLINE_EXCEEDED: Deadline exceeded"), { code: 4, details: "Deadline exceeded" }), "unreachable"],
     [Object.assign(new Error("14 UNAVAILABLE"), { details: "No connection established. Last error: connect ENOENT /run/x.sock" }), "absent"],
     [new Error("unexpected answer"), "error"],
     ["a string thrown", "error"],
