@@ -1,5 +1,5 @@
 import { RTM } from "./netlink-constants";
-import { splitMessages } from "./netlink-parser";
+import { splitMessages, type NetlinkMessage } from "./netlink-parser";
 import type { ReadResult } from "./netns-reader";
 import { decodeAddress, decodeLink, decodeNsid, decodeRoute, type RawAddress, type RawLink, type RawRoute } from "./rtnl-decode";
 
@@ -31,31 +31,30 @@ export function decodeReading(result: ReadResult): NetnsContent {
   const where = `netns ${result.id}`;
   const content = empty(result.id, false, []);
   const [linkAnswer, addrAnswer, routeAnswer] = result.answers;
-  try {
-    for (const m of splitMessages(linkAnswer, `${where} links`)) if (m.type === RTM.NEWLINK) content.links.push(decodeLink(m, `${where} link`));
-  } catch (err) {
-    content.errors.push(String(err instanceof Error ? err.message : err));
-  }
-  try {
-    for (const m of splitMessages(addrAnswer, `${where} addresses`)) {
-      if (m.type !== RTM.NEWADDR) continue;
-      const a = decodeAddress(m, `${where} address`);
-      if (a !== undefined) content.addresses.push(a);
-    }
-  } catch (err) {
-    content.errors.push(String(err instanceof Error ? err.message : err));
-  }
-  try {
-    for (const m of splitMessages(routeAnswer, `${where} routes`)) {
-      if (m.type !== RTM.NEWROUTE) continue;
-      const r = decodeRoute(m, `${where} route`);
-      if (r !== undefined) content.routes.push(r);
-    }
-  } catch (err) {
-    content.errors.push(String(err instanceof Error ? err.message : err));
-  }
+  content.links = decodeAll(linkAnswer, RTM.NEWLINK, `${where} link`, decodeLink, content.errors);
+  content.addresses = decodeAll(addrAnswer, RTM.NEWADDR, `${where} address`, decodeAddress, content.errors);
+  content.routes = decodeAll(routeAnswer, RTM.NEWROUTE, `${where} route`, decodeRoute, content.errors);
   content.hostNsidHere = nsidOf(result.hostIdHere, `${where} nsid of host`, content.errors);
   return content;
+}
+
+/**
+ * Every message of `type` in one answer, decoded; a broken answer adds its error to `errors` (the
+ * records decoded before the break are dropped: a partial list would read as the whole truth).
+ */
+function decodeAll<T>(answer: Buffer, type: number, where: string, decode: (m: NetlinkMessage, where: string) => T | undefined, errors: string[]): T[] {
+  try {
+    const out: T[] = [];
+    for (const m of splitMessages(answer, `${where}s`)) {
+      if (m.type !== type) continue;
+      const record = decode(m, where);
+      if (record !== undefined) out.push(record);
+    }
+    return out;
+  } catch (err) {
+    errors.push(err instanceof Error ? err.message : String(err));
+    return [];
+  }
 }
 
 function nsidOf(answer: Buffer, where: string, errors: string[]): number {

@@ -1,32 +1,19 @@
 /** The health probes against the lab's real engines, a missing socket, and a socket that never answers. */
-import fs from "node:fs";
-import net from "node:net";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../server/config";
 import { probeEngines } from "../../server/runtimes/probe-engines";
 import { labConfig, manifestPath } from "../lab/lab-config";
 import { readManifest, type LabManifest } from "../lab/manifest";
+import { silentSocket } from "./helpers/silent-socket";
 
 let manifest: LabManifest;
-let tmp: string;
-let silentServer: net.Server;
-const openSockets = new Set<net.Socket>();
+let engine: Awaited<ReturnType<typeof silentSocket>>;
 
 beforeAll(async () => {
   manifest = readManifest(manifestPath(labConfig()));
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nsatlas-probe-"));
-  // Accepts connections and never writes a byte: an engine that hangs.
-  silentServer = net.createServer((socket) => openSockets.add(socket));
-  await new Promise<void>((resolve) => silentServer.listen(path.join(tmp, "silent.sock"), resolve));
+  engine = await silentSocket();
 });
-
-afterAll(async () => {
-  for (const s of openSockets) s.destroy();
-  await new Promise((resolve) => silentServer.close(resolve));
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => engine.close());
 
 describe("engine probes", () => {
   it("reports Docker, podman and containerd CRI of the lab as answering, with their versions", async () => {
@@ -45,7 +32,7 @@ describe("engine probes", () => {
   });
 
   it("reports a missing socket as absent", async () => {
-    const missing = path.join(tmp, "missing.sock");
+    const missing = engine.missingPath;
     const statuses = await probeEngines(parseConfig({ NSATLAS_DOCKER_SOCKET: missing, NSATLAS_PODMAN_SOCKET: missing, NSATLAS_CRI_SOCKETS: missing }));
     for (const s of statuses) {
       expect(s.status, s.name).toBe("absent");
@@ -54,7 +41,7 @@ describe("engine probes", () => {
   });
 
   it("reports a socket that accepts but never answers as unreachable after the deadline, without hanging", async () => {
-    const silent = path.join(tmp, "silent.sock");
+    const silent = engine.path;
     const deadlineMs = 300;
     const statuses = await probeEngines(
       parseConfig({ NSATLAS_DOCKER_SOCKET: silent, NSATLAS_PODMAN_SOCKET: silent, NSATLAS_CRI_SOCKETS: silent, NSATLAS_ENGINE_TIMEOUT_MS: String(deadlineMs) }),

@@ -3,32 +3,21 @@
  * returns, says which engine failed and how, and the namespaces those engines would have owned are
  * still listed, owned by their processes.
  */
-import fs from "node:fs";
-import net from "node:net";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Snapshot } from "../../server/contract/snapshot";
 import type { LabManifest } from "../lab/manifest";
 import { labSnapshotService } from "./helpers/lab-service";
 import { loadLabManifest } from "./helpers/lab-manifest";
+import { silentSocket } from "./helpers/silent-socket";
 
 let manifest: LabManifest;
-let tmp: string;
-let silent: net.Server;
-const sockets = new Set<net.Socket>();
+let engine: Awaited<ReturnType<typeof silentSocket>>;
 
 beforeAll(async () => {
   manifest = loadLabManifest();
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nsatlas-degraded-"));
-  silent = net.createServer((s) => sockets.add(s));
-  await new Promise<void>((resolve) => silent.listen(path.join(tmp, "silent.sock"), resolve));
+  engine = await silentSocket();
 });
-afterAll(async () => {
-  for (const s of sockets) s.destroy();
-  await new Promise((resolve) => silent.close(resolve));
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => engine.close());
 
 async function snapshotWith(overrides: Record<string, string>): Promise<Snapshot> {
   const service = labSnapshotService(manifest, overrides);
@@ -44,7 +33,7 @@ const criNamespaces = () => manifest.netns.filter((n) => n.owner.kind === "kuber
 
 describe("degraded engines", () => {
   it("with the Docker socket missing: docker is absent, its namespaces are owned by their processes, the rest as usual", async () => {
-    const snapshot = await snapshotWith({ NSATLAS_DOCKER_SOCKET: path.join(tmp, "missing.sock") });
+    const snapshot = await snapshotWith({ NSATLAS_DOCKER_SOCKET: engine.missingPath });
     expect(snapshot.runtimes.find((r) => r.name === "docker")).toMatchObject({ status: "absent" });
     for (const want of dockerNamespaces()) {
       const n = snapshot.netns.find((x) => x.id === want.inode);
@@ -55,7 +44,7 @@ describe("degraded engines", () => {
 
   it("with a Docker socket that accepts and never answers: unreachable after the deadline, and the snapshot returns", async () => {
     const deadlineMs = 400;
-    const snapshot = await snapshotWith({ NSATLAS_DOCKER_SOCKET: path.join(tmp, "silent.sock"), NSATLAS_ENGINE_TIMEOUT_MS: String(deadlineMs) });
+    const snapshot = await snapshotWith({ NSATLAS_DOCKER_SOCKET: engine.path, NSATLAS_ENGINE_TIMEOUT_MS: String(deadlineMs) });
     const docker = snapshot.runtimes.find((r) => r.name === "docker");
     expect(docker).toMatchObject({ status: "unreachable", error: expect.stringContaining(`${deadlineMs} ms`) });
     expect(docker?.latencyMs).toBeGreaterThanOrEqual(deadlineMs - 5);
@@ -64,7 +53,7 @@ describe("degraded engines", () => {
   });
 
   it("with the CRI socket absent: containerd-cri is absent, its pods' namespaces keep their ip-netns name and a process owner", async () => {
-    const snapshot = await snapshotWith({ NSATLAS_CRI_SOCKETS: path.join(tmp, "no-cri.sock") });
+    const snapshot = await snapshotWith({ NSATLAS_CRI_SOCKETS: engine.missingPath });
     expect(snapshot.runtimes.find((r) => r.name === "containerd-cri")).toMatchObject({ status: "absent" });
     for (const want of criNamespaces()) {
       const kinds = snapshot.netns.find((x) => x.id === want.inode)?.owners.map((o) => o.kind);
