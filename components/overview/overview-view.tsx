@@ -17,8 +17,10 @@ import { useChangedRows } from "./use-changed-rows";
 /** The node at a glance: fetches the snapshot, keeps every bit of view state in the URL. */
 export function OverviewView() {
   const [search, setSearch] = useUrlState();
-  const params = parseOverviewParams(search);
-  const live = parseLiveParams(search);
+  // Parsed once per distinct query string, so the filter/sort memo below recomputes only when it changes.
+  const queryString = search.toString();
+  const params = useMemo(() => parseOverviewParams(new URLSearchParams(queryString)), [queryString]);
+  const live = useMemo(() => parseLiveParams(new URLSearchParams(queryString)), [queryString]);
   const query = useQuery(snapshotQuery(live));
   const rows = useMemo(() => (query.data ? toRows(query.data) : []), [query.data]);
   const shown = useMemo(() => sortRows(filterRows(rows, params), params), [rows, params]);

@@ -12,6 +12,8 @@ export interface NetnsContent {
   /** This namespace's id for the host namespace (-1: none assigned). */
   hostNsidHere: number;
   isGone: boolean;
+  /** Why reading failed, when it failed before any answer (open, setns, socket, ...). */
+  failure?: { stage: string; errno: number };
   errors: string[];
 }
 
@@ -26,7 +28,7 @@ function empty(id: string, isGone: boolean, errors: string[]): NetnsContent {
 export function decodeReading(result: ReadResult): NetnsContent {
   if (!result.ok) {
     const isGone = result.stage === "open" && GONE_ERRNOS.has(result.errno);
-    return empty(result.id, isGone, isGone ? [] : [`${result.stage} failed with errno ${result.errno}`]);
+    return { ...empty(result.id, isGone, isGone ? [] : [`${result.stage} failed with errno ${result.errno}`]), failure: { stage: result.stage, errno: result.errno } };
   }
   const where = `netns ${result.id}`;
   const content = empty(result.id, false, []);

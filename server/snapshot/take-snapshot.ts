@@ -108,7 +108,9 @@ export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
+const EINVAL = 22;
+
 /** setns(CLONE_NEWNET) refuses a namespace of another type with EINVAL. */
 function isNotNetns(content: NetnsContent | undefined): boolean {
-  return content?.errors.some((e) => e === "setns failed with errno 22") ?? false;
+  return content?.failure?.stage === "setns" && content.failure.errno === EINVAL;
 }

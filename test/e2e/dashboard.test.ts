@@ -8,6 +8,7 @@ import { labEnv } from "../lab/lab-env";
 import type { LabNetns } from "../lab/manifest";
 import { artifact } from "./helpers/browser";
 import { startDashboard } from "./helpers/dashboard-server";
+import { silentSocket } from "../integration/helpers/silent-socket";
 import { labDashboardSuite } from "./helpers/lab-dashboard";
 import { DetailPage } from "./pages/detail-page";
 import { OverviewPage } from "./pages/overview-page";
@@ -145,12 +146,8 @@ describe("an engine that stops", () => {
 
 describe("an engine that stops answering", () => {
   it("shows a banner naming it, and the overview still lists every namespace", async () => {
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nsatlas-e2e-"));
-    const socket = path.join(tmp, "silent.sock");
-    const held = new Set<net.Socket>();
-    const silent = net.createServer((s) => held.add(s));
-    await new Promise<void>((resolve) => silent.listen(socket, resolve));
-    const degraded = await startDashboard({ ...labEnv(suite.manifest()), NSATLAS_DOCKER_SOCKET: socket, NSATLAS_ENGINE_TIMEOUT_MS: "500" });
+    const engine = await silentSocket();
+    const degraded = await startDashboard({ ...labEnv(suite.manifest()), NSATLAS_DOCKER_SOCKET: engine.path, NSATLAS_ENGINE_TIMEOUT_MS: "500" });
     const context = await suite.browser().newContext({ viewport: { width: 1400, height: 1000 } });
     try {
       const page = await context.newPage();
@@ -165,9 +162,7 @@ describe("an engine that stops answering", () => {
     } finally {
       await context.close();
       await degraded.stop();
-      for (const s of held) s.destroy();
-      silent.close();
-      fs.rmSync(tmp, { recursive: true, force: true });
+      await engine.close();
     }
   });
 });
