@@ -43,6 +43,13 @@ module.exports = {
       from: { pathNot: "^server/runtimes/docker-runtime\\.ts$" },
       to: { path: "node_modules/(@types/)?dockerode(/|$)" },
     },
+    {
+      name: "sqlite-only-in-store",
+      severity: "error",
+      comment: "The history's storage is one module: nothing else opens the database.",
+      from: { pathNot: "^server/store/" },
+      to: { path: "node_modules/(@types/)?better-sqlite3(/|$)" },
+    },
   ],
   options: {
     doNotFollow: { path: "node_modules" },

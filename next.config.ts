@@ -2,7 +2,7 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   // Unix sockets, .proto files and koffi's native addon are loaded at run time: keep them out of the bundle.
-  serverExternalPackages: ["dockerode", "@grpc/grpc-js", "@grpc/proto-loader", "koffi"],
+  serverExternalPackages: ["dockerode", "@grpc/grpc-js", "@grpc/proto-loader", "koffi", "better-sqlite3"],
   poweredByHeader: false,
   reactStrictMode: true,
 };

@@ -3,9 +3,15 @@
  *   nsatlas snapshot --json        one complete reading of the node, as JSON
  *   nsatlas list                   every namespace: id, owners, interfaces, refs, addresses
  *   nsatlas where <pod|container>  where a pod (ns/name) or container lives, and how to enter it
+ *   nsatlas expose <pod|container> [--name N]   make its namespace visible to `ip netns` (needs NSATLAS_ALLOW_EXPOSE=true)
+ *   nsatlas unexpose <name>        undo an expose made by nsatlas
  * Exit codes: 0 found, 1 not found or failed, 2 usage or malformed name.
  */
+import { userInfo } from "node:os";
 import { NetnsReader } from "./collect/netns-reader";
+import { exposeNameSchema } from "./contract/expose";
+import { ExposeError, exposeNetns, unexposeNetns } from "./expose/expose-netns";
+import { SnapshotStore } from "./store/snapshot-store";
 import { ConfigError, parseConfig } from "./config";
 import { formatList } from "./cli/format-list";
 import { formatWhere } from "./cli/format-where";
@@ -16,7 +22,8 @@ import { EngineWatch } from "./runtimes/engine-watch";
 import { engineAdapters } from "./runtimes/probe-engines";
 import { takeSnapshot } from "./snapshot/take-snapshot";
 
-const USAGE = `usage: nsatlas snapshot --json | nsatlas list | nsatlas where <namespace/pod | container | podman-pod>`;
+const USAGE = `usage: nsatlas snapshot --json | nsatlas list | nsatlas where <namespace/pod | container | podman-pod>
+       nsatlas expose <namespace/pod | container> [--name N] | nsatlas unexpose <name>`;
 
 type WhereTarget = { kind: "pod"; namespace: string; name: string } | { kind: "container"; ref: string };
 
@@ -35,6 +42,7 @@ function parseWhereTarget(arg: string | undefined): WhereTarget | undefined {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === "expose" || command === "unexpose") return exposeCommand(command, rest);
   if (command !== "snapshot" && command !== "list" && command !== "where") {
     console.error(USAGE);
     return 2;
@@ -70,6 +78,62 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } finally {
     reader.close();
+  }
+}
+
+/** Who ran the command, for the audit log: the user behind sudo when there is one. */
+function cliRequester(): string {
+  const user = process.env.SUDO_USER ?? userInfo().username;
+  return `cli ${user} (uid ${process.env.SUDO_UID ?? process.getuid?.() ?? "?"})`;
+}
+
+async function exposeCommand(command: "expose" | "unexpose", args: string[]): Promise<number> {
+  const config = parseConfig(process.env);
+  if (!config.allowExpose) {
+    console.error(`nsatlas ${command}: off on this node (it writes to /run/netns): set NSATLAS_ALLOW_EXPOSE=true to allow it`);
+    return 2;
+  }
+  const store = SnapshotStore.open(config.dataDir);
+  try {
+    if (command === "unexpose") {
+      const name = exposeNameSchema.safeParse(args[0]);
+      if (!name.success) {
+        console.error(`nsatlas unexpose: "${args[0] ?? ""}" is not a name nsatlas exposed\n${USAGE}`);
+        return 2;
+      }
+      unexposeNetns(store, name.data);
+      store.audit("unexpose", cliRequester(), `/run/netns/${name.data}`);
+      console.log(`removed /run/netns/${name.data}`);
+      return 0;
+    }
+    const target = parseWhereTarget(args[0]);
+    const nameAt = args.indexOf("--name");
+    const name = nameAt === -1 ? undefined : args[nameAt + 1];
+    if (target === undefined || (nameAt !== -1 && name === undefined)) {
+      console.error(`nsatlas expose: give a pod (namespace/name) or a container, and optionally --name N\n${USAGE}`);
+      return 2;
+    }
+    const reader = new NetnsReader();
+    const engines = new EngineWatch(engineAdapters(config), config.engineTimeoutMs);
+    try {
+      const { snapshot } = await takeSnapshot(reader, { engines });
+      const spec = target.kind === "pod" ? `pod:${target.namespace}/${target.name}` : `container:${target.ref}`;
+      const exposure = exposeNetns(store, snapshot, { target: spec, ...(name === undefined ? {} : { name }) }, cliRequester());
+      store.audit("expose", cliRequester(), `${spec} (netns ${exposure.netnsId}) at ${exposure.path}`);
+      console.log(`${exposure.path} → netns ${exposure.netnsId}\ntry: ip netns exec ${exposure.name} ip addr`);
+      return 0;
+    } finally {
+      engines.close();
+      reader.close();
+    }
+  } catch (err) {
+    if (err instanceof ExposeError) {
+      console.error(`nsatlas ${command}: ${err.message}`);
+      return err.status === 400 ? 2 : 1;
+    }
+    throw err;
+  } finally {
+    store.close();
   }
 }
 

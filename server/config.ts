@@ -24,6 +24,18 @@ const envSchema = z.object({
   NSATLAS_SCAN_FDS: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   /** How often the full fd scan runs; in between, the fd refs it found are re-checked. */
   NSATLAS_FD_SCAN_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** Where the snapshot history (SQLite) lives. */
+  NSATLAS_DATA_DIR: z.string().startsWith("/", "the data directory must be an absolute path").default("/var/lib/nsatlas"),
+  /** How often the agent records a snapshot when the network changed; 0 turns recording off. */
+  NSATLAS_RECORD_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
+  /** Recorded snapshots older than this are removed (frozen and imported ones only when space runs out). */
+  NSATLAS_HISTORY_MAX_AGE_HOURS: z.coerce.number().min(0.001).max(24 * 365).default(72),
+  /** The most the history may hold, in MiB. */
+  NSATLAS_HISTORY_MAX_MB: z.coerce.number().min(1).max(1_000_000).default(256),
+  /** The largest snapshot file that can be imported, in MiB. */
+  NSATLAS_IMPORT_MAX_MB: z.coerce.number().min(0.01).max(1024).default(32),
+  /** Allow "expose": bind-mounting a container's namespace under /run/netns (a write to the host). */
+  NSATLAS_ALLOW_EXPOSE: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
 });
 
 export interface Config {
@@ -37,6 +49,12 @@ export interface Config {
   snapshotTtlMs: number;
   scanFds: boolean;
   fdScanIntervalMs: number;
+  dataDir: string;
+  recordIntervalMs: number;
+  historyMaxAgeMs: number;
+  historyMaxBytes: number;
+  importMaxBytes: number;
+  allowExpose: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -59,6 +77,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     snapshotTtlMs: e.NSATLAS_SNAPSHOT_TTL_MS,
     scanFds: e.NSATLAS_SCAN_FDS,
     fdScanIntervalMs: e.NSATLAS_FD_SCAN_INTERVAL_MS,
+    dataDir: e.NSATLAS_DATA_DIR,
+    recordIntervalMs: e.NSATLAS_RECORD_INTERVAL_MS,
+    historyMaxAgeMs: Math.round(e.NSATLAS_HISTORY_MAX_AGE_HOURS * 3_600_000),
+    historyMaxBytes: Math.round(e.NSATLAS_HISTORY_MAX_MB * 1024 * 1024),
+    importMaxBytes: Math.round(e.NSATLAS_IMPORT_MAX_MB * 1024 * 1024),
+    allowExpose: e.NSATLAS_ALLOW_EXPOSE,
   };
 }
 

@@ -24,3 +24,19 @@ export async function fetchJson<T>(path: string, schema: z.ZodType<T>, signal?: 
   if (!parsed.success) throw new ApiError(`unexpected answer from ${path}: ${parsed.error.issues[0]?.message ?? "invalid"}`, response.status);
   return parsed.data;
 }
+
+/**
+ * POSTs to an API path (a write: freeze, import, expose) and parses the answer with the contract
+ * schema. The custom header marks the request as the dashboard's own (a form on another site cannot set it).
+ */
+export async function postJson<T>(path: string, body: BodyInit | undefined, schema: z.ZodType<T>): Promise<T> {
+  const response = await fetch(path, { method: "POST", body, headers: { accept: "application/json", "x-nsatlas-request": "1" } });
+  const parsedBody: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const problem = problemSchema.safeParse(parsedBody);
+    throw new ApiError(problem.success ? `${problem.data.title}: ${problem.data.detail ?? ""}`.replace(/: $/, "") : `HTTP ${response.status}`, response.status);
+  }
+  const parsed = schema.safeParse(parsedBody);
+  if (!parsed.success) throw new ApiError(`unexpected answer from ${path}: ${parsed.error.issues[0]?.message ?? "invalid"}`, response.status);
+  return parsed.data;
+}

@@ -1,5 +1,8 @@
 import { queryOptions } from "@tanstack/react-query";
+import { diffSchema } from "@/server/contract/diff";
+import { exposuresSchema } from "@/server/contract/expose";
 import { healthSchema } from "@/server/contract/health";
+import { historySchema } from "@/server/contract/history";
 import { lookupSchema } from "@/server/contract/lookups";
 import { netnsSchema, snapshotSchema } from "@/server/contract/snapshot";
 import { apiPaths } from "../url/routes";
@@ -9,7 +12,8 @@ import { queryKeys } from "./query-keys";
 
 export const HEALTH_POLL_MS = 5_000;
 
-const every = (live: LiveParams) => (live.live ? live.every * 1000 : false);
+// A stored snapshot never changes: no polling.
+const every = (live: LiveParams) => (live.live && live.at === undefined ? live.every * 1000 : false);
 
 export function healthQuery() {
   return queryOptions({
@@ -21,16 +25,16 @@ export function healthQuery() {
 
 export function snapshotQuery(live: LiveParams) {
   return queryOptions({
-    queryKey: queryKeys.snapshot(),
-    queryFn: ({ signal }) => fetchJson(apiPaths.snapshot(), snapshotSchema, signal),
+    queryKey: queryKeys.snapshot(live.at),
+    queryFn: ({ signal }) => fetchJson(apiPaths.snapshot(live.at), snapshotSchema, signal),
     refetchInterval: every(live),
   });
 }
 
 export function netnsQuery(id: string, live: LiveParams) {
   return queryOptions({
-    queryKey: queryKeys.netns(id),
-    queryFn: ({ signal }) => fetchJson(apiPaths.netns(id), netnsSchema, signal),
+    queryKey: queryKeys.netns(id, live.at),
+    queryFn: ({ signal }) => fetchJson(apiPaths.netns(id, live.at), netnsSchema, signal),
     refetchInterval: every(live),
     retry: false,
   });
@@ -38,8 +42,8 @@ export function netnsQuery(id: string, live: LiveParams) {
 
 export function podQuery(namespace: string, name: string, live: LiveParams) {
   return queryOptions({
-    queryKey: queryKeys.pod(namespace, name),
-    queryFn: ({ signal }) => fetchJson(apiPaths.pod(namespace, name), lookupSchema, signal),
+    queryKey: queryKeys.pod(namespace, name, live.at),
+    queryFn: ({ signal }) => fetchJson(apiPaths.pod(namespace, name, live.at), lookupSchema, signal),
     refetchInterval: every(live),
     retry: false,
   });
@@ -47,9 +51,38 @@ export function podQuery(namespace: string, name: string, live: LiveParams) {
 
 export function containerQuery(nameOrId: string, live: LiveParams) {
   return queryOptions({
-    queryKey: queryKeys.container(nameOrId),
-    queryFn: ({ signal }) => fetchJson(apiPaths.container(nameOrId), lookupSchema, signal),
+    queryKey: queryKeys.container(nameOrId, live.at),
+    queryFn: ({ signal }) => fetchJson(apiPaths.container(nameOrId, live.at), lookupSchema, signal),
     refetchInterval: every(live),
     retry: false,
+  });
+}
+
+export const HISTORY_POLL_MS = 15_000;
+
+/** The stored snapshots (for the time slider). */
+export function historyQuery() {
+  return queryOptions({
+    queryKey: queryKeys.history(),
+    queryFn: ({ signal }) => fetchJson(apiPaths.snapshots(), historySchema, signal),
+    refetchInterval: HISTORY_POLL_MS,
+  });
+}
+
+/** What changed from `from` to `to` (a stored snapshot) or to the node now (polled like the page). */
+export function diffQuery(from: string, live: LiveParams) {
+  return queryOptions({
+    queryKey: queryKeys.diff(from, live.at),
+    queryFn: ({ signal }) => fetchJson(apiPaths.diff(from, live.at), diffSchema, signal),
+    refetchInterval: every(live),
+    retry: false,
+  });
+}
+
+/** Whether exposing to ip netns is on, and what this agent exposed. */
+export function exposuresQuery() {
+  return queryOptions({
+    queryKey: queryKeys.exposures(),
+    queryFn: ({ signal }) => fetchJson(apiPaths.expose(), exposuresSchema, signal),
   });
 }

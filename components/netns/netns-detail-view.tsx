@@ -4,7 +4,10 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { Snapshot } from "@/server/contract/snapshot";
 import { ApiError } from "../data/api-client";
-import { netnsQuery } from "../data/queries";
+import { diffQuery, netnsQuery } from "../data/queries";
+import { AnomalyList } from "../anomalies/anomaly-list";
+import { DiffPanel } from "../history/diff-panel";
+import { ExposeControl } from "./expose-control";
 import { queryKeys } from "../data/query-keys";
 import { LiveControls } from "../live/live-controls";
 import { useSnapshot } from "../pods/lookup-view";
@@ -21,6 +24,8 @@ export function NetnsDetailView({ id }: { id: string }) {
   const snapshot = useSnapshot(live);
   const client = useQueryClient();
   const focused = useFocusedInterface(query.data !== undefined);
+  const diff = useQuery({ ...diffQuery(live.since ?? "", live), enabled: live.since !== undefined });
+  const anomalies = snapshot.data?.anomalies.filter((a) => a.places.some((p) => p.netnsId === id)) ?? [];
   if (query.isPending) return <Skeleton className="h-96" />;
   if (query.isError) {
     if (query.error instanceof ApiError && query.error.status === 404) {
@@ -28,7 +33,7 @@ export function NetnsDetailView({ id }: { id: string }) {
       const earlier = client.getQueryData<Snapshot>(queryKeys.snapshot())?.netns.find((n) => n.id === id);
       return (
         <div role="alert" className="space-y-1 rounded-lg border border-amber-300 bg-amber-50 p-4 text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100" data-testid="not-found">
-          <p className="font-semibold">Network namespace {id} is gone: it is not on this node now.</p>
+          <p className="font-semibold">{live.at === undefined ? `Network namespace ${id} is gone: it is not on this node now.` : `Network namespace ${id} is not in this snapshot.`}</p>
           {earlier && earlier.owners.length > 0 && <p className="text-sm">It belonged to {earlier.owners.map((o) => o.name).join(", ")}.</p>}
           <p className="text-sm">Namespace ids are inode numbers: the kernel may reuse this one for a new namespace later.</p>
         </div>
@@ -43,9 +48,12 @@ export function NetnsDetailView({ id }: { id: string }) {
           Network namespace <span className="font-mono">{query.data.id}</span>
           {query.data.isHost && <span className="ml-2 text-base font-normal text-slate-600 dark:text-slate-400">(the host&apos;s)</span>}
         </h1>
-        <LiveControls live={live} updatedAt={query.dataUpdatedAt} isFetching={query.isFetching} onChange={setSearch} />
+        {live.at === undefined && <LiveControls live={live} updatedAt={query.dataUpdatedAt} isFetching={query.isFetching} onChange={setSearch} />}
       </div>
+      <AnomalyList anomalies={anomalies} title="Anomalies in this namespace" />
+      {diff.data && <DiffPanel diff={diff.data} netnsId={id} />}
       <NetnsSections netns={query.data} snapshot={snapshot.data} focusedIfindex={focused} />
+      {live.at === undefined && <ExposeControl netns={query.data} />}
     </div>
   );
 }

@@ -3,7 +3,7 @@ import type { Interface, Netns, Snapshot } from "@/server/contract/snapshot";
 import { refItems } from "../overview/netns-table";
 import { CopyButton } from "../ui/copy-button";
 import { OwnerBadge } from "../ui/owner-badge";
-import { pageHrefs } from "../url/routes";
+import { useHrefs } from "../url/at-scope";
 import { formatBytes } from "./format-bytes";
 
 function Section({ title, children, testId }: { title: string; children: React.ReactNode; testId?: string }) {
@@ -17,6 +17,7 @@ function Section({ title, children, testId }: { title: string; children: React.R
 
 /** "eth0 in nslab-shop/cart-0, on bridge docker0": where an interface's other end is, from the snapshot. */
 function Leads({ iface, netns, snapshot }: { iface: Interface; netns: Netns; snapshot: Snapshot | undefined }) {
+  const hrefs = useHrefs();
   const target = iface.peer ?? iface.parent;
   if (iface.isPeerMissing) return <span className="text-rose-700 dark:text-rose-300">peer not found</span>;
   const master = iface.masterIfindex === undefined ? undefined : netns.interfaces.find((i) => i.ifindex === iface.masterIfindex);
@@ -29,7 +30,7 @@ function Leads({ iface, netns, snapshot }: { iface: Interface; netns: Netns; sna
     parts.push(
       <span key="target">
         {iface.peer ? "↔ " : "on "}
-        <Link href={pageHrefs.netns(target.netnsId, target.ifindex)} className="text-sky-700 hover:underline dark:text-sky-400" data-testid="leads-to">
+        <Link href={hrefs.netns(target.netnsId, target.ifindex)} className="text-sky-700 hover:underline dark:text-sky-400" data-testid="leads-to">
           {otherIface?.name ?? `if${target.ifindex}`} in {where}
         </Link>
         {otherMaster && <span>, on bridge {otherMaster.name}</span>}

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { memo } from "react";
 import type { Ref } from "@/server/contract/snapshot";
 import { OwnerBadge } from "../ui/owner-badge";
-import { pageHrefs } from "../url/routes";
+import { useHrefs } from "../url/at-scope";
 import type { OverviewParams } from "../url/search-params";
 import type { NetnsRow } from "./overview-model";
 
@@ -84,7 +84,8 @@ export function NetnsTable({
 }
 
 /** One row; memoised, so a refresh or a search re-renders only rows whose data changed. */
-const NetnsTableRow = memo(function NetnsTableRow({ row: { netns: n, addresses }, isChanged }: { row: NetnsRow; isChanged: boolean }) {
+const NetnsTableRow = memo(function NetnsTableRow({ row: { netns: n, addresses, anomalyCount }, isChanged }: { row: NetnsRow; isChanged: boolean }) {
+  const hrefs = useHrefs();
   return (
     <tr
       data-netns={n.id}
@@ -99,10 +100,15 @@ const NetnsTableRow = memo(function NetnsTableRow({ row: { netns: n, addresses }
           ))}
           {!n.isHost && n.owners.length === 0 && <span className="text-slate-600 dark:text-slate-400">no owner</span>}
           {n.isGone && <span className="text-xs text-rose-700 dark:text-rose-300">gone</span>}
+          {anomalyCount > 0 && (
+            <span className="text-xs font-medium text-rose-700 dark:text-rose-300" data-testid="row-anomalies">
+              ⚠ {anomalyCount} anomal{anomalyCount === 1 ? "y" : "ies"}
+            </span>
+          )}
         </div>
       </td>
       <td className="px-3 py-2 font-mono text-xs">
-        <Link href={pageHrefs.netns(n.id)} className="text-sky-700 hover:underline dark:text-sky-400">
+        <Link href={hrefs.netns(n.id)} className="text-sky-700 hover:underline dark:text-sky-400">
           {n.id}
         </Link>
       </td>

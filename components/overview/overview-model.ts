@@ -10,6 +10,8 @@ export interface NetnsRow {
   k8sNamespaces: string[];
   ownerText: string;
   addresses: string[];
+  /** How many anomalies name this namespace. */
+  anomalyCount: number;
   /** Lower-cased text the search box looks in: owner names and labels (key=value), container names, interface names, IPs, MACs, refs. */
   haystack: string;
 }
@@ -26,6 +28,8 @@ export function visibleAddresses(n: Netns): string[] {
 }
 
 export function toRows(snapshot: Snapshot): NetnsRow[] {
+  const anomalies = new Map<string, number>();
+  for (const a of snapshot.anomalies) for (const id of new Set(a.places.map((p) => p.netnsId))) anomalies.set(id, (anomalies.get(id) ?? 0) + 1);
   return snapshot.netns.map((n) => {
     const kinds = n.isHost ? ["host", ...n.owners.map((o) => o.kind)] : n.owners.length === 0 ? ["none"] : n.owners.map((o) => o.kind);
     const containers = n.owners.flatMap((o) => ("containers" in o ? o.containers.map((c) => `${c.name} ${c.kubernetesName ?? ""} ${c.image ?? ""}`) : []));
@@ -47,6 +51,7 @@ export function toRows(snapshot: Snapshot): NetnsRow[] {
       k8sNamespaces: [...new Set(n.owners.flatMap((o) => (o.kind === "kubernetes-pod" ? [o.namespace] : [])))],
       ownerText: n.isHost ? "" : (n.owners[0]?.name ?? "~"),
       addresses,
+      anomalyCount: anomalies.get(n.id) ?? 0,
       haystack,
     };
   });

@@ -2,7 +2,11 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
-import { snapshotQuery } from "../data/queries";
+import { diffQuery, snapshotQuery } from "../data/queries";
+import { AnomalyList } from "../anomalies/anomaly-list";
+import { DiffPanel } from "../history/diff-panel";
+import { HistoryBar } from "../history/history-bar";
+import { ReportButton } from "../report/report-button";
 import { LiveControls } from "../live/live-controls";
 import { ErrorPanel } from "../ui/error-panel";
 import { Skeleton } from "../ui/skeleton";
@@ -25,6 +29,7 @@ export function OverviewView() {
   const rows = useMemo(() => (query.data ? toRows(query.data) : []), [query.data]);
   const shown = useMemo(() => sortRows(filterRows(rows, params), params), [rows, params]);
   const changed = useChangedRows(query.data);
+  const diff = useQuery({ ...diffQuery(live.since ?? "", live), enabled: live.since !== undefined });
 
   if (query.isPending) return <OverviewSkeleton />;
   if (query.isError) return <ErrorPanel title="The node could not be read" message={query.error.message} onRetry={() => void query.refetch()} />;
@@ -32,8 +37,12 @@ export function OverviewView() {
     <div className="space-y-5">
       <div className="flex flex-wrap items-start justify-between gap-3">
         <OverviewHeader snapshot={query.data} counts={nodeCounts(query.data)} />
-        <LiveControls live={live} updatedAt={query.dataUpdatedAt} isFetching={query.isFetching} onChange={setSearch} />
+        {live.at === undefined && <LiveControls live={live} updatedAt={query.dataUpdatedAt} isFetching={query.isFetching} onChange={setSearch} />}
       </div>
+      <HistoryBar live={live} onChange={setSearch} extra={<ReportButton snapshot={query.data} diff={diff.data} />} />
+      {live.since !== undefined && diff.isError && <ErrorPanel title="The changes could not be computed" message={diff.error.message} />}
+      {diff.data && <DiffPanel diff={diff.data} />}
+      <AnomalyList anomalies={query.data.anomalies} />
       <FilterBar params={params} choices={filterChoices(rows)} shown={shown.length} total={rows.length} onChange={setSearch} />
       <NetnsTable
         rows={shown}

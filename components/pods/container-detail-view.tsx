@@ -1,9 +1,10 @@
 "use client";
 
-import { pageHrefs } from "../url/routes";
+import { useHrefs } from "../url/at-scope";
 import { LookupView } from "./lookup-view";
 
 export function ContainerDetailView({ name }: { name: string }) {
+  const hrefs = useHrefs();
   return (
     <LookupView
       target={{ kind: "container", name }}
@@ -12,9 +13,9 @@ export function ContainerDetailView({ name }: { name: string }) {
         s.netns.flatMap((n) =>
           n.owners.flatMap((o) =>
             o.kind === "docker-container"
-              ? [{ name: o.name, href: pageHrefs.container(o.name) }]
+              ? [{ name: o.name, href: hrefs.container(o.name) }]
               : "containers" in o
-                ? o.containers.map((c) => ({ name: c.name, href: pageHrefs.container(c.name) }))
+                ? o.containers.map((c) => ({ name: c.name, href: hrefs.container(c.name) }))
                 : [],
           ),
         )

@@ -9,7 +9,7 @@ import { LiveControls } from "../live/live-controls";
 import { NetnsSections } from "../netns/netns-sections";
 import { ErrorPanel } from "../ui/error-panel";
 import { Skeleton } from "../ui/skeleton";
-import { pageHrefs } from "../url/routes";
+import { useHrefs } from "../url/at-scope";
 import { parseLiveParams } from "../url/search-params";
 import { useUrlState } from "../url/use-url-state";
 import { closestNames } from "./closest-names";
@@ -32,6 +32,7 @@ export function LookupView({
 }) {
   const [search, setSearch] = useUrlState();
   const live = parseLiveParams(search);
+  const hrefs = useHrefs();
   // Hooks run unconditionally; only the query for this target is enabled.
   const pod = useQuery({ ...podQuery(target.kind === "pod" ? target.namespace : "", target.name, live), enabled: target.kind === "pod" });
   const container = useQuery({ ...containerQuery(target.name, live), enabled: target.kind === "container" });
@@ -73,7 +74,7 @@ export function LookupView({
         <section key={n.id} className="space-y-3">
           <h2 className="text-lg font-semibold">
             Network namespace{" "}
-            <Link href={pageHrefs.netns(n.id)} className="font-mono text-base text-sky-700 hover:underline dark:text-sky-400">
+            <Link href={hrefs.netns(n.id)} className="font-mono text-base text-sky-700 hover:underline dark:text-sky-400">
               {n.id}
             </Link>
             {n.isHost && <span className="ml-2 text-sm font-normal text-slate-600 dark:text-slate-400">(the host&apos;s)</span>}

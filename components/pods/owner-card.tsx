@@ -1,10 +1,11 @@
 import type { Lookup } from "@/server/contract/lookups";
 import Link from "next/link";
 import { OwnerBadge } from "../ui/owner-badge";
-import { pageHrefs } from "../url/routes";
+import { useHrefs } from "../url/at-scope";
 
 /** What a pod or container is: its engine's facts and its containers: pure. */
 export function OwnerCard({ lookup }: { lookup: Lookup }) {
+  const hrefs = useHrefs();
   const o = lookup.owner;
   const facts: Array<[string, string]> = [];
   if (o.kind === "kubernetes-pod") facts.push(["runtime", o.runtime], ["namespace", o.namespace], ["uid", o.uid], ["sandbox", o.sandboxId.slice(0, 12)]);
@@ -17,7 +18,7 @@ export function OwnerCard({ lookup }: { lookup: Lookup }) {
         <OwnerBadge owner={o} />
       </h1>
       <Link
-        href={pageHrefs.topology(o.kind === "kubernetes-pod" ? `pod:${o.name}` : o.kind === "docker-container" ? `container:${o.name}` : `netns:${lookup.netns[0]?.id ?? ""}`)}
+        href={hrefs.topology(o.kind === "kubernetes-pod" ? `pod:${o.name}` : o.kind === "docker-container" ? `container:${o.name}` : `netns:${lookup.netns[0]?.id ?? ""}`)}
         className="text-sm text-sky-700 underline dark:text-sky-400"
       >
         Show in the topology

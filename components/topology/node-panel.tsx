@@ -1,10 +1,11 @@
 import Link from "next/link";
 import type { Snapshot } from "@/server/contract/snapshot";
 import { OwnerBadge } from "../ui/owner-badge";
-import { pageHrefs } from "../url/routes";
+import { useHrefs } from "../url/at-scope";
 
 /** The side panel for a clicked graph node: its namespace's owners and interfaces, and a link to its page: pure. */
 export function NodePanel({ snapshot, nodeId, onClose }: { snapshot: Snapshot; nodeId: string; onClose: () => void }) {
+  const hrefs = useHrefs();
   const [kind, netnsId = "", ifindex] = nodeId.split(":");
   const netns = snapshot.netns.find((n) => n.id === netnsId);
   if (netns === undefined) {
@@ -28,7 +29,7 @@ export function NodePanel({ snapshot, nodeId, onClose }: { snapshot: Snapshot; n
         </button>
       </div>
       <p>
-        <Link href={pageHrefs.netns(netns.id, bridge?.ifindex)} className="text-sky-700 underline dark:text-sky-400">
+        <Link href={hrefs.netns(netns.id, bridge?.ifindex)} className="text-sky-700 underline dark:text-sky-400">
           Open namespace {netns.id}
         </Link>
       </p>

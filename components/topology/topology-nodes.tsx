@@ -1,7 +1,8 @@
 import { Handle, Position, type NodeProps } from "@xyflow/react";
 import type { TopoNode } from "./topology-model";
 
-export type TopoNodeData = { node: TopoNode; isSelected: boolean; isFocus: boolean; isChanged: boolean };
+/** isChanged: flashes after a refresh; anomalyCount and isInDiff: marks for the anomalies and the "changes since" view. */
+export type TopoNodeData = { node: TopoNode; isSelected: boolean; isFocus: boolean; isChanged: boolean; anomalyCount: number; isInDiff: boolean };
 
 const TONE: Record<string, string> = {
   "kubernetes-pod": "border-sky-500",
@@ -22,8 +23,18 @@ export function NetnsNode({ data }: NodeProps & { data: TopoNodeData }) {
       data-changed={data.isChanged ? "true" : undefined}
       data-topo-kind={n.kind}
     >
-      <div className="truncate border-b border-slate-200 px-2 py-1.5 text-[13px] font-semibold dark:border-slate-700" title={n.label}>
-        {n.label}
+      <div className="flex items-center gap-1 border-b border-slate-200 px-2 py-1.5 text-[13px] font-semibold dark:border-slate-700" title={n.label}>
+        <span className="truncate">{n.label}</span>
+        {data.anomalyCount > 0 && (
+          <span className="ml-auto shrink-0 rounded bg-rose-100 px-1 text-[11px] text-rose-900 dark:bg-rose-900/60 dark:text-rose-100" data-testid="node-anomalies">
+            ⚠ {data.anomalyCount}
+          </span>
+        )}
+        {data.isInDiff && (
+          <span className="shrink-0 rounded bg-sky-100 px-1 text-[11px] text-sky-900 dark:bg-sky-900/60 dark:text-sky-100" data-testid="node-in-diff" title="changed in the compared period">
+            Δ
+          </span>
+        )}
       </div>
       <ul>
         {n.ports.map((p) => (

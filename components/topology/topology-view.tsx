@@ -5,7 +5,9 @@ import { Background, Controls, MarkerType, ReactFlow, ReactFlowProvider, useReac
 import { useQuery } from "@tanstack/react-query";
 import { useChangedRows } from "../overview/use-changed-rows";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { snapshotQuery } from "../data/queries";
+import { diffQuery, snapshotQuery } from "../data/queries";
+import { HistoryBar } from "../history/history-bar";
+import { ReportButton } from "../report/report-button";
 import { LiveControls } from "../live/live-controls";
 import { ErrorPanel } from "../ui/error-panel";
 import { Skeleton } from "../ui/skeleton";
@@ -36,6 +38,13 @@ function TopologyCanvas() {
 
   const focusId = query.data && params.focus ? focusNodeId(query.data, params.focus) : undefined;
   const changed = useChangedRows(query.data);
+  const diff = useQuery({ ...diffQuery(live.since ?? "", live), enabled: live.since !== undefined });
+  const anomalyCounts = useMemo(() => {
+    const counts = new Map<string, number>();
+    for (const a of query.data?.anomalies ?? []) for (const id of new Set(a.places.map((p) => p.netnsId))) counts.set(id, (counts.get(id) ?? 0) + 1);
+    return counts;
+  }, [query.data]);
+  const inDiff = useMemo(() => new Set(diff.data?.changes.map((c) => c.netnsId) ?? []), [diff.data]);
   const topology = useMemo(() => {
     if (query.data === undefined) return undefined;
     const all = buildTopology(query.data, { hideLoopback: params.lo === "hide" });
@@ -86,10 +95,10 @@ function TopologyCanvas() {
       ...(topology?.nodes ?? []).flatMap((n) => {
         const p = layout?.positions.get(n.id);
         if (p === undefined) return [];
-        return [{ id: n.id, type: n.kind === "bridge" ? "bridge" : "netns", position: { x: p.x, y: p.y }, data: { node: n, isSelected: params.sel === n.id, isFocus: focusId === n.id, isChanged: changed.has(n.netnsId) && n.kind !== "bridge" }, draggable: false }];
+        return [{ id: n.id, type: n.kind === "bridge" ? "bridge" : "netns", position: { x: p.x, y: p.y }, data: { node: n, isSelected: params.sel === n.id, isFocus: focusId === n.id, isChanged: changed.has(n.netnsId) && n.kind !== "bridge", anomalyCount: n.kind === "bridge" ? 0 : (anomalyCounts.get(n.netnsId) ?? 0), isInDiff: n.kind !== "bridge" && inDiff.has(n.netnsId) }, draggable: false }];
       }),
     ],
-    [topology, layout, params.sel, focusId, changed],
+    [topology, layout, params.sel, focusId, changed, anomalyCounts, inDiff],
   );
   const edges: Edge[] = useMemo(
     () =>
@@ -148,10 +157,13 @@ function TopologyCanvas() {
         <span className="text-slate-600 dark:text-slate-400" data-testid="graph-size">
           {topology?.nodes.length ?? 0} nodes, {topology?.edges.length ?? 0} wires
         </span>
-        <span className="ml-auto">
-          <LiveControls live={live} updatedAt={query.dataUpdatedAt} isFetching={query.isFetching} onChange={setSearch} />
-        </span>
+        {live.at === undefined && (
+          <span className="ml-auto">
+            <LiveControls live={live} updatedAt={query.dataUpdatedAt} isFetching={query.isFetching} onChange={setSearch} />
+          </span>
+        )}
       </div>
+      <HistoryBar live={live} onChange={setSearch} extra={<ReportButton snapshot={query.data} diff={diff.data} />} />
       <div className="flex gap-3">
         <div
           className="h-[75vh] min-w-0 flex-1 rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-950"

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { Owner } from "@/server/contract/snapshot";
-import { pageHrefs } from "../url/routes";
+import { useHrefs } from "../url/at-scope";
+import type { pageHrefs } from "../url/routes";
 
 const ICONS: Record<Owner["kind"], { glyph: string; label: string; tone: string }> = {
   "kubernetes-pod": { glyph: "☸", label: "Kubernetes pod", tone: "text-sky-700 dark:text-sky-300" },
@@ -10,9 +11,9 @@ const ICONS: Record<Owner["kind"], { glyph: string; label: string; tone: string 
   process: { glyph: "⚙", label: "process", tone: "text-amber-700 dark:text-amber-300" },
 };
 
-function href(owner: Owner): string | undefined {
-  if (owner.kind === "kubernetes-pod") return pageHrefs.pod(owner.namespace, owner.podName);
-  if (owner.kind === "docker-container") return pageHrefs.container(owner.name);
+function href(owner: Owner, hrefs: typeof pageHrefs): string | undefined {
+  if (owner.kind === "kubernetes-pod") return hrefs.pod(owner.namespace, owner.podName);
+  if (owner.kind === "docker-container") return hrefs.container(owner.name);
   return undefined;
 }
 
@@ -20,7 +21,7 @@ function href(owner: Owner): string | undefined {
 export function OwnerBadge({ owner }: { owner: Owner }) {
   const icon = ICONS[owner.kind];
   const text = owner.kind === "process" ? `pid ${owner.pid} ${owner.name}` : owner.name;
-  const target = href(owner);
+  const target = href(owner, useHrefs());
   const body = (
     <>
       <span aria-hidden className={`mr-1 ${icon.tone}`}>

@@ -1,13 +1,26 @@
-/** Builders for every API path the browser calls. */
+/** `?at=<id>` for a stored snapshot, nothing for the node now. */
+const atQuery = (at: string | undefined) => (at === undefined ? "" : `?at=${encodeURIComponent(at)}`);
+
+/** Builders for every API path the browser calls; `at` reads a stored snapshot instead of the node now. */
 export const apiPaths = {
   health: () => "/api/v1/healthz",
-  snapshot: () => "/api/v1/snapshot",
-  netns: (id: string) => `/api/v1/netns/${encodeURIComponent(id)}`,
-  pod: (namespace: string, name: string) => `/api/v1/pods/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`,
-  container: (nameOrId: string) => `/api/v1/containers/${encodeURIComponent(nameOrId)}`,
+  snapshot: (at?: string) => `/api/v1/snapshot${atQuery(at)}`,
+  netns: (id: string, at?: string) => `/api/v1/netns/${encodeURIComponent(id)}${atQuery(at)}`,
+  pod: (namespace: string, name: string, at?: string) => `/api/v1/pods/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}${atQuery(at)}`,
+  container: (nameOrId: string, at?: string) => `/api/v1/containers/${encodeURIComponent(nameOrId)}${atQuery(at)}`,
+  snapshots: () => "/api/v1/snapshots",
+  importSnapshot: () => "/api/v1/snapshots/import",
+  /** The export: a stored snapshot as a file. */
+  exportSnapshot: (id: string) => `/api/v1/snapshots/${encodeURIComponent(id)}?download=1`,
+  diff: (from: string, to?: string) => `/api/v1/diff?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to ?? "now")}`,
+  expose: () => "/api/v1/expose",
+  unexpose: () => "/api/v1/unexpose",
 };
 
-/** Builders for every page link: stable across restarts (pods and containers by name, not by index). */
+/**
+ * Builders for every page link: stable across restarts (pods and containers by name, not by index).
+ * Inside a frozen view, use `scopedHrefs(at)` (or the useHrefs hook) so links stay in that snapshot.
+ */
 export const pageHrefs = {
   overview: (query?: URLSearchParams) => (query && query.size > 0 ? `/?${query.toString()}` : "/"),
   netns: (id: string, ifindex?: number) => `/netns/${encodeURIComponent(id)}${ifindex === undefined ? "" : `#if-${ifindex}`}`,
@@ -15,3 +28,23 @@ export const pageHrefs = {
   container: (name: string) => `/containers/${encodeURIComponent(name)}`,
   topology: (focus?: string) => (focus ? `/topology?focus=${encodeURIComponent(focus)}` : "/topology"),
 };
+
+/** Adds `at=<id>` to an href (before its #fragment), keeping any query it has. */
+export function withAt(href: string, at: string | undefined): string {
+  if (at === undefined) return href;
+  const [path = "", hash] = href.split("#", 2);
+  const joined = `${path}${path.includes("?") ? "&" : "?"}at=${encodeURIComponent(at)}`;
+  return hash === undefined ? joined : `${joined}#${hash}`;
+}
+
+/** pageHrefs whose links stay inside the stored snapshot `at` (the same as pageHrefs when live). */
+export function scopedHrefs(at: string | undefined): typeof pageHrefs {
+  if (at === undefined) return pageHrefs;
+  return {
+    overview: (query) => withAt(pageHrefs.overview(query), at),
+    netns: (id, ifindex) => withAt(pageHrefs.netns(id, ifindex), at),
+    pod: (namespace, name) => withAt(pageHrefs.pod(namespace, name), at),
+    container: (name) => withAt(pageHrefs.container(name), at),
+    topology: (focus) => withAt(pageHrefs.topology(focus), at),
+  };
+}

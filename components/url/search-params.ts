@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { snapshotIdSchema } from "@/server/contract/history";
 
 /** Owner kinds the overview filters by ("none" = no owner at all). */
 export const OWNER_KINDS = ["kubernetes-pod", "docker-container", "podman-pod", "ip-netns", "process", "host", "none"] as const;
@@ -23,10 +24,16 @@ const overviewParamsSchema = z.object({
 });
 export type OverviewParams = z.infer<typeof overviewParamsSchema>;
 
-/** Live-update state, shared by every page: `live=0` pauses, `every=N` polls every N seconds. */
+/**
+ * Live-update state, shared by every page: `live=0` pauses, `every=N` polls every N seconds, and
+ * `at=<snapshot id>` shows a stored snapshot instead of the node now (frozen: never polls).
+ * `since=<snapshot id>` shows what changed from that snapshot to the one on screen.
+ */
 const liveParamsSchema = z.object({
   live: z.enum(["0", "1"]).optional().catch(undefined).default("1").transform((v) => v === "1"),
   every: z.coerce.number().int().min(1).max(300).optional().catch(undefined).default(5),
+  at: snapshotIdSchema.optional().catch(undefined),
+  since: snapshotIdSchema.optional().catch(undefined),
 });
 export type LiveParams = z.infer<typeof liveParamsSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { anomalySchema } from "./anomaly";
 import { runtimeStatusSchema } from "./runtime-status";
 
 /** A namespace inode as a decimal string, e.g. "4026531993". */
@@ -222,6 +223,8 @@ export const snapshotSchema = z.object({
   /** How each container engine answered during this snapshot. */
   runtimes: z.array(runtimeStatusSchema),
   timings: stageTimingsSchema,
+  /** What looks wrong (see contract/anomaly.ts); absent in files exported before anomalies existed. */
+  anomalies: z.array(anomalySchema).default([]),
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
 

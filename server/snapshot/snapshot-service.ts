@@ -14,6 +14,8 @@ export class SnapshotService {
   private readonly memo: SingleFlightMemo<SnapshotReading>;
 
   private readonly engines: EngineWatch;
+  /** The last snapshot taken, so the next can tell which counters rose. */
+  private previous: Snapshot | undefined;
 
   constructor(
     config: Pick<Config, "snapshotTtlMs" | "scanFds" | "fdScanIntervalMs" | "engineTimeoutMs"> &
@@ -22,10 +24,11 @@ export class SnapshotService {
     const fdScanner = config.scanFds ? new FdScanner(config.fdScanIntervalMs) : undefined;
     // Long-lived adapters keep their inspect caches between snapshots.
     this.engines = new EngineWatch(engineAdapters(config), config.engineTimeoutMs, config.engineRefreshMs ?? 0);
-    this.memo = new SingleFlightMemo(
-      () => takeSnapshot(this.reader, { fdScanner, engines: this.engines }),
-      config.snapshotTtlMs,
-    );
+    this.memo = new SingleFlightMemo(async () => {
+      const reading = await takeSnapshot(this.reader, { fdScanner, engines: this.engines, previous: this.previous });
+      this.previous = reading.snapshot;
+      return reading;
+    }, config.snapshotTtlMs);
   }
 
   async snapshot(options: { fresh?: boolean } = {}): Promise<Snapshot> {
@@ -41,6 +44,24 @@ export class SnapshotService {
     const { listeners, errors } = await this.listeners(id, access.openPath, access.pids);
     // A new object: the memoised snapshot is shared by every caller and must not change.
     return { ...netns, listeners, errors: [...netns.errors, ...errors] };
+  }
+
+  /**
+   * A fresh or memoised snapshot with every namespace's listeners (one sock_diag pass each): what
+   * the history stores, so that a frozen view and a diff can show sockets.
+   */
+  async snapshotWithListeners(options: { fresh?: boolean } = {}): Promise<Snapshot> {
+    const reading = await this.memo.get(options);
+    // All requests queue at the worker at once: one pass per namespace, no round trip in between.
+    const netns = await Promise.all(
+      reading.snapshot.netns.map(async (n): Promise<Netns> => {
+        const access = reading.access.get(n.id);
+        if (access === undefined || n.isGone) return { ...n, listeners: [] };
+        const { listeners, errors } = await this.listeners(n.id, access.openPath, access.pids);
+        return { ...n, listeners, errors: [...n.errors, ...errors] };
+      }),
+    );
+    return { ...reading.snapshot, netns };
   }
 
   private async listeners(id: string, openPath: string, pids: number[]): Promise<{ listeners: Listener[]; errors: string[] }> {

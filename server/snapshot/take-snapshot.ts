@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { findAnomalies } from "../anomalies/find-anomalies";
 import { decodeNsid } from "../collect/rtnl-decode";
 import { decodeReading, type NetnsContent } from "../collect/decode-reading";
 import { splitMessages } from "../collect/netlink-parser";
@@ -19,6 +20,8 @@ export interface SnapshotOptions {
   engines?: EngineWatch;
   /** Runs the fd pass (see FdScanner); undefined skips it. */
   fdScanner?: FdScanner;
+  /** The previous snapshot of this node, for the "drops or errors rising" flag. */
+  previous?: Snapshot;
   /** Validate the result against the contract (tests and the CLI; the API skips it on the hot path). */
   validate?: boolean;
 }
@@ -86,7 +89,7 @@ export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions
   const netns = found.map((n) => netnsToContract(n, byId.get(n.id), wiring.get(n.id), owners.get(n.id) ?? []));
   const ownersMs = performance.now() - ownersStarted;
 
-  const snapshot: Snapshot = {
+  const snapshot: Omit<Snapshot, "anomalies"> = {
     id: `${takenAt.getTime()}-${randomBytes(4).toString("hex")}`,
     takenAt: takenAt.toISOString(),
     node: nodeInfo(),
@@ -102,8 +105,9 @@ export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions
       totalMs: round(performance.now() - started),
     },
   };
+  const complete: Snapshot = { ...snapshot, anomalies: findAnomalies(snapshot, options.previous) };
   const access = new Map(discovery.netns.map((n) => [n.id, { openPath: n.openPath, pids: n.pids }]));
-  return { snapshot: options.validate ? snapshotSchema.parse(snapshot) : snapshot, access };
+  return { snapshot: options.validate ? snapshotSchema.parse(complete) : complete, access };
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;

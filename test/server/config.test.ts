@@ -14,6 +14,12 @@ describe("parseConfig", () => {
       snapshotTtlMs: 2000,
       scanFds: true,
       fdScanIntervalMs: 30_000,
+      dataDir: "/var/lib/nsatlas",
+      recordIntervalMs: 30_000,
+      historyMaxAgeMs: 72 * 3_600_000,
+      historyMaxBytes: 256 * 1024 * 1024,
+      importMaxBytes: 32 * 1024 * 1024,
+      allowExpose: false,
     });
   });
 
@@ -30,6 +36,8 @@ describe("parseConfig", () => {
     [{ NSATLAS_CRI_SOCKETS: "relative.sock" }, "NSATLAS_CRI_SOCKETS"],
     [{ DOCKER_HOST: "tcp://10.0.0.1:2375" }, "only unix://"],
     [{ NSATLAS_ENGINE_TIMEOUT_MS: "0" }, "NSATLAS_ENGINE_TIMEOUT_MS"],
+    [{ NSATLAS_DATA_DIR: "data" }, "NSATLAS_DATA_DIR"],
+    [{ NSATLAS_ALLOW_EXPOSE: "yes" }, "NSATLAS_ALLOW_EXPOSE"],
   ])("rejects %o with a message naming the setting", (env, fragment) => {
     expect(() => parseConfig(env)).toThrow(ConfigError);
     expect(() => parseConfig(env)).toThrow(fragment);

@@ -1,11 +1,14 @@
 import { Suspense } from "react";
+import { PageScope } from "@/components/history/page-scope";
 import { ContainerDetailView } from "@/components/pods/container-detail-view";
 
 export default async function ContainerPage({ params }: { params: Promise<{ name: string }> }) {
   const { name } = await params;
   return (
     <Suspense>
-      <ContainerDetailView name={decodeURIComponent(name)} />
+      <PageScope>
+        <ContainerDetailView name={decodeURIComponent(name)} />
+      </PageScope>
     </Suspense>
   );
 }

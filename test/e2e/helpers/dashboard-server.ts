@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
 import net from "node:net";
 import path from "node:path";
 
@@ -6,6 +8,8 @@ const ROOT = path.resolve(import.meta.dirname, "../../..");
 
 export interface DashboardServer {
   url: string;
+  /** The history's data directory (a fresh temporary one unless the caller gave NSATLAS_DATA_DIR). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -25,24 +29,29 @@ function freePort(): Promise<number> {
  */
 export async function startDashboard(env: Record<string, string>, timeoutMs = 240_000): Promise<DashboardServer> {
   const port = await freePort();
+  // Tests never write to the real /var/lib/nsatlas: each server gets its own store, removed on stop.
+  const ownDataDir = env.NSATLAS_DATA_DIR === undefined ? mkdtempSync(path.join(os.tmpdir(), "nsatlas-test-data-")) : undefined;
+  const dataDir = env.NSATLAS_DATA_DIR ?? ownDataDir ?? "";
   const child: ChildProcess = spawn("npx", ["tsx", "server/bin/start.ts"], {
     cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), NSATLAS_HOST: "127.0.0.1" },
+    env: { ...process.env, NSATLAS_DATA_DIR: dataDir, ...env, PORT: String(port), NSATLAS_HOST: "127.0.0.1" },
     stdio: ["ignore", "inherit", "inherit"],
     detached: true,
   });
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
-    if (child.pid === undefined || child.exitCode !== null) return;
-    process.kill(-child.pid, "SIGTERM");
-    await new Promise((resolve) => child.once("exit", resolve));
+    if (child.pid !== undefined && child.exitCode === null) {
+      process.kill(-child.pid, "SIGTERM");
+      await new Promise((resolve) => child.once("exit", resolve));
+    }
+    if (ownDataDir !== undefined) rmSync(ownDataDir, { recursive: true, force: true });
   };
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (child.exitCode !== null) throw new Error(`dashboard exited with ${child.exitCode} before serving`);
     try {
       const res = await fetch(`${url}/api/v1/healthz`);
-      if (res.ok) return { url, stop };
+      if (res.ok) return { url, dataDir, stop };
     } catch {
       // not listening yet
     }

@@ -1,12 +1,11 @@
 import { getSnapshot } from "@/server/dal";
-import { jsonResponse, problemResponse } from "@/server/http/json";
+import { answer, readAt } from "@/server/http/answer";
+import { jsonResponse } from "@/server/http/json";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(): Promise<Response> {
-  try {
-    return jsonResponse(await getSnapshot());
-  } catch (err) {
-    return problemResponse(503, "The node could not be read", err instanceof Error ? err.message : String(err));
-  }
+export async function GET(request: Request): Promise<Response> {
+  const at = readAt(request);
+  if (!at.ok) return at.response;
+  return answer(async () => jsonResponse(await getSnapshot(at.at)));
 }

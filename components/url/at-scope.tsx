@@ -1,0 +1,29 @@
+"use client";
+
+import { useSearchParams } from "next/navigation";
+import { createContext, useContext, useMemo, type ReactNode } from "react";
+import { scopedHrefs } from "./routes";
+import { parseLiveParams } from "./search-params";
+
+const AtContext = createContext<string | undefined>(undefined);
+
+/**
+ * Which stored snapshot the page shows (`?at=`), for every link below it. A context rather than a
+ * search-params hook in each link: the memoised table rows re-render only when `at` changes.
+ */
+export function AtScope({ children }: { children: ReactNode }) {
+  const search = useSearchParams();
+  const at = parseLiveParams(new URLSearchParams(search.toString())).at;
+  return <AtContext.Provider value={at}>{children}</AtContext.Provider>;
+}
+
+/** The stored snapshot on screen, or undefined when live. */
+export function useAt(): string | undefined {
+  return useContext(AtContext);
+}
+
+/** Page links that stay inside the snapshot on screen. */
+export function useHrefs() {
+  const at = useAt();
+  return useMemo(() => scopedHrefs(at), [at]);
+}

@@ -1,0 +1,180 @@
+import type { Anomaly } from "../contract/anomaly";
+import type { Interface, Netns, Snapshot } from "../contract/snapshot";
+import { netnsLabel } from "../snapshot/netns-label";
+import { ifaceKey, l2Segments } from "./l2-segments";
+
+/**
+ * Everything that looks wrong in one snapshot; `previous` (an earlier snapshot of the same node)
+ * adds the "drops or errors rising" check. Pure: the same input always gives the same flags.
+ */
+export function findAnomalies(snapshot: Omit<Snapshot, "anomalies">, previous?: Pick<Snapshot, "netns">): Anomaly[] {
+  const live = snapshot.netns.filter((n) => !n.isGone);
+  return [
+    ...vethPeersMissing(live),
+    ...leakedNamespaces(live),
+    ...duplicateAddresses(snapshot, live),
+    ...mtuMismatches(live, byKey(snapshot)),
+    ...defaultRoutesDown(live),
+    ...promiscuous(live),
+    ...(previous === undefined ? [] : countersRising(live, byKey(previous))),
+  ];
+}
+
+type Located = { netns: Netns; iface: Interface };
+
+function byKey(snapshot: Pick<Snapshot, "netns">): Map<string, Located> {
+  const map = new Map<string, Located>();
+  for (const netns of snapshot.netns) for (const iface of netns.interfaces) map.set(ifaceKey(netns.id, iface.ifindex), { netns, iface });
+  return map;
+}
+
+const place = ({ netns, iface }: Located) => ({ netnsId: netns.id, ifindex: iface.ifindex, ifaceName: iface.name });
+const where = ({ netns, iface }: Located) => `${iface.name} in ${netnsLabel(netns)}`;
+
+function vethPeersMissing(netns: Netns[]): Anomaly[] {
+  return netns.flatMap((n) =>
+    n.interfaces
+      .filter((i) => i.kind === "veth" && i.isPeerMissing === true)
+      .map((iface): Anomaly => ({
+        kind: "veth-peer-missing",
+        severity: "warning",
+        places: [place({ netns: n, iface })],
+        message: `${where({ netns: n, iface })} is a veth whose other end is in no namespace nsatlas can read: traffic sent into it goes nowhere.`,
+      })),
+  );
+}
+
+/** Mount points where engines pin their sandboxes' namespaces. */
+const ENGINE_MOUNT = /^(\/run\/netns\/(cni-|netns-)|\/run\/docker\/netns\/)/;
+
+/** An engine's namespace that outlived its sandbox: only a bind mount holds it, no process, no engine claims it. */
+function leakedNamespaces(netns: Netns[]): Anomaly[] {
+  return netns.flatMap((n) => {
+    const mounts = n.refs.filter((r) => r.kind === "bind-mount");
+    const isOnlyMounted = mounts.length > 0 && mounts.length === n.refs.length && n.processCount === 0;
+    const hasWorkloadOwner = n.owners.some((o) => o.kind !== "ip-netns");
+    const enginePath = mounts.map((r) => r.path ?? "").find((p) => ENGINE_MOUNT.test(p));
+    if (n.isHost || !isOnlyMounted || hasWorkloadOwner || enginePath === undefined) return [];
+    return [
+      {
+        kind: "leaked-netns",
+        severity: "warning",
+        places: [{ netnsId: n.id }],
+        message: `${enginePath} is held only by its bind mount: no process lives in it and no engine claims it (a sandbox the runtime failed to clean up).`,
+      },
+    ];
+  });
+}
+
+/** The same address on two interfaces of one L2 segment: ARP/ND answers race, traffic goes to either. */
+function duplicateAddresses(snapshot: Pick<Snapshot, "netns">, netns: Netns[]): Anomaly[] {
+  const segmentOf = l2Segments(snapshot);
+  const holders = new Map<string, Located[]>();
+  for (const n of netns) {
+    for (const iface of n.interfaces) {
+      for (const a of iface.addresses) {
+        if (a.scope === "host" || a.scope === "link") continue;
+        const key = `${segmentOf(ifaceKey(n.id, iface.ifindex))} ${a.address}`;
+        holders.set(key, [...(holders.get(key) ?? []), { netns: n, iface }]);
+      }
+    }
+  }
+  return [...holders.entries()]
+    .filter(([, found]) => found.length > 1)
+    .map(([key, found]): Anomaly => ({
+      kind: "duplicate-address",
+      severity: "critical",
+      places: found.map(place),
+      message: `${key.split(" ")[1]} is on ${found.map(where).join(" and ")}, on the same L2 segment: replies go to whichever answers ARP/ND first.`,
+    }));
+}
+
+/** Two ends of a veth, or a bridge and its port, with different MTUs: large frames are dropped silently. */
+function mtuMismatches(netns: Netns[], all: Map<string, Located>): Anomaly[] {
+  const found: Anomaly[] = [];
+  for (const n of netns) {
+    for (const iface of n.interfaces) {
+      const here = { netns: n, iface };
+      const peer = iface.peer === undefined ? undefined : all.get(ifaceKey(iface.peer.netnsId, iface.peer.ifindex));
+      // Each pair once: from the end with the smaller key.
+      if (peer !== undefined && peer.iface.mtu !== iface.mtu && ifaceKey(n.id, iface.ifindex) < ifaceKey(peer.netns.id, peer.iface.ifindex)) {
+        found.push(mismatch(here, peer, "the two ends of a veth"));
+      }
+      const bridge = iface.masterIfindex === undefined ? undefined : all.get(ifaceKey(n.id, iface.masterIfindex));
+      if (bridge !== undefined && bridge.iface.mtu !== iface.mtu) found.push(mismatch(here, bridge, `a ${bridge.iface.kind} and its port`));
+    }
+  }
+  return found;
+}
+
+function mismatch(a: Located, b: Located, what: string): Anomaly {
+  return {
+    kind: "mtu-mismatch",
+    severity: "warning",
+    places: [place(a), place(b)],
+    message: `${where(a)} has MTU ${a.iface.mtu} but ${where(b)} has ${b.iface.mtu} (${what}): frames larger than the smaller MTU are dropped.`,
+  };
+}
+
+const DOWN_STATES = new Set(["down", "lowerlayerdown", "notpresent"]);
+const MAIN_TABLE = 254;
+
+/** A default route whose interface is gone or down: the namespace has no way out. */
+function defaultRoutesDown(netns: Netns[]): Anomaly[] {
+  return netns.flatMap((n) =>
+    n.routes
+      .filter((r) => r.destination === "default" && r.table === MAIN_TABLE && r.type === "unicast" && r.outIfindex !== undefined)
+      .flatMap((r): Anomaly[] => {
+        const iface = n.interfaces.find((i) => i.ifindex === r.outIfindex);
+        if (iface !== undefined && iface.isUp && !DOWN_STATES.has(iface.operState)) return [];
+        const via = r.gateway === undefined ? "" : ` via ${r.gateway}`;
+        const state = iface === undefined ? `interface ${r.outIfindex} no longer exists` : `${iface.name} is ${iface.isUp ? iface.operState : "administratively down"}`;
+        return [
+          {
+            kind: "default-route-down",
+            severity: "critical",
+            places: [{ netnsId: n.id, ...(iface === undefined ? { ifindex: r.outIfindex } : { ifindex: iface.ifindex, ifaceName: iface.name }) }],
+            message: `The ${r.family === "inet" ? "IPv4" : "IPv6"} default route${via} of ${netnsLabel(n)} leaves through a dead interface: ${state}.`,
+          },
+        ];
+      }),
+  );
+}
+
+/** Set by a user (tcpdump, a sniffer left running): the kernel's own bridge-port promiscuity is not reported as IFF_PROMISC. */
+function promiscuous(netns: Netns[]): Anomaly[] {
+  return netns.flatMap((n) =>
+    n.interfaces
+      .filter((i) => i.isPromiscuous)
+      .map((iface): Anomaly => ({
+        kind: "promiscuous",
+        severity: "warning",
+        places: [place({ netns: n, iface })],
+        message: `${where({ netns: n, iface })} is in promiscuous mode: something (a capture, a sniffer) sees all traffic on it.`,
+      })),
+  );
+}
+
+const LOSS_COUNTERS = ["rxDropped", "txDropped", "rxErrors", "txErrors"] as const;
+
+/** Drops or errors went up since the previous snapshot. The same ifindex and name identify the same interface. */
+function countersRising(netns: Netns[], before: Map<string, Located>): Anomaly[] {
+  return netns.flatMap((n) =>
+    n.interfaces.flatMap((iface): Anomaly[] => {
+      const old = before.get(ifaceKey(n.id, iface.ifindex));
+      if (old === undefined || old.iface.name !== iface.name || iface.stats === undefined || old.iface.stats === undefined) return [];
+      const now = iface.stats;
+      const was = old.iface.stats;
+      const rising = LOSS_COUNTERS.filter((c) => now[c] > was[c]).map((c) => `${c} +${now[c] - was[c]}`);
+      if (rising.length === 0) return [];
+      return [
+        {
+          kind: "counters-rising",
+          severity: "critical",
+          places: [place({ netns: n, iface })],
+          message: `${where({ netns: n, iface })} is losing packets since the previous snapshot: ${rising.join(", ")}.`,
+        },
+      ];
+    }),
+  );
+}

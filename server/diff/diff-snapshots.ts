@@ -1,0 +1,151 @@
+import type { Change, ChangeKind, CounterDelta, Diff } from "../contract/diff";
+import type { Interface, Listener, Netns, Route, Snapshot } from "../contract/snapshot";
+import { netnsLabel } from "../snapshot/netns-label";
+
+type Stats = NonNullable<Interface["stats"]>;
+const LOSS_COUNTERS = ["rxDropped", "txDropped", "rxErrors", "txErrors"] as const;
+
+/**
+ * What changed from one snapshot to another: namespaces by id, interfaces by ifindex (a re-created
+ * interface gets a new ifindex, so it reads as removed + added), addresses, routes and listeners by
+ * value. Pure.
+ */
+export function diffSnapshots(from: Snapshot, to: Snapshot, live: { from: boolean; to: boolean } = { from: false, to: false }): Diff {
+  const before = new Map(from.netns.map((n) => [n.id, n]));
+  const after = new Map(to.netns.map((n) => [n.id, n]));
+  const hasListeners = from.netns.every((n) => n.listeners !== undefined) && to.netns.every((n) => n.listeners !== undefined);
+  const elapsedMs = Math.max(0, Date.parse(to.takenAt) - Date.parse(from.takenAt));
+  const changes: Change[] = [];
+  const counters: CounterDelta[] = [];
+
+  for (const n of to.netns) {
+    const old = before.get(n.id);
+    if (old === undefined) {
+      changes.push(change("netns-appeared", n, {}, `namespace ${n.id} appeared (${describeOwners(n)})`));
+      continue;
+    }
+    changes.push(...diffNetns(old, n, hasListeners));
+    counters.push(...diffCounters(old, n, elapsedMs));
+  }
+  for (const n of from.netns) {
+    if (!after.has(n.id)) changes.push(change("netns-vanished", n, {}, `namespace ${n.id} vanished (${describeOwners(n)})`));
+  }
+  counters.sort((a, b) => Number(b.isLosing) - Number(a.isLosing));
+  return {
+    from: { id: from.id, takenAt: from.takenAt, isLive: live.from },
+    to: { id: to.id, takenAt: to.takenAt, isLive: live.to },
+    elapsedMs,
+    changes,
+    counters,
+    hasListeners,
+  };
+}
+
+function change(kind: ChangeKind, n: Netns, at: { iface?: Interface; before?: string; after?: string }, text: string): Change {
+  return {
+    kind,
+    netnsId: n.id,
+    netnsLabel: netnsLabel(n),
+    ...(at.iface === undefined ? {} : { ifindex: at.iface.ifindex, ifaceName: at.iface.name }),
+    ...(at.before === undefined ? {} : { before: at.before }),
+    ...(at.after === undefined ? {} : { after: at.after }),
+    text,
+  };
+}
+
+const describeOwners = (n: Netns) => (n.owners.length === 0 ? (n.isHost ? "host" : "no owner") : n.owners.map((o) => o.name).join(", "));
+
+/** Items of two lists keyed by text: what only the new one has, and what only the old one had. */
+function setChanges<T>(old: T[], now: T[], key: (item: T) => string): { added: T[]; removed: T[] } {
+  const oldKeys = new Set(old.map(key));
+  const nowKeys = new Set(now.map(key));
+  return { added: now.filter((i) => !oldKeys.has(key(i))), removed: old.filter((i) => !nowKeys.has(key(i))) };
+}
+
+function diffNetns(old: Netns, now: Netns, hasListeners: boolean): Change[] {
+  const out: Change[] = [];
+  const owners = setChanges(old.owners, now.owners, (o) => `${o.kind} ${o.name}`);
+  for (const o of owners.added) out.push(change("owner-added", now, { after: o.name }, `${o.kind} ${o.name} now owns namespace ${now.id}`));
+  for (const o of owners.removed) out.push(change("owner-removed", now, { before: o.name }, `${o.kind} ${o.name} no longer owns namespace ${now.id}`));
+
+  const oldIfaces = new Map(old.interfaces.map((i) => [i.ifindex, i]));
+  const nowIfaces = new Map(now.interfaces.map((i) => [i.ifindex, i]));
+  for (const i of now.interfaces) {
+    const was = oldIfaces.get(i.ifindex);
+    if (was === undefined) out.push(change("iface-added", now, { iface: i, after: i.kind }, `${i.kind} ${i.name} added`));
+    else out.push(...diffIface(now, was, i));
+  }
+  for (const i of old.interfaces) {
+    if (!nowIfaces.has(i.ifindex)) out.push(change("iface-removed", now, { iface: i, before: i.kind }, `${i.kind} ${i.name} removed`));
+  }
+
+  const routes = setChanges(old.routes, now.routes, routeText);
+  const ifaceOf = (r: Route, n: Netns) => n.interfaces.find((i) => i.ifindex === r.outIfindex);
+  for (const r of routes.added) out.push(change("route-added", now, { iface: ifaceOf(r, now), after: routeText(r) }, `route added: ${routeText(r)}`));
+  for (const r of routes.removed) out.push(change("route-removed", now, { iface: ifaceOf(r, old), before: routeText(r) }, `route removed: ${routeText(r)}`));
+
+  if (hasListeners) {
+    const listeners = setChanges(old.listeners ?? [], now.listeners ?? [], listenerText);
+    for (const l of listeners.added) out.push(change("listener-opened", now, { after: listenerText(l) }, `listening: ${listenerText(l)}${processText(l)}`));
+    for (const l of listeners.removed) out.push(change("listener-closed", now, { before: listenerText(l) }, `no longer listening: ${listenerText(l)}${processText(l)}`));
+  }
+  return out;
+}
+
+function diffIface(n: Netns, was: Interface, now: Interface): Change[] {
+  const out: Change[] = [];
+  const stateOf = (i: Interface) => (i.isUp ? i.operState : "admin down");
+  if (stateOf(was) !== stateOf(now)) {
+    out.push(change("iface-state", n, { iface: now, before: stateOf(was), after: stateOf(now) }, `${now.name}: ${stateOf(was)} → ${stateOf(now)}`));
+  }
+  if (was.mtu !== now.mtu) out.push(change("mtu", n, { iface: now, before: String(was.mtu), after: String(now.mtu) }, `${now.name}: MTU ${was.mtu} → ${now.mtu}`));
+  if (was.masterIfindex !== now.masterIfindex) {
+    const name = (ifindex: number | undefined) => (ifindex === undefined ? "none" : (n.interfaces.find((i) => i.ifindex === ifindex)?.name ?? `if${ifindex}`));
+    const [b, a] = [name(was.masterIfindex), name(now.masterIfindex)];
+    out.push(change("master", n, { iface: now, before: b, after: a }, `${now.name}: master ${b} → ${a}`));
+  }
+  const addrText = (a: Interface["addresses"][number]) => `${a.address}/${a.prefixLength}`;
+  const addrs = setChanges(was.addresses, now.addresses, addrText);
+  for (const a of addrs.added) out.push(change("address-added", n, { iface: now, after: addrText(a) }, `${now.name}: address ${addrText(a)} added`));
+  for (const a of addrs.removed) out.push(change("address-removed", n, { iface: now, before: addrText(a) }, `${now.name}: address ${addrText(a)} removed`));
+  return out;
+}
+
+function diffCounters(old: Netns, now: Netns, elapsedMs: number): CounterDelta[] {
+  const oldIfaces = new Map(old.interfaces.map((i) => [i.ifindex, i]));
+  return now.interfaces.flatMap((i): CounterDelta[] => {
+    const was = oldIfaces.get(i.ifindex);
+    if (was === undefined || was.name !== i.name || was.stats === undefined || i.stats === undefined) return [];
+    const oldStats = was.stats;
+    const delta = mapStats(i.stats, (v, k) => v - oldStats[k]);
+    if (Object.values(delta).every((v) => v === 0)) return [];
+    const seconds = elapsedMs / 1000;
+    const perSecond = mapStats(delta, (v) => (seconds > 0 ? Math.round((v / seconds) * 100) / 100 : 0));
+    const isLosing = LOSS_COUNTERS.some((c) => delta[c] > 0);
+    return [{ netnsId: now.id, netnsLabel: netnsLabel(now), ifindex: i.ifindex, ifaceName: i.name, delta, perSecond, isLosing }];
+  });
+}
+
+function mapStats(s: Stats, f: (value: number, key: keyof Stats) => number): Stats {
+  return {
+    rxBytes: f(s.rxBytes, "rxBytes"),
+    txBytes: f(s.txBytes, "txBytes"),
+    rxPackets: f(s.rxPackets, "rxPackets"),
+    txPackets: f(s.txPackets, "txPackets"),
+    rxErrors: f(s.rxErrors, "rxErrors"),
+    txErrors: f(s.txErrors, "txErrors"),
+    rxDropped: f(s.rxDropped, "rxDropped"),
+    txDropped: f(s.txDropped, "txDropped"),
+  };
+}
+
+function routeText(r: Route): string {
+  const table = r.table === 254 ? "" : ` table ${r.table}`;
+  const via = r.gateway === undefined ? "" : ` via ${r.gateway}`;
+  const dev = r.outIfindex === undefined ? "" : ` dev if${r.outIfindex}`;
+  const type = r.type === "unicast" ? "" : `${r.type} `;
+  return `${type}${r.destination}${via}${dev}${table}`;
+}
+
+const listenerText = (l: Listener) => `${l.protocol} ${l.family === "inet6" ? `[${l.address}]` : l.address}:${l.port}`;
+const processText = (l: Listener) => (l.processes.length === 0 ? "" : ` (${l.processes.map((p) => `${p.command}[${p.pid}]`).join(", ")})`);

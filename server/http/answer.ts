@@ -1,0 +1,36 @@
+import { snapshotIdSchema } from "../contract/history";
+import { ExposeError, UnknownSnapshotError, type At } from "../dal";
+import { HistoryUnavailableError } from "../store/snapshot-history";
+import { problemResponse } from "./json";
+
+/** Runs a route's work and turns what can go wrong into a problem answer; never a bare 500. */
+export async function answer(work: () => Promise<Response>): Promise<Response> {
+  try {
+    return await work();
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    if (err instanceof UnknownSnapshotError) return problemResponse(404, "No such snapshot", `${detail}: it was never stored here or has been removed by the history's limits`);
+    if (err instanceof ExposeError) return problemResponse(err.status, "Expose refused", detail);
+    if (err instanceof HistoryUnavailableError) return problemResponse(503, "The snapshot store is unavailable", detail);
+    return problemResponse(503, "The node could not be read", detail);
+  }
+}
+
+/** `?at=<snapshot id>`: read from a stored snapshot instead of the node now. */
+export function readAt(request: Request): { ok: true; at: At } | { ok: false; response: Response } {
+  const raw = new URL(request.url).searchParams.get("at");
+  if (raw === null || raw === "") return { ok: true, at: undefined };
+  const at = snapshotIdSchema.safeParse(raw);
+  if (!at.success) return { ok: false, response: problemResponse(400, "Malformed snapshot id", at.error.issues[0]?.message) };
+  return { ok: true, at: at.data };
+}
+
+/** "on this node now" or "in snapshot X", for 404 details. */
+export const whereText = (at: At) => (at === undefined ? "on this node now" : `in snapshot ${at}`);
+
+/** Who asked for a write, for the audit log: the client address as the server saw it and its user agent. */
+export function requester(request: Request): string {
+  const address = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "unknown address";
+  const agent = (request.headers.get("user-agent") ?? "no user agent").replace(/[^\x20-\x7e]/g, "?").slice(0, 120);
+  return `http ${address} (${agent})`;
+}

@@ -1,0 +1,43 @@
+/** The store's schema, one entry per version (PRAGMA user_version counts how many ran). Append only. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE snapshot (
+    id            TEXT PRIMARY KEY,
+    taken_at      INTEGER NOT NULL,            -- ms since the epoch
+    origin        TEXT NOT NULL CHECK (origin IN ('recorded', 'frozen', 'imported')),
+    hostname      TEXT NOT NULL,
+    fingerprint   TEXT NOT NULL,               -- changes only when the network does
+    netns_count   INTEGER NOT NULL,
+    anomaly_count INTEGER NOT NULL,
+    stored_bytes  INTEGER NOT NULL,            -- header + namespace bodies this snapshot added
+    header        BLOB NOT NULL                -- deflated JSON: counters, refs, runtimes, anomalies, timings
+  );
+  CREATE INDEX snapshot_by_time ON snapshot (taken_at);
+  CREATE TABLE netns_body (
+    hash  TEXT PRIMARY KEY,                    -- sha256 of the body's JSON
+    body  BLOB NOT NULL,                       -- deflated JSON: one namespace without counters and refs
+    bytes INTEGER NOT NULL
+  );
+  CREATE TABLE snapshot_netns (
+    snapshot_id TEXT NOT NULL REFERENCES snapshot (id) ON DELETE CASCADE,
+    position    INTEGER NOT NULL,
+    hash        TEXT NOT NULL REFERENCES netns_body (hash),
+    PRIMARY KEY (snapshot_id, position)
+  );
+  CREATE INDEX snapshot_netns_by_hash ON snapshot_netns (hash);
+  CREATE TABLE audit (
+    id     INTEGER PRIMARY KEY AUTOINCREMENT,
+    at     INTEGER NOT NULL,
+    action TEXT NOT NULL,
+    who    TEXT NOT NULL,
+    detail TEXT NOT NULL
+  );
+  CREATE TABLE exposure (
+    name       TEXT PRIMARY KEY,               -- the name under /run/netns
+    netns_id   TEXT NOT NULL,
+    target     TEXT NOT NULL,                  -- what was exposed: "container web", "pod shop/cart-0"
+    created_at INTEGER NOT NULL,
+    who        TEXT NOT NULL
+  );
+  `,
+];

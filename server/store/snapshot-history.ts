@@ -1,0 +1,152 @@
+import type { Config } from "../config";
+import type { History, StoredSnapshot } from "../contract/history";
+import type { Snapshot } from "../contract/snapshot";
+import type { SnapshotService } from "../snapshot/snapshot-service";
+import { isStoreFailure, SnapshotStore } from "./snapshot-store";
+
+export type HistoryConfig = Pick<Config, "dataDir" | "recordIntervalMs" | "historyMaxAgeMs" | "historyMaxBytes">;
+
+/** The history is unusable (data directory missing, read-only, full, damaged file): said, never thrown at a page. */
+export class HistoryUnavailableError extends Error {}
+
+const CACHE_SIZE = 8;
+
+/**
+ * The store plus its schedule: records a snapshot every recordIntervalMs when the network changed,
+ * freezes on request, imports files, enforces the bounds. When the data directory cannot be used,
+ * every call reports why and the next call tries again (no restart needed once it is fixed).
+ */
+export class SnapshotHistory {
+  private store: SnapshotStore | undefined;
+  private lastError: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private recording: Promise<StoredSnapshot | undefined> | undefined;
+  /** Decoded snapshots by id: a frozen link opened by several people decodes once. */
+  private readonly cache = new Map<string, Snapshot>();
+  /** How many times the schedule found nothing changed (for tests and reports). */
+  skipped = 0;
+
+  constructor(
+    private readonly config: HistoryConfig,
+    private readonly service: Pick<SnapshotService, "snapshotWithListeners">,
+  ) {}
+
+  /** Starts the schedule (no-op when recordIntervalMs is 0). The timer never keeps the process alive. */
+  start(): void {
+    if (this.timer !== undefined || this.config.recordIntervalMs === 0) return;
+    this.timer = setInterval(() => {
+      this.record().catch(() => undefined);
+    }, this.config.recordIntervalMs);
+    this.timer.unref();
+    this.record().catch(() => undefined);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Records the node now unless nothing changed since the newest own snapshot. Concurrent calls share one. */
+  record(): Promise<StoredSnapshot | undefined> {
+    this.recording ??= this.recordOnce().finally(() => {
+      this.recording = undefined;
+    });
+    return this.recording;
+  }
+
+  private async recordOnce(): Promise<StoredSnapshot | undefined> {
+    const snapshot = await this.service.snapshotWithListeners();
+    return this.write((store) => {
+      if (store.fingerprintOf(snapshot) === store.latestOwnFingerprint()) {
+        this.skipped++;
+        return undefined;
+      }
+      return store.put(snapshot, "recorded");
+    });
+  }
+
+  /** Takes a fresh snapshot and keeps it (frozen snapshots outlive the age limit). */
+  async freeze(): Promise<StoredSnapshot> {
+    const snapshot = await this.service.snapshotWithListeners({ fresh: true });
+    return this.write((store) => store.put(snapshot, "frozen"));
+  }
+
+  /** Stores a snapshot from a file (already validated); the same id twice is stored once. */
+  async import(snapshot: Snapshot): Promise<StoredSnapshot> {
+    return this.write((store) => store.put(snapshot, "imported"));
+  }
+
+  get(id: string): Snapshot | undefined {
+    const cached = this.cache.get(id);
+    if (cached !== undefined) return cached;
+    const snapshot = this.use((store) => store.get(id));
+    if (snapshot !== undefined) {
+      this.cache.set(id, snapshot);
+      if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value ?? id);
+    }
+    return snapshot;
+  }
+
+  /** The list for the time slider, with the store's state; never throws. */
+  list(): History {
+    const bounds = { maxBytes: this.config.historyMaxBytes, maxAgeMs: this.config.historyMaxAgeMs };
+    try {
+      return this.use((store) => ({ snapshots: store.list(), isAvailable: true, totalBytes: store.totalBytes(), ...bounds }));
+    } catch (err) {
+      return { snapshots: [], isAvailable: false, error: message(err), totalBytes: 0, ...bounds };
+    }
+  }
+
+  audit(action: string, who: string, detail: string): void {
+    console.log(JSON.stringify({ at: new Date().toISOString(), audit: action, who, detail }));
+    try {
+      this.use((store) => store.audit(action, who, detail));
+    } catch {
+      // The log line above is the record when the store is down.
+    }
+  }
+
+  /** The store for modules that keep their own records in it (exposures); throws HistoryUnavailableError. */
+  use<T>(f: (store: SnapshotStore) => T): T {
+    try {
+      this.store ??= SnapshotStore.open(this.config.dataDir);
+    } catch (err) {
+      this.lastError = `the snapshot store in ${this.config.dataDir} cannot be opened: ${message(err)}`;
+      throw new HistoryUnavailableError(this.lastError);
+    }
+    try {
+      const result = f(this.store);
+      this.lastError = undefined;
+      return result;
+    } catch (err) {
+      // Only the store's own failures (SQLite: full, read-only, damaged) mean the store is down.
+      if (!isStoreFailure(err)) throw err;
+      this.lastError = `the snapshot store in ${this.config.dataDir} failed: ${message(err)}`;
+      // Reopen next time: the file may have been replaced, the disk freed or made writable again.
+      this.store.close();
+      this.store = undefined;
+      throw new HistoryUnavailableError(this.lastError);
+    }
+  }
+
+  private write<T>(f: (store: SnapshotStore) => T): T {
+    return this.use((store) => {
+      const result = f(store);
+      store.enforce({ maxAgeMs: this.config.historyMaxAgeMs, maxBytes: this.config.historyMaxBytes });
+      for (const id of this.cache.keys()) if (store.entry(id) === undefined) this.cache.delete(id);
+      return result;
+    });
+  }
+
+  get error(): string | undefined {
+    return this.lastError;
+  }
+
+  close(): void {
+    this.stop();
+    this.store?.close();
+    this.store = undefined;
+  }
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));

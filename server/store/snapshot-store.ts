@@ -1,0 +1,225 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import type { StoredSnapshot } from "../contract/history";
+import type { Snapshot } from "../contract/snapshot";
+import { decodeSnapshot, encodeSnapshot } from "./encode-snapshot";
+import { MIGRATIONS } from "./schema";
+
+export type SnapshotOrigin = StoredSnapshot["origin"];
+
+export interface ExposureRecord {
+  name: string;
+  netnsId: string;
+  target: string;
+  createdAt: number;
+  who: string;
+}
+
+export interface StoreLimits {
+  /** Recorded snapshots older than this are removed. */
+  maxAgeMs: number;
+  /** Above this many stored bytes the oldest snapshots go, recorded ones first. */
+  maxBytes: number;
+}
+
+interface SnapshotRow {
+  id: string;
+  taken_at: number;
+  origin: SnapshotOrigin;
+  hostname: string;
+  netns_count: number;
+  anomaly_count: number;
+  stored_bytes: number;
+}
+
+const toStored = (r: SnapshotRow): StoredSnapshot => ({
+  id: r.id,
+  takenAt: new Date(r.taken_at).toISOString(),
+  origin: r.origin,
+  hostname: r.hostname,
+  netnsCount: r.netns_count,
+  anomalyCount: r.anomaly_count,
+  storedBytes: r.stored_bytes,
+});
+
+/**
+ * The history: snapshots in one SQLite file (WAL). Each write is one transaction, so a crash or a
+ * kill mid-write leaves the previous complete state. Namespace bodies are shared between snapshots.
+ */
+export class SnapshotStore {
+  private constructor(
+    private readonly db: Database.Database,
+    readonly file: string,
+  ) {}
+
+  static open(dataDir: string): SnapshotStore {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const file = path.join(dataDir, "nsatlas.db");
+    const db = new Database(file);
+    try {
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+      db.pragma("foreign_keys = ON");
+      migrate(db);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    return new SnapshotStore(db, file);
+  }
+
+  /** Stores a snapshot; storing an id that is already there changes nothing and returns the stored entry. */
+  put(snapshot: Snapshot, origin: SnapshotOrigin): StoredSnapshot {
+    const existing = this.entry(snapshot.id);
+    if (existing !== undefined) return existing;
+    const encoded = encodeSnapshot(snapshot);
+    const insertBody = this.db.prepare("INSERT OR IGNORE INTO netns_body (hash, body, bytes) VALUES (?, ?, ?)");
+    const link = this.db.prepare("INSERT INTO snapshot_netns (snapshot_id, position, hash) VALUES (?, ?, ?)");
+    const write = this.db.transaction(() => {
+      let added = encoded.header.length;
+      for (const b of encoded.bodies) {
+        if (insertBody.run(b.hash, b.body, b.body.length).changes > 0) added += b.body.length;
+      }
+      this.db
+        .prepare(
+          `INSERT INTO snapshot (id, taken_at, origin, hostname, fingerprint, netns_count, anomaly_count, stored_bytes, header)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(snapshot.id, Date.parse(snapshot.takenAt), origin, snapshot.node.hostname, encoded.fingerprint, snapshot.netns.length, snapshot.anomalies.length, added, encoded.header);
+      encoded.bodies.forEach((b, position) => link.run(snapshot.id, position, b.hash));
+    });
+    write();
+    const stored = this.entry(snapshot.id);
+    if (stored === undefined) throw new Error(`snapshot ${snapshot.id} was written but cannot be read back`);
+    return stored;
+  }
+
+  get(id: string): Snapshot | undefined {
+    const row = this.db.prepare<[string], { header: Buffer }>("SELECT header FROM snapshot WHERE id = ?").get(id);
+    if (row === undefined) return undefined;
+    const bodies = this.db
+      .prepare<[string], { body: Buffer }>(
+        "SELECT b.body FROM snapshot_netns s JOIN netns_body b ON b.hash = s.hash WHERE s.snapshot_id = ? ORDER BY s.position",
+      )
+      .all(id)
+      .map((r) => r.body);
+    try {
+      return decodeSnapshot(row.header, bodies);
+    } catch (err) {
+      throw new StoredDataError(`snapshot ${id} is damaged in the store: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  entry(id: string): StoredSnapshot | undefined {
+    const row = this.db.prepare<[string], SnapshotRow>(`SELECT ${ENTRY_COLUMNS} FROM snapshot WHERE id = ?`).get(id);
+    return row === undefined ? undefined : toStored(row);
+  }
+
+  /** Every stored snapshot, oldest first. */
+  list(): StoredSnapshot[] {
+    return this.db.prepare<[], SnapshotRow>(`SELECT ${ENTRY_COLUMNS} FROM snapshot ORDER BY taken_at, id`).all().map(toStored);
+  }
+
+  /** The fingerprint of the newest snapshot this node took (recorded or frozen), to skip recording an unchanged node. */
+  latestOwnFingerprint(): string | undefined {
+    return this.db
+      .prepare<[], { fingerprint: string }>("SELECT fingerprint FROM snapshot WHERE origin != 'imported' ORDER BY taken_at DESC LIMIT 1")
+      .get()?.fingerprint;
+  }
+
+  fingerprintOf(snapshot: Snapshot): string {
+    return encodeSnapshot(snapshot).fingerprint;
+  }
+
+  totalBytes(): number {
+    const row = this.db
+      .prepare<[], { bytes: number }>("SELECT (SELECT COALESCE(SUM(length(header)), 0) FROM snapshot) + (SELECT COALESCE(SUM(bytes), 0) FROM netns_body) AS bytes")
+      .get();
+    return row?.bytes ?? 0;
+  }
+
+  /**
+   * Removes recorded snapshots older than maxAgeMs, then the oldest snapshots (recorded before frozen
+   * or imported) until the store fits maxBytes; the newest snapshot always stays. Returns how many went.
+   */
+  enforce(limits: StoreLimits, now = Date.now()): number {
+    const remove = this.db.prepare("DELETE FROM snapshot WHERE id = ?");
+    const sweep = this.db.prepare("DELETE FROM netns_body WHERE NOT EXISTS (SELECT 1 FROM snapshot_netns s WHERE s.hash = netns_body.hash)");
+    let removed = 0;
+    this.db.transaction(() => {
+      removed += this.db.prepare("DELETE FROM snapshot WHERE origin = 'recorded' AND taken_at < ? AND id != (SELECT id FROM snapshot ORDER BY taken_at DESC LIMIT 1)").run(now - limits.maxAgeMs).changes;
+      sweep.run();
+      const victims = this.db
+        .prepare<[], { id: string }>(
+          "SELECT id FROM snapshot WHERE id != (SELECT id FROM snapshot ORDER BY taken_at DESC LIMIT 1) ORDER BY origin = 'recorded' DESC, taken_at",
+        )
+        .all();
+      for (const v of victims) {
+        if (this.totalBytes() <= limits.maxBytes) break;
+        removed += remove.run(v.id).changes;
+        sweep.run();
+      }
+    })();
+    return removed;
+  }
+
+  /** Appends to the audit log: every write the agent made to the host, and who asked for it. */
+  audit(action: string, who: string, detail: string): void {
+    this.db.prepare("INSERT INTO audit (at, action, who, detail) VALUES (?, ?, ?, ?)").run(Date.now(), action, who, detail);
+  }
+
+  auditLog(limit = 100): { at: string; action: string; who: string; detail: string }[] {
+    return this.db
+      .prepare<[number], { at: number; action: string; who: string; detail: string }>("SELECT at, action, who, detail FROM audit ORDER BY id DESC LIMIT ?")
+      .all(limit)
+      .map((r) => ({ ...r, at: new Date(r.at).toISOString() }));
+  }
+
+  /** Records a namespace the agent exposed under /run/netns (so that only its own are ever undone). */
+  addExposure(e: ExposureRecord): void {
+    this.db.prepare("INSERT INTO exposure (name, netns_id, target, created_at, who) VALUES (?, ?, ?, ?, ?)").run(e.name, e.netnsId, e.target, e.createdAt, e.who);
+  }
+
+  removeExposure(name: string): void {
+    this.db.prepare("DELETE FROM exposure WHERE name = ?").run(name);
+  }
+
+  exposures(): ExposureRecord[] {
+    return this.db
+      .prepare<[], { name: string; netns_id: string; target: string; created_at: number; who: string }>("SELECT name, netns_id, target, created_at, who FROM exposure ORDER BY name")
+      .all()
+      .map((r) => ({ name: r.name, netnsId: r.netns_id, target: r.target, createdAt: r.created_at, who: r.who }));
+  }
+
+  /** Runs SQLite's own consistency check ("ok" when the file is sound). */
+  integrity(): string {
+    return this.db.pragma("integrity_check", { simple: true }) as string;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/** An error of the store itself (SQLite, or a stored row that no longer decodes), not of the caller's work. */
+export function isStoreFailure(err: unknown): boolean {
+  return err instanceof Database.SqliteError || err instanceof StoredDataError;
+}
+
+/** A stored row that does not decode: the file was damaged or written by something else. */
+export class StoredDataError extends Error {}
+
+const ENTRY_COLUMNS = "id, taken_at, origin, hostname, netns_count, anomaly_count, stored_bytes";
+
+function migrate(db: Database.Database): void {
+  const version = db.pragma("user_version", { simple: true });
+  const from = typeof version === "number" ? version : 0;
+  for (const [index, sql] of MIGRATIONS.entries()) {
+    if (index < from) continue;
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${index + 1}`);
+    })();
+  }
+}
