@@ -1,5 +1,6 @@
 import type { Anomaly } from "../contract/anomaly";
 import type { Interface, Netns, Snapshot } from "../contract/snapshot";
+import { isSameNetns } from "../snapshot/netns-identity";
 import { netnsLabel } from "../snapshot/netns-label";
 import { ifaceKey, l2Segments } from "./l2-segments";
 
@@ -162,7 +163,7 @@ function countersRising(netns: Netns[], before: Map<string, Located>): Anomaly[]
   return netns.flatMap((n) =>
     n.interfaces.flatMap((iface): Anomaly[] => {
       const old = before.get(ifaceKey(n.id, iface.ifindex));
-      if (old === undefined || old.iface.name !== iface.name || iface.stats === undefined || old.iface.stats === undefined) return [];
+      if (old === undefined || !isSameNetns(old.netns, n) || old.iface.name !== iface.name || iface.stats === undefined || old.iface.stats === undefined) return [];
       const now = iface.stats;
       const was = old.iface.stats;
       const rising = LOSS_COUNTERS.filter((c) => now[c] > was[c]).map((c) => `${c} +${now[c] - was[c]}`);

@@ -1,5 +1,6 @@
 import type { Change, ChangeKind, CounterDelta, Diff } from "../contract/diff";
 import type { Interface, Listener, Netns, Route, Snapshot } from "../contract/snapshot";
+import { isSameNetns } from "../snapshot/netns-identity";
 import { netnsLabel } from "../snapshot/netns-label";
 
 type Stats = NonNullable<Interface["stats"]>;
@@ -18,17 +19,19 @@ export function diffSnapshots(from: Snapshot, to: Snapshot, live: { from: boolea
   const changes: Change[] = [];
   const counters: CounterDelta[] = [];
 
+  // A reused inode (a new container got a stopped one's) is a namespace that vanished and one that appeared.
+  const same = (n: Netns, other: Netns | undefined): other is Netns => other !== undefined && isSameNetns(other, n);
+  for (const n of from.netns) {
+    if (!same(n, after.get(n.id))) changes.push(change("netns-vanished", n, {}, `namespace ${n.id} vanished (${describeOwners(n)})`));
+  }
   for (const n of to.netns) {
     const old = before.get(n.id);
-    if (old === undefined) {
+    if (!same(n, old)) {
       changes.push(change("netns-appeared", n, {}, `namespace ${n.id} appeared (${describeOwners(n)})`));
       continue;
     }
     changes.push(...diffNetns(old, n, hasListeners));
     counters.push(...diffCounters(old, n, elapsedMs));
-  }
-  for (const n of from.netns) {
-    if (!after.has(n.id)) changes.push(change("netns-vanished", n, {}, `namespace ${n.id} vanished (${describeOwners(n)})`));
   }
   counters.sort((a, b) => Number(b.isLosing) - Number(a.isLosing));
   return {
@@ -79,10 +82,12 @@ function diffNetns(old: Netns, now: Netns, hasListeners: boolean): Change[] {
     if (!nowIfaces.has(i.ifindex)) out.push(change("iface-removed", now, { iface: i, before: i.kind }, `${i.kind} ${i.name} removed`));
   }
 
-  const routes = setChanges(old.routes, now.routes, routeText);
+  // Routes compare by ifindex (a renamed interface keeps its routes) and read with the interface's name.
+  const routes = setChanges(old.routes, now.routes, (r) => routeText(r, `if${r.outIfindex ?? ""}`));
   const ifaceOf = (r: Route, n: Netns) => n.interfaces.find((i) => i.ifindex === r.outIfindex);
-  for (const r of routes.added) out.push(change("route-added", now, { iface: ifaceOf(r, now), after: routeText(r) }, `route added: ${routeText(r)}`));
-  for (const r of routes.removed) out.push(change("route-removed", now, { iface: ifaceOf(r, old), before: routeText(r) }, `route removed: ${routeText(r)}`));
+  const shown = (r: Route, n: Netns) => routeText(r, ifaceOf(r, n)?.name ?? `if${r.outIfindex ?? ""}`);
+  for (const r of routes.added) out.push(change("route-added", now, { iface: ifaceOf(r, now), after: shown(r, now) }, `route added: ${shown(r, now)}`));
+  for (const r of routes.removed) out.push(change("route-removed", now, { iface: ifaceOf(r, old), before: shown(r, old) }, `route removed: ${shown(r, old)}`));
 
   if (hasListeners) {
     const listeners = setChanges(old.listeners ?? [], now.listeners ?? [], listenerText);
@@ -139,10 +144,10 @@ function mapStats(s: Stats, f: (value: number, key: keyof Stats) => number): Sta
   };
 }
 
-function routeText(r: Route): string {
+function routeText(r: Route, device: string): string {
   const table = r.table === 254 ? "" : ` table ${r.table}`;
   const via = r.gateway === undefined ? "" : ` via ${r.gateway}`;
-  const dev = r.outIfindex === undefined ? "" : ` dev if${r.outIfindex}`;
+  const dev = r.outIfindex === undefined ? "" : ` dev ${device}`;
   const type = r.type === "unicast" ? "" : `${r.type} `;
   return `${type}${r.destination}${via}${dev}${table}`;
 }

@@ -26,7 +26,9 @@ export function parseImport(bytes: Uint8Array, maxBytes: number): ImportResult {
     json = JSON.parse(text);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    const truncated = /end of (JSON|data)|Unterminated|Unexpected end/i.test(reason);
+    // V8 says "... at position N": a complaint at the very end of the text means the text stopped early.
+    const position = Number(/position (\d+)/.exec(reason)?.[1] ?? Number.NaN);
+    const truncated = /end of JSON|Unexpected end/i.test(reason) || position >= text.trimEnd().length;
     return {
       ok: false,
       title: truncated ? "Truncated file" : "Not JSON",

@@ -38,3 +38,11 @@ describe("page links", () => {
     expect(pageHrefs.container("a b?c")).toBe("/containers/a%20b%3Fc");
   });
 });
+
+describe("the stored snapshot in the URL", () => {
+  it("reads at= and since= as snapshot ids, and drops malformed ones", () => {
+    expect(parseLiveParams(new URLSearchParams("at=1795949896003-4dcd58bb&since=17-ab"))).toMatchObject({ at: "1795949896003-4dcd58bb", since: "17-ab" });
+    expect(parseLiveParams(new URLSearchParams("at=../../etc&since=%3Cscript%3E")).at).toBeUndefined();
+    expect(parseLiveParams(new URLSearchParams("since=%3Cscript%3E")).since).toBeUndefined();
+  });
+});

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { buildReport, mdText } from "../../../components/report/build-report";
+import { diffSnapshots } from "../../../server/diff/diff-snapshots";
+import { labSnapshot } from "../../fixtures/lab-snapshot";
+
+const snapshot = labSnapshot();
+
+describe("buildReport", () => {
+  it("has the node, the engines, the anomalies, every namespace and the topology image", () => {
+    const report = buildReport({ snapshot, svg: "<svg xmlns='http://www.w3.org/2000/svg'/>", link: "http://127.0.0.1:3000/s/x" });
+    expect(report).toContain(`# nsatlas report: ${snapshot.node.hostname}`);
+    expect(report).toContain("## Anomalies (0)");
+    for (const r of snapshot.runtimes) expect(report).toContain(`${r.name} ${r.status}`);
+    for (const n of snapshot.netns) expect(report).toContain(`| ${n.id} |`);
+    expect(report).toContain("nslab-shop/cart-0");
+    expect(report).toMatch(/!\[topology of [^\]]+\]\(data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+\)/);
+    expect(report).toContain("([open](http://127.0.0.1:3000/s/x))");
+  });
+
+  it("lists the changes of a diff", () => {
+    const gone = { ...snapshot, id: "later", netns: snapshot.netns.slice(0, -1) };
+    const report = buildReport({ snapshot: gone, diff: diffSnapshots(snapshot, gone) });
+    expect(report).toContain("## Changes from");
+    expect(report).toContain("vanished");
+  });
+
+  it("keeps names with pipes, HTML and control characters from breaking the Markdown", () => {
+    expect(mdText("a|b <script>x</script>\n`c`\u0007")).toBe("a\\|b &lt;script&gt;x&lt;/script&gt; 'c' ");
+  });
+});
