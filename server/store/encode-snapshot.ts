@@ -11,9 +11,11 @@ import { netnsSchema, refSchema, stageTimingsSchema, statsSchema, type Netns, ty
  * What changes all the time (counters, the processes holding each namespace, timings) lives in the
  * snapshot's own small header.
  */
-export interface EncodedSnapshot {
-  header: Buffer;
-  bodies: { hash: string; body: Buffer }[];
+export interface SplitSnapshot {
+  /** The header's JSON (deflate it to store). */
+  header: string;
+  /** Each namespace body's JSON and its sha256 (the key it is stored under). */
+  bodies: { hash: string; json: string }[];
   /** Changes only when the network does: not on counters, timings or process churn. */
   fingerprint: string;
 }
@@ -40,7 +42,7 @@ const bodySchema = netnsSchema.omit({ refs: true, processCount: true });
 
 const STAT_ORDER = ["rxBytes", "txBytes", "rxPackets", "txPackets", "rxErrors", "txErrors", "rxDropped", "txDropped"] as const;
 
-export function encodeSnapshot(snapshot: Snapshot): EncodedSnapshot {
+export function splitSnapshot(snapshot: Snapshot): SplitSnapshot {
   const bodies = snapshot.netns.map((n) => {
     const { refs: _refs, processCount: _count, ...rest } = n;
     const body = { ...rest, interfaces: rest.interfaces.map(({ stats: _stats, ...i }) => i) };
@@ -66,12 +68,11 @@ export function encodeSnapshot(snapshot: Snapshot): EncodedSnapshot {
     .update(JSON.stringify(snapshot.staleFiles))
     .update(JSON.stringify(snapshot.runtimes.map((r) => `${r.name} ${r.status}`)))
     .digest("hex");
-  return {
-    header: deflateSync(JSON.stringify(header)),
-    bodies: bodies.map((b) => ({ hash: b.hash, body: deflateSync(b.json) })),
-    fingerprint,
-  };
+  return { header: JSON.stringify(header), bodies, fingerprint };
 }
+
+/** Stored bytes are deflated JSON. */
+export const compress = (json: string): Buffer => deflateSync(json);
 
 /** Rebuilds the snapshot; every stored byte is parsed again (a damaged row fails loudly, never half-renders). */
 export function decodeSnapshot(headerBytes: Buffer, bodyBytes: Buffer[]): Snapshot {

@@ -9,22 +9,17 @@ export const MIGRATIONS: readonly string[] = [
     fingerprint   TEXT NOT NULL,               -- changes only when the network does
     netns_count   INTEGER NOT NULL,
     anomaly_count INTEGER NOT NULL,
-    stored_bytes  INTEGER NOT NULL,            -- header + namespace bodies this snapshot added
-    header        BLOB NOT NULL                -- deflated JSON: counters, refs, runtimes, anomalies, timings
+    stored_bytes  INTEGER NOT NULL,            -- header + body list + namespace bodies this snapshot added
+    header        BLOB NOT NULL,               -- deflated JSON: counters, refs, runtimes, anomalies, timings
+    bodies        BLOB NOT NULL                -- netns_body ids in namespace order, 4 bytes each (little-endian)
   );
   CREATE INDEX snapshot_by_time ON snapshot (taken_at);
   CREATE TABLE netns_body (
-    hash  TEXT PRIMARY KEY,                    -- sha256 of the body's JSON
+    id    INTEGER PRIMARY KEY,
+    hash  BLOB NOT NULL UNIQUE,                -- sha256 of the body's JSON
     body  BLOB NOT NULL,                       -- deflated JSON: one namespace without counters and refs
     bytes INTEGER NOT NULL
   );
-  CREATE TABLE snapshot_netns (
-    snapshot_id TEXT NOT NULL REFERENCES snapshot (id) ON DELETE CASCADE,
-    position    INTEGER NOT NULL,
-    hash        TEXT NOT NULL REFERENCES netns_body (hash),
-    PRIMARY KEY (snapshot_id, position)
-  );
-  CREATE INDEX snapshot_netns_by_hash ON snapshot_netns (hash);
   CREATE TABLE audit (
     id     INTEGER PRIMARY KEY AUTOINCREMENT,
     at     INTEGER NOT NULL,

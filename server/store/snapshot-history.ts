@@ -57,11 +57,9 @@ export class SnapshotHistory {
   private async recordOnce(): Promise<StoredSnapshot | undefined> {
     const snapshot = await this.service.snapshotWithListeners();
     return this.write((store) => {
-      if (store.fingerprintOf(snapshot) === store.latestOwnFingerprint()) {
-        this.skipped++;
-        return undefined;
-      }
-      return store.put(snapshot, "recorded");
+      const entry = store.record(snapshot);
+      if (entry === undefined) this.skipped++;
+      return entry;
     });
   }
 

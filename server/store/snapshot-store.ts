@@ -3,7 +3,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import type { StoredSnapshot } from "../contract/history";
 import type { Snapshot } from "../contract/snapshot";
-import { decodeSnapshot, encodeSnapshot } from "./encode-snapshot";
+import { compress, decodeSnapshot, splitSnapshot, type SplitSnapshot } from "./encode-snapshot";
 import { MIGRATIONS } from "./schema";
 
 export type SnapshotOrigin = StoredSnapshot["origin"];
@@ -71,39 +71,57 @@ export class SnapshotStore {
 
   /** Stores a snapshot; storing an id that is already there changes nothing and returns the stored entry. */
   put(snapshot: Snapshot, origin: SnapshotOrigin): StoredSnapshot {
+    return this.write(snapshot, splitSnapshot(snapshot), origin);
+  }
+
+  /** Stores a snapshot unless the network is the same as in the newest one this node took (recorded or frozen). */
+  record(snapshot: Snapshot): StoredSnapshot | undefined {
+    const split = splitSnapshot(snapshot);
+    return split.fingerprint === this.latestOwnFingerprint() ? undefined : this.write(snapshot, split, "recorded");
+  }
+
+  private write(snapshot: Snapshot, split: SplitSnapshot, origin: SnapshotOrigin): StoredSnapshot {
     const existing = this.entry(snapshot.id);
     if (existing !== undefined) return existing;
-    const encoded = encodeSnapshot(snapshot);
-    const insertBody = this.db.prepare("INSERT OR IGNORE INTO netns_body (hash, body, bytes) VALUES (?, ?, ?)");
-    const link = this.db.prepare("INSERT INTO snapshot_netns (snapshot_id, position, hash) VALUES (?, ?, ?)");
-    const write = this.db.transaction(() => {
-      let added = encoded.header.length;
-      for (const b of encoded.bodies) {
-        if (insertBody.run(b.hash, b.body, b.body.length).changes > 0) added += b.body.length;
-      }
+    const findBody = this.db.prepare<[Buffer], { id: number }>("SELECT id FROM netns_body WHERE hash = ?");
+    const insertBody = this.db.prepare("INSERT INTO netns_body (hash, body, bytes) VALUES (?, ?, ?)");
+    const header = compress(split.header);
+    this.db.transaction(() => {
+      const ids = new Uint32Array(split.bodies.length);
+      let added = header.length + ids.byteLength;
+      split.bodies.forEach((b, position) => {
+        const hash = Buffer.from(b.hash, "hex");
+        // Most namespaces are unchanged since the last snapshot: only new bodies are compressed and written.
+        const found = findBody.get(hash);
+        if (found !== undefined) {
+          ids[position] = found.id;
+          return;
+        }
+        const body = compress(b.json);
+        ids[position] = Number(insertBody.run(hash, body, body.length).lastInsertRowid);
+        added += body.length;
+      });
       this.db
         .prepare(
-          `INSERT INTO snapshot (id, taken_at, origin, hostname, fingerprint, netns_count, anomaly_count, stored_bytes, header)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO snapshot (id, taken_at, origin, hostname, fingerprint, netns_count, anomaly_count, stored_bytes, header, bodies)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(snapshot.id, Date.parse(snapshot.takenAt), origin, snapshot.node.hostname, encoded.fingerprint, snapshot.netns.length, snapshot.anomalies.length, added, encoded.header);
-      encoded.bodies.forEach((b, position) => link.run(snapshot.id, position, b.hash));
-    });
-    write();
+        .run(snapshot.id, Date.parse(snapshot.takenAt), origin, snapshot.node.hostname, split.fingerprint, snapshot.netns.length, snapshot.anomalies.length, added, header, bodyList(ids));
+    })();
     const stored = this.entry(snapshot.id);
     if (stored === undefined) throw new Error(`snapshot ${snapshot.id} was written but cannot be read back`);
     return stored;
   }
 
   get(id: string): Snapshot | undefined {
-    const row = this.db.prepare<[string], { header: Buffer }>("SELECT header FROM snapshot WHERE id = ?").get(id);
+    const row = this.db.prepare<[string], { header: Buffer; bodies: Buffer }>("SELECT header, bodies FROM snapshot WHERE id = ?").get(id);
     if (row === undefined) return undefined;
-    const bodies = this.db
-      .prepare<[string], { body: Buffer }>(
-        "SELECT b.body FROM snapshot_netns s JOIN netns_body b ON b.hash = s.hash WHERE s.snapshot_id = ? ORDER BY s.position",
-      )
-      .all(id)
-      .map((r) => r.body);
+    const body = this.db.prepare<[number], { body: Buffer }>("SELECT body FROM netns_body WHERE id = ?");
+    const bodies = bodyIds(row.bodies).map((bodyId) => {
+      const found = body.get(bodyId);
+      if (found === undefined) throw new StoredDataError(`snapshot ${id} names namespace body ${bodyId}, which is not stored`);
+      return found.body;
+    });
     try {
       return decodeSnapshot(row.header, bodies);
     } catch (err) {
@@ -129,12 +147,12 @@ export class SnapshotStore {
   }
 
   fingerprintOf(snapshot: Snapshot): string {
-    return encodeSnapshot(snapshot).fingerprint;
+    return splitSnapshot(snapshot).fingerprint;
   }
 
   totalBytes(): number {
     const row = this.db
-      .prepare<[], { bytes: number }>("SELECT (SELECT COALESCE(SUM(length(header)), 0) FROM snapshot) + (SELECT COALESCE(SUM(bytes), 0) FROM netns_body) AS bytes")
+      .prepare<[], { bytes: number }>("SELECT (SELECT COALESCE(SUM(length(header) + length(bodies)), 0) FROM snapshot) + (SELECT COALESCE(SUM(bytes), 0) FROM netns_body) AS bytes")
       .get();
     return row?.bytes ?? 0;
   }
@@ -144,24 +162,46 @@ export class SnapshotStore {
    * or imported) until the store fits maxBytes; the newest snapshot always stays. Returns how many went.
    */
   enforce(limits: StoreLimits, now = Date.now()): number {
-    const remove = this.db.prepare("DELETE FROM snapshot WHERE id = ?");
-    const sweep = this.db.prepare("DELETE FROM netns_body WHERE NOT EXISTS (SELECT 1 FROM snapshot_netns s WHERE s.hash = netns_body.hash)");
     let removed = 0;
     this.db.transaction(() => {
-      removed += this.db.prepare("DELETE FROM snapshot WHERE origin = 'recorded' AND taken_at < ? AND id != (SELECT id FROM snapshot ORDER BY taken_at DESC LIMIT 1)").run(now - limits.maxAgeMs).changes;
-      sweep.run();
-      const victims = this.db
-        .prepare<[], { id: string }>(
-          "SELECT id FROM snapshot WHERE id != (SELECT id FROM snapshot ORDER BY taken_at DESC LIMIT 1) ORDER BY origin = 'recorded' DESC, taken_at",
-        )
-        .all();
-      for (const v of victims) {
-        if (this.totalBytes() <= limits.maxBytes) break;
-        removed += remove.run(v.id).changes;
-        sweep.run();
+      const newest = "(SELECT id FROM snapshot ORDER BY taken_at DESC LIMIT 1)";
+      removed += this.db.prepare(`DELETE FROM snapshot WHERE origin = 'recorded' AND taken_at < ? AND id != ${newest}`).run(now - limits.maxAgeMs).changes;
+      if (removed > 0) this.sweepBodies();
+      let total = this.totalBytes();
+      if (total <= limits.maxBytes) return;
+      // Over the size limit: count who uses each body, so each removal knows exactly what it frees.
+      const rows = this.db.prepare<[], { id: string; own: number; bodies: Buffer }>(
+        `SELECT id, length(header) + length(bodies) AS own, bodies FROM snapshot WHERE id != ${newest} ORDER BY origin = 'recorded' DESC, taken_at`,
+      ).all();
+      const users = new Map<number, number>();
+      for (const row of this.db.prepare<[], { bodies: Buffer }>("SELECT bodies FROM snapshot").iterate()) for (const id of bodyIds(row.bodies)) users.set(id, (users.get(id) ?? 0) + 1);
+      const size = new Map(this.db.prepare<[], { id: number; bytes: number }>("SELECT id, bytes FROM netns_body").all().map((b) => [b.id, b.bytes]));
+      const remove = this.db.prepare("DELETE FROM snapshot WHERE id = ?");
+      const removeBody = this.db.prepare("DELETE FROM netns_body WHERE id = ?");
+      for (const row of rows) {
+        if (total <= limits.maxBytes) break;
+        remove.run(row.id);
+        removed++;
+        total -= row.own;
+        for (const id of bodyIds(row.bodies)) {
+          const left = (users.get(id) ?? 1) - 1;
+          users.set(id, left);
+          if (left === 0) {
+            removeBody.run(id);
+            total -= size.get(id) ?? 0;
+          }
+        }
       }
     })();
     return removed;
+  }
+
+  /** Deletes namespace bodies no stored snapshot names any more (after snapshots were removed). */
+  private sweepBodies(): void {
+    const referenced = new Set<number>();
+    for (const row of this.db.prepare<[], { bodies: Buffer }>("SELECT bodies FROM snapshot").iterate()) for (const id of bodyIds(row.bodies)) referenced.add(id);
+    const remove = this.db.prepare("DELETE FROM netns_body WHERE id = ?");
+    for (const { id } of this.db.prepare<[], { id: number }>("SELECT id FROM netns_body").all()) if (!referenced.has(id)) remove.run(id);
   }
 
   /** Appends to the audit log: every write the agent made to the host, and who asked for it. */
@@ -192,6 +232,11 @@ export class SnapshotStore {
       .map((r) => ({ name: r.name, netnsId: r.netns_id, target: r.target, createdAt: r.created_at, who: r.who }));
   }
 
+  /** Moves the write-ahead log into the database file (for measuring the file; SQLite also does it on its own). */
+  checkpoint(): void {
+    this.db.pragma("wal_checkpoint(TRUNCATE)");
+  }
+
   /** Runs SQLite's own consistency check ("ok" when the file is sound). */
   integrity(): string {
     return this.db.pragma("integrity_check", { simple: true }) as string;
@@ -209,6 +254,17 @@ export function isStoreFailure(err: unknown): boolean {
 
 /** A stored row that does not decode: the file was damaged or written by something else. */
 export class StoredDataError extends Error {}
+
+/** A snapshot's namespace bodies: their ids, 4 bytes each, little-endian. */
+function bodyList(ids: Uint32Array): Buffer {
+  const buffer = Buffer.alloc(ids.length * 4);
+  ids.forEach((id, i) => buffer.writeUInt32LE(id, i * 4));
+  return buffer;
+}
+
+function bodyIds(list: Buffer): number[] {
+  return Array.from({ length: list.length / 4 }, (_, i) => list.readUInt32LE(i * 4));
+}
 
 const ENTRY_COLUMNS = "id, taken_at, origin, hostname, netns_count, anomaly_count, stored_bytes";
 
