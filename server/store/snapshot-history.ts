@@ -10,6 +10,7 @@ export type HistoryConfig = Pick<Config, "dataDir" | "recordIntervalMs" | "histo
 export class HistoryUnavailableError extends Error {}
 
 const CACHE_SIZE = 8;
+const FIRST_RECORD_DELAY_MS = 3000;
 
 /**
  * The store plus its schedule: records a snapshot every recordIntervalMs when the network changed,
@@ -38,7 +39,10 @@ export class SnapshotHistory {
       this.record().catch(() => undefined);
     }, this.config.recordIntervalMs);
     this.timer.unref();
-    this.record().catch(() => undefined);
+    // The first recording waits a moment, so that it does not compete with the first page served.
+    setTimeout(() => {
+      this.record().catch(() => undefined);
+    }, FIRST_RECORD_DELAY_MS).unref();
   }
 
   stop(): void {

@@ -153,7 +153,8 @@ describe("an engine that stops answering", () => {
       const page = await context.newPage();
       const overview = new OverviewPage(page);
       await overview.open(degraded.url);
-      const banner = page.getByTestId("engine-banner");
+      // On a busy 2-core machine the other engines may miss a 500 ms deadline too: look at docker's banner.
+      const banner = page.getByTestId("engine-banner").filter({ hasText: "docker" });
       await banner.waitFor();
       expect(await banner.innerText()).toContain("docker");
       expect(await banner.innerText()).toContain("not answering");
