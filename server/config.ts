@@ -34,6 +34,8 @@ const envSchema = z.object({
   NSATLAS_HISTORY_MAX_MB: z.coerce.number().min(1).max(1_000_000).default(256),
   /** The largest snapshot file that can be imported, in MiB. */
   NSATLAS_IMPORT_MAX_MB: z.coerce.number().min(0.01).max(1024).default(32),
+  /** Required to listen on anything but loopback: the API takes it as a bearer token, the UI through /login. */
+  NSATLAS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(16, "NSATLAS_TOKEN must have at least 16 characters").max(512).optional()),
   /** Allow "expose": bind-mounting a container's namespace under /run/netns (a write to the host). */
   NSATLAS_ALLOW_EXPOSE: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
 });
@@ -55,6 +57,7 @@ export interface Config {
   historyMaxBytes: number;
   importMaxBytes: number;
   allowExpose: boolean;
+  token: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -66,6 +69,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`invalid environment:\n  ${lines.join("\n  ")}`);
   }
   const e = parsed.data;
+  if (!isLoopback(e.NSATLAS_HOST) && e.NSATLAS_TOKEN === undefined) {
+    throw new ConfigError(`NSATLAS_HOST=${e.NSATLAS_HOST} would open a root-privileged agent to the network: set NSATLAS_TOKEN (16+ characters) too, or listen on 127.0.0.1`);
+  }
   return {
     host: e.NSATLAS_HOST,
     port: e.PORT,
@@ -83,7 +89,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     historyMaxBytes: Math.round(e.NSATLAS_HISTORY_MAX_MB * 1024 * 1024),
     importMaxBytes: Math.round(e.NSATLAS_IMPORT_MAX_MB * 1024 * 1024),
     allowExpose: e.NSATLAS_ALLOW_EXPOSE,
+    token: e.NSATLAS_TOKEN,
   };
+}
+
+/** 127.0.0.0/8, ::1 and localhost: the only addresses that need no token. */
+export function isLoopback(host: string): boolean {
+  return /^127(\.\d{1,3}){3}$/.test(host) || host === "::1" || host === "localhost";
 }
 
 function dockerSocketFrom(dockerHost: string | undefined): string | undefined {

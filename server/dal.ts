@@ -146,3 +146,8 @@ export function unexposeNamespace(name: string, who: string): void {
   history().use((store) => unexposeNetns(store, name));
   history().audit("unexpose", who, `/run/netns/${name}`);
 }
+
+/** The token a login form must match, or undefined on a loopback-only agent without one. */
+export function getLoginToken(): string | undefined {
+  return getConfig().token;
+}

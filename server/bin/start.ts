@@ -9,7 +9,7 @@ import { ConfigError, parseConfig } from "../config";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const NEXT_BIN = path.join(ROOT, "node_modules/.bin/next");
-const SOURCES = ["app", "components", "server", "public", "package.json", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "instrumentation.ts"];
+const SOURCES = ["app", "components", "server", "public", "package.json", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "instrumentation.ts", "proxy.ts"];
 
 function newestMtimeMs(entry: string): number {
   const stat = fs.statSync(entry, { throwIfNoEntry: false });

@@ -2,6 +2,7 @@ import { snapshotIdSchema } from "../contract/history";
 import { ExposeError, UnknownSnapshotError, type At } from "../dal";
 import { HistoryUnavailableError } from "../store/snapshot-history";
 import { problemResponse } from "./json";
+import { AUTH_HEADER } from "./security";
 
 /** Runs a route's work and turns what can go wrong into a problem answer; never a bare 500. */
 export async function answer(work: () => Promise<Response>): Promise<Response> {
@@ -28,9 +29,15 @@ export function readAt(request: Request): { ok: true; at: At } | { ok: false; re
 /** "on this node now" or "in snapshot X", for 404 details. */
 export const whereText = (at: At) => (at === undefined ? "on this node now" : `in snapshot ${at}`);
 
-/** Who asked for a write, for the audit log: the client address as the server saw it and its user agent. */
+/** The client's address as the server saw it (the key for login throttling). */
+export function clientAddress(request: Request): string {
+  return request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "unknown address";
+}
+
+/** Who asked for a write, for the audit log: how they got in (bearer, session, local), the client address, the user agent. */
 export function requester(request: Request): string {
-  const address = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "unknown address";
+  const address = clientAddress(request);
   const agent = (request.headers.get("user-agent") ?? "no user agent").replace(/[^\x20-\x7e]/g, "?").slice(0, 120);
-  return `http ${address} (${agent})`;
+  const auth = request.headers.get(AUTH_HEADER) ?? "local";
+  return `http ${auth} ${address} (${agent})`;
 }

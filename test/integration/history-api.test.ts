@@ -38,7 +38,7 @@ const get = async (p: string) => {
   return { status: res.status, headers: res.headers, body: (await res.json()) as unknown };
 };
 const post = async (p: string, body?: BodyInit) => {
-  const res = await fetch(`${server.url}${p}`, { method: "POST", body });
+  const res = await fetch(`${server.url}${p}`, { method: "POST", body, headers: { "x-nsatlas-request": "1" } });
   return { status: res.status, body: (await res.json()) as unknown };
 };
 
@@ -46,7 +46,7 @@ describe("the history API", () => {
   let frozenId = "";
 
   it("freezes the node: 201, a Location, an entry in the history and in the audit log", async () => {
-    const res = await fetch(`${server.url}/api/v1/snapshots`, { method: "POST", headers: { "user-agent": "history-api-test" } });
+    const res = await fetch(`${server.url}/api/v1/snapshots`, { method: "POST", headers: { "user-agent": "history-api-test", "x-nsatlas-request": "1" } });
     expect(res.status).toBe(201);
     const entry = storedSnapshotSchema.parse(await res.json());
     frozenId = entry.id;

@@ -2,6 +2,12 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../../server/config";
 
 describe("parseConfig", () => {
+  it("listens beyond loopback only with a token", () => {
+    expect(parseConfig({ NSATLAS_HOST: "0.0.0.0", NSATLAS_TOKEN: "a-long-enough-secret" }).token).toBe("a-long-enough-secret");
+    expect(parseConfig({ NSATLAS_HOST: "127.0.0.2" }).token).toBeUndefined();
+    expect(parseConfig({ NSATLAS_HOST: "::1" }).host).toBe("::1");
+  });
+
   it("defaults to loopback:3000 and the engines' standard sockets", () => {
     expect(parseConfig({})).toEqual({
       host: "127.0.0.1",
@@ -20,6 +26,7 @@ describe("parseConfig", () => {
       historyMaxBytes: 256 * 1024 * 1024,
       importMaxBytes: 32 * 1024 * 1024,
       allowExpose: false,
+      token: undefined,
     });
   });
 
@@ -38,6 +45,8 @@ describe("parseConfig", () => {
     [{ NSATLAS_ENGINE_TIMEOUT_MS: "0" }, "NSATLAS_ENGINE_TIMEOUT_MS"],
     [{ NSATLAS_DATA_DIR: "data" }, "NSATLAS_DATA_DIR"],
     [{ NSATLAS_ALLOW_EXPOSE: "yes" }, "NSATLAS_ALLOW_EXPOSE"],
+    [{ NSATLAS_HOST: "0.0.0.0" }, "NSATLAS_TOKEN"],
+    [{ NSATLAS_HOST: "10.1.2.3", NSATLAS_TOKEN: "short" }, "16 characters"],
   ])("rejects %o with a message naming the setting", (env, fragment) => {
     expect(() => parseConfig(env)).toThrow(ConfigError);
     expect(() => parseConfig(env)).toThrow(fragment);

@@ -50,7 +50,7 @@ export async function startDashboard(env: Record<string, string>, timeoutMs = 24
   while (Date.now() < until) {
     if (child.exitCode !== null) throw new Error(`dashboard exited with ${child.exitCode} before serving`);
     try {
-      const res = await fetch(`${url}/api/v1/healthz`);
+      const res = await fetch(`${url}/api/v1/healthz`, { headers: env.NSATLAS_TOKEN ? { authorization: `Bearer ${env.NSATLAS_TOKEN}` } : {} });
       if (res.ok) return { url, dataDir, stop };
     } catch {
       // not listening yet
