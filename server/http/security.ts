@@ -65,8 +65,10 @@ function authenticate(headers: Headers, token: string): "bearer" | "session" | u
 
 /** Does the browser say this request comes from a page of this very agent? */
 function isSameOrigin(headers: Headers): boolean {
+  // Browsers send Sec-Fetch-Site on every request; with Referrer-Policy no-referrer their form posts
+  // carry "Origin: null", so Sec-Fetch-Site decides when present, the Origin header otherwise.
   const site = headers.get("sec-fetch-site");
-  if (site !== null && site !== "same-origin" && site !== "none") return false;
+  if (site !== null) return site === "same-origin" || site === "none";
   const origin = headers.get("origin");
   if (origin === null) return true;
   try {

@@ -85,3 +85,10 @@ describe("secrets, sessions and headers", () => {
     expect(securityHeaders("abc", false)).toMatchObject({ "x-content-type-options": "nosniff", "referrer-policy": "no-referrer", "x-frame-options": "DENY" });
   });
 });
+
+describe("a browser's form post under Referrer-Policy no-referrer", () => {
+  it("is same-origin by Sec-Fetch-Site even though its Origin is null", () => {
+    expect(checkRequest(req("POST", "/api/v1/login", { origin: "null", "sec-fetch-site": "same-origin" }), guarded).kind).toBe("pass");
+    expect(checkRequest(req("POST", "/api/v1/login", { origin: "null" }), guarded)).toMatchObject({ status: 403 });
+  });
+});
