@@ -4,6 +4,10 @@ import { DeadlineError } from "./deadline";
 type Failure = Pick<RuntimeStatus, "status" | "error">;
 
 const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_UNAVAILABLE = 14;
+
+/** Codes that mean "the engine was there and the connection broke": it died or is restarting. */
+const DROPPED_CODES = new Set(["EPIPE", "ECONNRESET", "ECONNABORTED"]);
 
 /** Codes that mean "no engine listens here" rather than "the engine is broken". */
 const ABSENT_CODES = new Set(["ENOENT", "ECONNREFUSED", "ENOTSOCK"]);
@@ -18,6 +22,11 @@ export function classifyEngineError(err: unknown, endpoint: string): Failure {
   const code = errorCode(err);
   if (code !== undefined && ABSENT_CODES.has(code)) {
     return { status: "absent", error: `${endpoint}: no engine listening (${code})` };
+  }
+  if (code !== undefined && DROPPED_CODES.has(code)) return { status: "unreachable", error: `${endpoint}: connection lost (${code})` };
+  // gRPC UNAVAILABLE without a socket error underneath: the channel broke (the engine died or restarts).
+  if (typeof err === "object" && err !== null && "code" in err && err.code === GRPC_UNAVAILABLE) {
+    return { status: "unreachable", error: `${endpoint}: connection lost (${err instanceof Error ? err.message : "unavailable"})` };
   }
   if (code === "EACCES" || code === "EPERM") return { status: "error", error: `${endpoint}: permission denied` };
   const message = err instanceof Error ? err.message : String(err);

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { accessSync, constants, mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import type { StoredSnapshot } from "../contract/history";
@@ -56,15 +56,16 @@ export class SnapshotStore {
   static open(dataDir: string): SnapshotStore {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const file = path.join(dataDir, "nsatlas.db");
-    const db = new Database(file);
+    let db: Database.Database | undefined;
     try {
+      db = new Database(file);
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = NORMAL");
       db.pragma("foreign_keys = ON");
       migrate(db);
     } catch (err) {
-      db.close();
-      throw err;
+      db?.close();
+      throw new Error(`${err instanceof Error ? err.message : String(err)}${whyNotWritable(dataDir)}`);
     }
     return new SnapshotStore(db, file);
   }
@@ -254,6 +255,19 @@ export function isStoreFailure(err: unknown): boolean {
 
 /** A stored row that does not decode: the file was damaged or written by something else. */
 export class StoredDataError extends Error {}
+
+/** SQLite says only "unable to open database file": ask the file system why. */
+function whyNotWritable(dir: string): string {
+  try {
+    accessSync(dir, constants.W_OK);
+    return "";
+  } catch (err) {
+    const code = err instanceof Error && "code" in err ? String(err.code) : "";
+    if (code === "EROFS") return " (the file system is read-only)";
+    if (code === "EACCES" || code === "EPERM") return " (no permission to write there)";
+    return code === "" ? "" : ` (${code})`;
+  }
+}
 
 /** A snapshot's namespace bodies: their ids, 4 bytes each, little-endian. */
 function bodyList(ids: Uint32Array): Buffer {

@@ -1,6 +1,5 @@
 /** What users do: search for a pod, open it, follow its veth to the host bridge, share the link. */
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -9,6 +8,7 @@ import type { LabNetns } from "../lab/manifest";
 import { artifact } from "./helpers/browser";
 import { startDashboard } from "./helpers/dashboard-server";
 import { silentSocket } from "../integration/helpers/silent-socket";
+import { SocketProxy } from "../integration/helpers/socket-proxy";
 import { labDashboardSuite } from "./helpers/lab-dashboard";
 import { DetailPage } from "./pages/detail-page";
 import { OverviewPage } from "./pages/overview-page";
@@ -103,23 +103,11 @@ describe("an engine that stops", () => {
   it("raises a banner when Docker goes away while the dashboard is open (its socket disappears, as when dockerd stops)", async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nsatlas-e2e-"));
     const socket = path.join(tmp, "docker.sock");
-    // The dashboard reaches the lab's Docker through this proxy socket. Stopping the proxy (every
-    // connection closed, the socket gone) is, to the agent, exactly dockerd stopping, without
-    // stopping the daemon that runs the lab.
-    const open = new Set<net.Socket>();
-    const proxy = net.createServer((client) => {
-      const upstream = net.connect(suite.manifest().engines.docker.socket);
-      open.add(client).add(upstream);
-      client.pipe(upstream).pipe(client);
-      client.on("error", () => upstream.destroy());
-      upstream.on("error", () => client.destroy());
-    });
-    await new Promise<void>((resolve) => proxy.listen(socket, resolve));
-    const stopDocker = () => {
-      proxy.close();
-      for (const s of open) s.destroy();
-      fs.rmSync(socket, { force: true });
-    };
+    // The dashboard reaches the lab's Docker through a proxy socket: stopping it is, to the agent,
+    // exactly dockerd stopping, without stopping the daemon that runs the lab.
+    const proxy = new SocketProxy(socket, suite.manifest().engines.docker.socket);
+    await proxy.start();
+    const stopDocker = () => proxy.stop();
     const watched = await startDashboard({ ...labEnv(suite.manifest()), NSATLAS_DOCKER_SOCKET: socket, NSATLAS_ENGINE_REFRESH_MS: "0", NSATLAS_SNAPSHOT_TTL_MS: "500" });
     const context = await suite.browser().newContext({ viewport: { width: 1400, height: 1000 } });
     try {

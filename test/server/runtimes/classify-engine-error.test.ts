@@ -14,6 +14,9 @@ describe("classifyEngineError", () => {
     [new DeadlineError(2000), "unreachable"],
     [Object.assign(new Error("4 DEADLINE_EXCEEDED: Deadline exceeded"), { code: 4, details: "Deadline exceeded" }), "unreachable"],
     [Object.assign(new Error("14 UNAVAILABLE"), { details: "No connection established. Last error: connect ENOENT /run/x.sock" }), "absent"],
+    [sysError("EPIPE"), "unreachable"],
+    [sysError("ECONNRESET"), "unreachable"],
+    [Object.assign(new Error("14 UNAVAILABLE: Connection dropped"), { code: 14, details: "Connection dropped" }), "unreachable"],
     [new Error("unexpected answer"), "error"],
     ["a string thrown", "error"],
   ])("maps %o to %s", (err, status) => {
