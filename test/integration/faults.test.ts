@@ -49,9 +49,8 @@ describe("an engine that dies and comes back", () => {
       expect(statusOf(killed, "docker")).toMatchObject({ status: "unreachable", error: expect.stringContaining(proxy.path) });
       await waitFor("process owners for the container", 15_000, async () => ownersOf((killed = await service.snapshot({ fresh: true })), web).join() === "process");
       await proxy.start();
-      let back = killed;
-      await waitFor("docker answering again", 15_000, async () => statusOf((back = await service.snapshot({ fresh: true })), "docker")?.status === "ok");
-      await waitFor("docker owners back", 15_000, async () => ownersOf((back = await service.snapshot({ fresh: true })), web).includes("docker-container"));
+      await waitFor("docker answering again", 15_000, async () => statusOf(await service.snapshot({ fresh: true }), "docker")?.status === "ok");
+      await waitFor("docker owners back", 15_000, async () => ownersOf(await service.snapshot({ fresh: true }), web).includes("docker-container"));
     } finally {
       proxy.stop();
     }

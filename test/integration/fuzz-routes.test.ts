@@ -62,7 +62,7 @@ const API_GETS: [string, (a: string, b: string) => string][] = [
 const PAGES: [string, (a: string, b: string) => string][] = [
   ["page netns", (a, b) => `/netns/${enc(a)}?at=${enc(b)}`],
   ["page pod", (a, b) => `/pods/${enc(a)}/${enc(b)}?since=${enc(b)}`],
-  ["page container", (a, b) => `/containers/${enc(a)}`],
+  ["page container", (a, b) => `/containers/${enc(a)}?at=${enc(b)}`],
   ["page overview", (a, b) => `/?q=${enc(a)}&kind=${enc(b)}&sort=${enc(a)}&at=${enc(b)}`],
   ["page topology", (a, b) => `/topology?focus=${enc(a)}&sel=${enc(b)}&dir=${enc(a)}`],
   ["short link", (a, b) => `/s/${enc(a)}/${enc(b)}`],
