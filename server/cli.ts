@@ -5,12 +5,14 @@
  *   nsatlas where <pod|container>  where a pod (ns/name) or container lives, and how to enter it
  *   nsatlas expose <pod|container> [--name N]   make its namespace visible to `ip netns` (needs NSATLAS_ALLOW_EXPOSE=true)
  *   nsatlas unexpose <name>        undo an expose made by nsatlas
+ *   nsatlas doctor                 which needed capabilities this process lacks, and what degrades
  * Exit codes: 0 found, 1 not found or failed, 2 usage or malformed name.
  */
 import { userInfo } from "node:os";
 import { NetnsReader } from "./collect/netns-reader";
 import { exposeNameSchema } from "./contract/expose";
 import { ExposeError, exposeNetns, unexposeNetns } from "./expose/expose-netns";
+import { missingCapabilities, NEEDED_CAPABILITIES } from "./privileges";
 import { SnapshotStore } from "./store/snapshot-store";
 import { ConfigError, parseConfig } from "./config";
 import { formatList } from "./cli/format-list";
@@ -23,7 +25,7 @@ import { engineAdapters } from "./runtimes/probe-engines";
 import { takeSnapshot } from "./snapshot/take-snapshot";
 
 const USAGE = `usage: nsatlas snapshot --json | nsatlas list | nsatlas where <namespace/pod | container | podman-pod>
-       nsatlas expose <namespace/pod | container> [--name N] | nsatlas unexpose <name>`;
+       nsatlas expose <namespace/pod | container> [--name N] | nsatlas unexpose <name> | nsatlas doctor`;
 
 type WhereTarget = { kind: "pod"; namespace: string; name: string } | { kind: "container"; ref: string };
 
@@ -43,6 +45,7 @@ function parseWhereTarget(arg: string | undefined): WhereTarget | undefined {
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === "expose" || command === "unexpose") return exposeCommand(command, rest);
+  if (command === "doctor") return doctor();
   if (command !== "snapshot" && command !== "list" && command !== "where") {
     console.error(USAGE);
     return 2;
@@ -79,6 +82,16 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     reader.close();
   }
+}
+
+/** Capabilities this process lacks and what each costs; exit 1 when any is missing. */
+function doctor(): number {
+  const missing = missingCapabilities();
+  for (const c of NEEDED_CAPABILITIES) {
+    const gap = missing.find((m) => m.name === c.name);
+    console.log(gap === undefined ? `ok       ${c.name}` : `missing  ${c.name}: ${gap.degrades}`);
+  }
+  return missing.length === 0 ? 0 : 1;
 }
 
 /** Who ran the command, for the audit log: the user behind sudo when there is one. */

@@ -2,7 +2,9 @@
  * The data access layer: the only module app/ calls for data (DESIGN.md §3).
  * Every function here returns contract types (server/contract/), never vendor or internal types.
  */
+import fs from "node:fs";
 import { getConfig } from "./config";
+import { missingCapabilities } from "./privileges";
 import { healthSchema, type Health } from "./contract/health";
 import type { Lookup } from "./contract/lookups";
 import type { Netns, Snapshot } from "./contract/snapshot";
@@ -22,12 +24,20 @@ import { ExposeError, exposeNetns, listExposures, unexposeNetns } from "./expose
 export async function getHealth(): Promise<Health> {
   const startedAt = processStartedAt();
   const runtimes = await probeEngines(getConfig());
+  const memory = process.memoryUsage();
   return healthSchema.parse({
     version: NSATLAS_VERSION,
     startedAt: startedAt.toISOString(),
     uptimeMs: Math.max(0, Date.now() - startedAt.getTime()),
     node: nodeInfo(),
     runtimes,
+    agent: {
+      scans: service().scans,
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+      openFds: fs.readdirSync("/proc/self/fd").length,
+      missingCapabilities: missingCapabilities(),
+    },
   });
 }
 

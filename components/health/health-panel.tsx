@@ -17,8 +17,24 @@ export function HealthPanel({ health }: { health: Health }) {
           <Fact label="nsatlas" value={`v${health.version}`} />
           <Fact label="Agent up for" value={formatDuration(health.uptimeMs)} />
           <Fact label="Engines answering" value={`${answering.length} of ${health.runtimes.length}`} />
+          <Fact label="Snapshots taken" value={String(health.agent.scans)} />
+          <Fact label="Memory (RSS)" value={`${Math.round(health.agent.rssBytes / 1024 / 1024)} MiB`} />
+          <Fact label="Open descriptors" value={String(health.agent.openFds)} />
         </dl>
       </section>
+
+      {health.agent.missingCapabilities.length > 0 && (
+        <div role="alert" data-testid="missing-capabilities" className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+          <p className="font-semibold">This agent runs without some of the capabilities it needs:</p>
+          <ul className="mt-1 list-disc pl-5">
+            {health.agent.missingCapabilities.map((c) => (
+              <li key={c.name}>
+                <code>{c.name}</code>: {c.degrades}.
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
 
       {broken.length > 0 && (
         <div role="alert" className="rounded-lg border border-rose-300 bg-rose-50 p-4 text-sm text-rose-900 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200">

@@ -1,3 +1,4 @@
+import { describeFailure } from "./describe-failure";
 import { RTM } from "./netlink-constants";
 import { splitMessages, type NetlinkMessage } from "./netlink-parser";
 import type { ReadResult } from "./netns-reader";
@@ -28,7 +29,7 @@ function empty(id: string, isGone: boolean, errors: string[]): NetnsContent {
 export function decodeReading(result: ReadResult): NetnsContent {
   if (!result.ok) {
     const isGone = result.stage === "open" && GONE_ERRNOS.has(result.errno);
-    return { ...empty(result.id, isGone, isGone ? [] : [`${result.stage} failed with errno ${result.errno}`]), failure: { stage: result.stage, errno: result.errno } };
+    return { ...empty(result.id, isGone, isGone ? [] : [describeFailure(result.stage, result.errno)]), failure: { stage: result.stage, errno: result.errno } };
   }
   const where = `netns ${result.id}`;
   const content = empty(result.id, false, []);

@@ -17,5 +17,16 @@ export const healthSchema = z.object({
   }),
   /** One entry per engine endpoint probed. */
   runtimes: z.array(runtimeStatusSchema),
+  /** The agent process itself: for operators, load tests and leak checks. */
+  agent: z.object({
+    /** Snapshots taken since start (concurrent requests inside the TTL share one). */
+    scans: z.number().int(),
+    rssBytes: z.number().int(),
+    heapUsedBytes: z.number().int(),
+    /** Open file descriptors (sockets included). */
+    openFds: z.number().int(),
+    /** Capabilities nsatlas uses that this process lacks, and what degrades without each. */
+    missingCapabilities: z.array(z.object({ name: z.string(), degrades: z.string() })),
+  }),
 });
 export type Health = z.infer<typeof healthSchema>;

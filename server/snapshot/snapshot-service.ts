@@ -1,3 +1,4 @@
+import { describeFailure } from "../collect/describe-failure";
 import { NetnsReader } from "../collect/netns-reader";
 import { decodeListeners, listenerRequests, socketOwners, toListeners } from "../collect/sock-diag";
 import type { Config } from "../config";
@@ -66,7 +67,7 @@ export class SnapshotService {
 
   private async listeners(id: string, openPath: string, pids: number[]): Promise<{ listeners: Listener[]; errors: string[] }> {
     const result = await this.reader.diag({ id, path: openPath }, listenerRequests());
-    if (!result.ok) return { listeners: [], errors: [`listeners: ${result.stage} failed with errno ${result.errno}`] };
+    if (!result.ok) return { listeners: [], errors: [`listeners: ${describeFailure(result.stage, result.errno)}`] };
     try {
       const raw = decodeListeners(result.answers, `netns ${id} listeners`);
       return { listeners: toListeners(raw, socketOwners(pids, new Set(raw.map((l) => l.socketInode)))), errors: [] };

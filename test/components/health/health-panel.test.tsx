@@ -9,9 +9,19 @@ const base: Health = {
   uptimeMs: 65_000,
   node: { hostname: "node-7", kernel: "6.18.44" },
   runtimes: [],
+  agent: { scans: 3, rssBytes: 120 * 1024 * 1024, heapUsedBytes: 40 * 1024 * 1024, openFds: 31, missingCapabilities: [] },
 };
 
 describe("HealthPanel", () => {
+  it("says which capabilities are missing and what stops working", () => {
+    const html = renderToStaticMarkup(
+      <HealthPanel health={{ ...base, agent: { ...base.agent, missingCapabilities: [{ name: "CAP_SYS_PTRACE", degrades: "namespaces held only by a process are not found" }] } }} />,
+    );
+    expect(html).toContain("CAP_SYS_PTRACE");
+    expect(html).toContain("namespaces held only by a process are not found");
+    expect(renderToStaticMarkup(<HealthPanel health={base} />)).not.toContain("capabilit");
+  });
+
   it("shows the node and every engine with its status", () => {
     const html = renderToStaticMarkup(
       <HealthPanel

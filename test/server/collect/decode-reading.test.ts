@@ -118,6 +118,6 @@ describe("broken answers", () => {
 
   it("marks a namespace whose file vanished as gone, and other failures as errors", () => {
     expect(decodeReading({ id: "1", ok: false, stage: "open", errno: 2 })).toMatchObject({ isGone: true, errors: [] });
-    expect(decodeReading({ id: "1", ok: false, stage: "setns", errno: 1 })).toMatchObject({ isGone: false, errors: ["setns failed with errno 1"] });
+    expect(decodeReading({ id: "1", ok: false, stage: "setns", errno: 1 })).toMatchObject({ isGone: false, errors: ["setns failed: EPERM (entering a namespace needs CAP_SYS_ADMIN)"] });
   });
 });

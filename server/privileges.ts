@@ -1,0 +1,19 @@
+import fs from "node:fs";
+
+/** The capabilities nsatlas uses, and what stops working without each (README "Privileges"). */
+export const NEEDED_CAPABILITIES = [
+  { name: "CAP_SYS_ADMIN", bit: 21, degrades: "no namespace can be entered: interfaces, addresses, routes and listeners are missing (each namespace says setns failed: EPERM); expose cannot mount" },
+  { name: "CAP_SYS_PTRACE", bit: 19, degrades: "other processes' namespaces, fds and mount tables are invisible: namespaces held only by a process or an fd are not found, and holders and process owners are not shown" },
+] as const;
+
+/** Bits set in a /proc/PID/status capability line ("CapEff:\t000001ffffffffff"). */
+export function capabilityBits(status: string, field = "CapEff"): bigint {
+  const hex = new RegExp(`^${field}:\\s*([0-9a-f]+)$`, "m").exec(status)?.[1];
+  return hex === undefined ? 0n : BigInt(`0x${hex}`);
+}
+
+/** Which needed capabilities this process lacks, read from /proc/self/status. */
+export function missingCapabilities(status = fs.readFileSync("/proc/self/status", "utf8")): { name: string; degrades: string }[] {
+  const effective = capabilityBits(status);
+  return NEEDED_CAPABILITIES.filter((c) => (effective & (1n << BigInt(c.bit))) === 0n).map(({ name, degrades }) => ({ name, degrades }));
+}
