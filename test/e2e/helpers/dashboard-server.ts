@@ -8,6 +8,8 @@ const ROOT = path.resolve(import.meta.dirname, "../../..");
 
 export interface DashboardServer {
   url: string;
+  /** The process group of the agent (npm start and the Next server under it), for CPU accounting. */
+  pgid: number;
   /** The history's data directory (a fresh temporary one unless the caller gave NSATLAS_DATA_DIR). */
   dataDir: string;
   stop(): Promise<void>;
@@ -51,7 +53,7 @@ export async function startDashboard(env: Record<string, string>, timeoutMs = 24
     if (child.exitCode !== null) throw new Error(`dashboard exited with ${child.exitCode} before serving`);
     try {
       const res = await fetch(`${url}/api/v1/healthz`, { headers: env.NSATLAS_TOKEN ? { authorization: `Bearer ${env.NSATLAS_TOKEN}` } : {} });
-      if (res.ok) return { url, dataDir, stop };
+      if (res.ok) return { url, dataDir, pgid: child.pid ?? 0, stop };
     } catch {
       // not listening yet
     }

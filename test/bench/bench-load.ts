@@ -1,0 +1,73 @@
+/**
+ * `npm run bench:load`: 50 concurrent clients on /api/v1/snapshot and the pages for 30 s (loopback),
+ * then the agent's CPU with one dashboard open (polling every 5 s), on 250 namespaces of its own
+ * (prefix nsb) plus the lab when it is up. Reports requests, errors, p50/p99, scans against the
+ * coalescing bound, CPU as % of one core against the idle agent measured in the same run.
+ */
+import fs from "node:fs";
+import { launchBrowser } from "../e2e/helpers/browser";
+import { startDashboard } from "../e2e/helpers/dashboard-server";
+import { labConfig, manifestPath } from "../lab/lab-config";
+import { labEnv } from "../lab/lab-env";
+import { readManifest } from "../lab/manifest";
+import { groupCpuSeconds, runLoad } from "./load-run";
+import { ScaleLab } from "./scale-lab";
+
+const SIZE = Number(process.env.NSATLAS_BENCH_SIZE ?? 250);
+const CLIENTS = Number(process.env.NSATLAS_BENCH_CLIENTS ?? 50);
+const DURATION_MS = Number(process.env.NSATLAS_BENCH_DURATION_MS ?? 30_000);
+const CPU_WINDOW_MS = Number(process.env.NSATLAS_BENCH_CPU_MS ?? 60_000);
+const TTL_MS = 2000;
+const NO_ENGINE = "/nonexistent/nsatlas-bench.sock";
+
+const scansOf = async (url: string) => ((await (await fetch(`${url}/api/v1/healthz`)).json()) as { agent: { scans: number; openFds: number; rssBytes: number } }).agent;
+
+async function cpuPercent(pgid: number, windowMs: number): Promise<number> {
+  const before = await groupCpuSeconds(pgid);
+  await new Promise((r) => setTimeout(r, windowMs));
+  return ((await groupCpuSeconds(pgid)) - before) / (windowMs / 1000) * 100;
+}
+
+async function main(): Promise<void> {
+  const lab = new ScaleLab();
+  const labFile = manifestPath(labConfig());
+  const engines = fs.existsSync(labFile) ? labEnv(readManifest(labFile)) : { NSATLAS_DOCKER_SOCKET: NO_ENGINE, NSATLAS_PODMAN_SOCKET: NO_ENGINE, NSATLAS_CRI_SOCKETS: NO_ENGINE };
+  lab.destroy();
+  await lab.growTo(SIZE);
+  const server = await startDashboard({ ...engines, NSATLAS_SNAPSHOT_TTL_MS: String(TTL_MS) });
+  const browser = await launchBrowser();
+  try {
+    const host = ((await (await fetch(`${server.url}/api/v1/snapshot`)).json()) as { netns: { id: string; isHost: boolean }[] }).netns;
+    const hostId = host.find((n) => n.isHost)?.id ?? "";
+    const paths = ["/api/v1/snapshot", "/", "/topology", `/netns/${hostId}`, "/api/v1/snapshot", `/api/v1/netns/${hostId}`];
+    await runLoad({ baseUrl: server.url, paths, clients: 5, durationMs: 2000 }); // warm up
+    const before = await scansOf(server.url);
+    const load = await runLoad({ baseUrl: server.url, paths, clients: CLIENTS, durationMs: DURATION_MS });
+    const after = await scansOf(server.url);
+    const scans = after.scans - before.scans;
+    const bound = Math.ceil(DURATION_MS / TTL_MS) + 1;
+
+    const idle = await cpuPercent(server.pgid, CPU_WINDOW_MS / 2);
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    await page.locator("tr[data-netns]").first().waitFor();
+    await new Promise((r) => setTimeout(r, 10_000));
+    const open = await cpuPercent(server.pgid, CPU_WINDOW_MS);
+    await context.close();
+
+    console.log(`\nbench:load: ${host.length} namespaces, ${CLIENTS} clients for ${DURATION_MS / 1000} s on ${paths.length} paths (loopback, 2 vCPU)`);
+    console.log(`  requests served      ${load.requests} (${(load.requests / (DURATION_MS / 1000)).toFixed(0)}/s), errors ${load.errors}${load.errorSamples.length ? ` e.g. ${load.errorSamples.join("; ")}` : ""}`);
+    console.log(`  latency ms           p50 ${load.p50Ms.toFixed(0)}, p99 ${load.p99Ms.toFixed(0)}, max ${load.maxMs.toFixed(0)}`);
+    for (const [p, r] of Object.entries(load.byPath)) console.log(`    ${p.padEnd(32)} ${String(r.requests).padStart(6)} requests, p50 ${r.p50Ms.toFixed(0)}, p99 ${r.p99Ms.toFixed(0)}`);
+    console.log(`  scans                ${scans} for ${load.byPath["/api/v1/snapshot"]?.requests ?? 0} snapshot requests (bound: duration / TTL + 1 = ${bound}) ${scans <= bound ? "ok" : "OVER"}`);
+    console.log(`  open fds             ${before.openFds} before, ${after.openFds} after`);
+    console.log(`  agent CPU            idle ${idle.toFixed(2)}% of one core; one dashboard open (polling every 5 s) ${open.toFixed(2)}% (${(open / Math.max(idle, 0.01)).toFixed(1)}× idle; target ≤ 2%)`);
+  } finally {
+    await browser.close();
+    await server.stop();
+    lab.destroy();
+  }
+}
+
+await main();
