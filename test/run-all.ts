@@ -81,6 +81,8 @@ async function main(): Promise<number> {
     await step("lab up", () => labUp(config));
     vitestProject("integration");
     vitestProject("e2e");
+    // The memory soak, CI-sized: it fails when heap or RSS keep growing after warm-up.
+    check("memory soak (300 scans)", process.execPath, ["--expose-gc", "--import", "tsx", "test/bench/bench-soak.ts"], { NSATLAS_SOAK_SCANS: "300" });
   } finally {
     // The benchmark at toy size, so the script cannot rot; its figures are not judged here.
     check("bench smoke (N=20, 1 run)", "node_modules/.bin/tsx", ["test/bench/bench.ts"], { NSATLAS_BENCH_SIZES: "20", NSATLAS_BENCH_RUNS: "1", NSATLAS_BENCH_HOLDERS: "10" });
