@@ -1,10 +1,10 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
 import { storedSnapshotSchema, type StoredSnapshot } from "@/server/contract/history";
 import { postJson } from "../data/api-client";
 import { historyQuery } from "../data/queries";
+import { useWrite } from "../data/use-write";
 import { queryKeys } from "../data/query-keys";
 import { apiPaths } from "../url/routes";
 import type { LiveParams } from "../url/search-params";
@@ -18,24 +18,16 @@ const when = (s: StoredSnapshot) => `${new Date(s.takenAt).toLocaleString()} (${
 export function HistoryBar({ live, onChange, extra }: { live: LiveParams; onChange: (changes: Record<string, string | undefined>) => void; extra?: React.ReactNode }) {
   const history = useQuery(historyQuery());
   const client = useQueryClient();
-  const [busy, setBusy] = useState<string | undefined>();
-  const [error, setError] = useState<string | undefined>();
+  const { busy, error, run } = useWrite();
   const snapshots = history.data?.snapshots ?? [];
   const index = live.at === undefined ? snapshots.length : snapshots.findIndex((s) => s.id === live.at);
   const selected = index >= 0 ? snapshots[index] : undefined;
 
   const act = async (what: string, work: () => Promise<StoredSnapshot>) => {
-    setBusy(what);
-    setError(undefined);
-    try {
-      const entry = await work();
-      await client.invalidateQueries({ queryKey: queryKeys.history() });
-      onChange({ at: entry.id });
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    } finally {
-      setBusy(undefined);
-    }
+    const entry = await run(what, work);
+    if (entry === undefined) return;
+    await client.invalidateQueries({ queryKey: queryKeys.history() });
+    onChange({ at: entry.id });
   };
 
   return (

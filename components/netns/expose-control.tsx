@@ -7,6 +7,7 @@ import { exposureSchema } from "@/server/contract/expose";
 import type { Netns } from "@/server/contract/snapshot";
 import { postJson } from "../data/api-client";
 import { exposuresQuery } from "../data/queries";
+import { useWrite } from "../data/use-write";
 import { queryKeys } from "../data/query-keys";
 import { CopyButton } from "../ui/copy-button";
 import { apiPaths } from "../url/routes";
@@ -25,8 +26,8 @@ export function ExposeControl({ netns }: { netns: Netns }) {
   const client = useQueryClient();
   const { target, name: suggested } = targetOf(netns);
   const [name, setName] = useState(suggested.replace(/[^A-Za-z0-9_.-]/g, "_"));
-  const [error, setError] = useState<string | undefined>();
-  const [isBusy, setBusy] = useState(false);
+  const { busy, error, run: write } = useWrite();
+  const isBusy = busy !== undefined;
   if (netns.isHost || exposures.data === undefined) return null;
   if (!exposures.data.isEnabled) {
     return (
@@ -37,16 +38,7 @@ export function ExposeControl({ netns }: { netns: Netns }) {
   }
   const mine = exposures.data.exposures.filter((e) => e.netnsId === netns.id);
   const run = async (work: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await work();
-      await client.invalidateQueries({ queryKey: queryKeys.exposures() });
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    } finally {
-      setBusy(false);
-    }
+    if ((await write("expose", work)) !== undefined) await client.invalidateQueries({ queryKey: queryKeys.exposures() });
   };
   return (
     <section className="space-y-2 text-sm" data-testid="expose">
