@@ -15,8 +15,10 @@ export class SingleFlightMemo<T> {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  get(options: { fresh?: boolean } = {}): Promise<T> {
-    if (!options.fresh && this.value !== undefined && this.now() - this.value.at < this.ttlMs) return Promise.resolve(this.value.value);
+  /** `maxAgeMs` lets a caller that can live with an older value (a schedule) accept one past the TTL. */
+  get(options: { fresh?: boolean; maxAgeMs?: number } = {}): Promise<T> {
+    const maxAge = Math.max(this.ttlMs, options.maxAgeMs ?? 0);
+    if (!options.fresh && this.value !== undefined && this.now() - this.value.at < maxAge) return Promise.resolve(this.value.value);
     if (this.inFlight !== undefined) return this.inFlight;
     this.productions++;
     const flight = this.produce()

@@ -51,7 +51,7 @@ export class SnapshotService {
    * A fresh or memoised snapshot with every namespace's listeners (one sock_diag pass each): what
    * the history stores, so that a frozen view and a diff can show sockets.
    */
-  async snapshotWithListeners(options: { fresh?: boolean } = {}): Promise<Snapshot> {
+  async snapshotWithListeners(options: { fresh?: boolean; maxAgeMs?: number } = {}): Promise<Snapshot> {
     const reading = await this.memo.get(options);
     // All requests queue at the worker at once: one pass per namespace, no round trip in between.
     const netns = await Promise.all(

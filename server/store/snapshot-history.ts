@@ -11,6 +11,8 @@ export class HistoryUnavailableError extends Error {}
 
 const CACHE_SIZE = 8;
 const FIRST_RECORD_DELAY_MS = 3000;
+/** The schedule takes a reading up to this old rather than scanning again. */
+const REUSE_READING_MS = 10_000;
 
 /**
  * The store plus its schedule: records a snapshot every recordIntervalMs when the network changed,
@@ -59,7 +61,8 @@ export class SnapshotHistory {
   }
 
   private async recordOnce(): Promise<StoredSnapshot | undefined> {
-    const snapshot = await this.service.snapshotWithListeners();
+    // A reading a dashboard asked for moments ago is as good as a new one: do not scan twice.
+    const snapshot = await this.service.snapshotWithListeners({ maxAgeMs: REUSE_READING_MS });
     return this.write((store) => {
       const entry = store.record(snapshot);
       if (entry === undefined) this.skipped++;

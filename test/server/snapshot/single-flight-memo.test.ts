@@ -40,6 +40,19 @@ describe("SingleFlightMemo", () => {
     expect(c.memo.productions).toBe(2);
   });
 
+  it("lets a caller accept a value older than the TTL, up to its own maxAgeMs", async () => {
+    const c = controllable();
+    const first = c.memo.get();
+    c.release(1);
+    await first;
+    c.advance(5000);
+    expect(await c.memo.get({ maxAgeMs: 10_000 })).toBe(1);
+    expect(c.calls()).toBe(1);
+    const plain = c.memo.get();
+    c.release(2);
+    expect(await plain).toBe(2);
+  });
+
   it("does not remember a failure", async () => {
     let fail = true;
     const memo = new SingleFlightMemo(async () => {
