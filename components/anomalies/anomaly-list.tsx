@@ -34,7 +34,7 @@ export function AnomalyList({ anomalies, title = "Anomalies" }: { anomalies: Ano
             <span className="min-w-0 flex-1 break-words">{a.message}</span>
             <span className="flex gap-2 text-xs">
               {a.places.map((p, k) => (
-                <Link key={k} href={hrefs.netns(p.netnsId, p.ifindex)} className="text-sky-700 underline dark:text-sky-400">
+                <Link prefetch={false} key={k} href={hrefs.netns(p.netnsId, p.ifindex)} className="text-sky-700 underline dark:text-sky-400">
                   {p.ifaceName ?? `netns ${p.netnsId}`}
                 </Link>
               ))}

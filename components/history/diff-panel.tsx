@@ -48,7 +48,7 @@ export function DiffPanel({ diff, netnsId }: { diff: Diff; netnsId?: string }) {
       {changes.length === 0 && <p className="text-slate-600 dark:text-slate-400">Nothing changed in the network{netnsId === undefined ? "" : " of this namespace"}.</p>}
       {groupByNetns(changes).map((g) => (
         <div key={g.netnsId}>
-          <Link href={hrefs.netns(g.netnsId)} className="font-medium text-sky-700 underline dark:text-sky-400">
+          <Link prefetch={false} href={hrefs.netns(g.netnsId)} className="font-medium text-sky-700 underline dark:text-sky-400">
             {g.label}
           </Link>
           <ul className="ml-4 list-none font-mono text-xs">

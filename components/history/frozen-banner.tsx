@@ -42,10 +42,10 @@ export function FrozenBanner() {
         <a href={apiPaths.exportSnapshot(at)} className="underline" download>
           Export JSON
         </a>
-        <Link href={pageHrefs.overview(new URLSearchParams(sinceQuery))} className="underline">
+        <Link prefetch={false} href={pageHrefs.overview(new URLSearchParams(sinceQuery))} className="underline">
           What changed since
         </Link>
-        <Link href={liveQuery === "" ? pathname : `${pathname}?${liveQuery}`} className="font-semibold underline" data-testid="go-live">
+        <Link prefetch={false} href={liveQuery === "" ? pathname : `${pathname}?${liveQuery}`} className="font-semibold underline" data-testid="go-live">
           Go live
         </Link>
       </span>

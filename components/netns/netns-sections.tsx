@@ -30,7 +30,7 @@ function Leads({ iface, netns, snapshot }: { iface: Interface; netns: Netns; sna
     parts.push(
       <span key="target">
         {iface.peer ? "↔ " : "on "}
-        <Link href={hrefs.netns(target.netnsId, target.ifindex)} className="text-sky-700 hover:underline dark:text-sky-400" data-testid="leads-to">
+        <Link prefetch={false} href={hrefs.netns(target.netnsId, target.ifindex)} className="text-sky-700 hover:underline dark:text-sky-400" data-testid="leads-to">
           {otherIface?.name ?? `if${target.ifindex}`} in {where}
         </Link>
         {otherMaster && <span>, on bridge {otherMaster.name}</span>}

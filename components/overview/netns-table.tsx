@@ -108,7 +108,7 @@ const NetnsTableRow = memo(function NetnsTableRow({ row: { netns: n, addresses, 
         </div>
       </td>
       <td className="px-3 py-2 font-mono text-xs">
-        <Link href={hrefs.netns(n.id)} className="text-sky-700 hover:underline dark:text-sky-400">
+        <Link prefetch={false} href={hrefs.netns(n.id)} className="text-sky-700 hover:underline dark:text-sky-400">
           {n.id}
         </Link>
       </td>

@@ -53,7 +53,7 @@ export function LookupView({
             <p className="text-sm">
               Closest:{" "}
               {close.map((name) => (
-                <Link key={name} href={all.find((c) => c.name === name)?.href ?? "/"} className="mr-3 underline">
+                <Link prefetch={false} key={name} href={all.find((c) => c.name === name)?.href ?? "/"} className="mr-3 underline">
                   {name}
                 </Link>
               ))}
@@ -74,7 +74,7 @@ export function LookupView({
         <section key={n.id} className="space-y-3">
           <h2 className="text-lg font-semibold">
             Network namespace{" "}
-            <Link href={hrefs.netns(n.id)} className="font-mono text-base text-sky-700 hover:underline dark:text-sky-400">
+            <Link prefetch={false} href={hrefs.netns(n.id)} className="font-mono text-base text-sky-700 hover:underline dark:text-sky-400">
               {n.id}
             </Link>
             {n.isHost && <span className="ml-2 text-sm font-normal text-slate-600 dark:text-slate-400">(the host&apos;s)</span>}

@@ -17,7 +17,7 @@ export function OwnerCard({ lookup }: { lookup: Lookup }) {
       <h1 className="text-xl font-semibold">
         <OwnerBadge owner={o} />
       </h1>
-      <Link
+      <Link prefetch={false}
         href={hrefs.topology(o.kind === "kubernetes-pod" ? `pod:${o.name}` : o.kind === "docker-container" ? `container:${o.name}` : `netns:${lookup.netns[0]?.id ?? ""}`)}
         className="text-sm text-sky-700 underline dark:text-sky-400"
       >

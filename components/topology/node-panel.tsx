@@ -29,7 +29,7 @@ export function NodePanel({ snapshot, nodeId, onClose }: { snapshot: Snapshot; n
         </button>
       </div>
       <p>
-        <Link href={hrefs.netns(netns.id, bridge?.ifindex)} className="text-sky-700 underline dark:text-sky-400">
+        <Link prefetch={false} href={hrefs.netns(netns.id, bridge?.ifindex)} className="text-sky-700 underline dark:text-sky-400">
           Open namespace {netns.id}
         </Link>
       </p>

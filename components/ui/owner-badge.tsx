@@ -35,7 +35,7 @@ export function OwnerBadge({ owner }: { owner: Owner }) {
   return (
     <span className="inline-flex max-w-full items-baseline" data-owner-kind={owner.kind} title={icon.label}>
       {target ? (
-        <Link href={target} className="hover:underline">
+        <Link prefetch={false} href={target} className="hover:underline">
           {body}
         </Link>
       ) : (

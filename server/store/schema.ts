@@ -17,8 +17,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE netns_body (
     id    INTEGER PRIMARY KEY,
     hash  BLOB NOT NULL UNIQUE,                -- sha256 of the body's JSON
-    body  BLOB NOT NULL,                       -- deflated JSON: one namespace without counters and refs
-    bytes INTEGER NOT NULL
+    bytes INTEGER NOT NULL,                    -- before the blob: summing it never reads the blobs
+    body  BLOB NOT NULL                        -- deflated JSON: one namespace without counters and refs
   );
   CREATE TABLE audit (
     id     INTEGER PRIMARY KEY AUTOINCREMENT,
