@@ -15,6 +15,8 @@ export class SnapshotService {
   private readonly memo: SingleFlightMemo<SnapshotReading>;
 
   private readonly engines: EngineWatch;
+  /** The listeners pass of the latest reading, shared by everyone who asks for that reading. */
+  private withListeners: { reading: SnapshotReading; snapshot: Promise<Snapshot> } | undefined;
   /** The last snapshot taken, so the next can tell which counters rose. */
   private previous: Snapshot | undefined;
 
@@ -53,6 +55,12 @@ export class SnapshotService {
    */
   async snapshotWithListeners(options: { fresh?: boolean; maxAgeMs?: number } = {}): Promise<Snapshot> {
     const reading = await this.memo.get(options);
+    // Callers sharing one reading (a diff poll, the schedule) share its listeners pass too.
+    if (this.withListeners?.reading !== reading) this.withListeners = { reading, snapshot: this.addListeners(reading) };
+    return this.withListeners.snapshot;
+  }
+
+  private async addListeners(reading: SnapshotReading): Promise<Snapshot> {
     // All requests queue at the worker at once: one pass per namespace, no round trip in between.
     const netns = await Promise.all(
       reading.snapshot.netns.map(async (n): Promise<Netns> => {
