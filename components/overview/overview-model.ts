@@ -1,4 +1,5 @@
-import type { Netns, Owner, Snapshot } from "@/server/contract/snapshot";
+import type { Interface, Netns, Owner, Snapshot } from "@/server/contract/snapshot";
+import { anomalyCountByNetns } from "../anomalies/anomaly-counts";
 import type { OverviewParams } from "../url/search-params";
 
 /** One row of the namespace table, derived from the snapshot (pure). */
@@ -22,14 +23,18 @@ export function ownerLabel(o: Owner): string {
   return o.name;
 }
 
-/** Addresses worth showing: everything but loopback and IPv6 link-local. */
+/** An interface's addresses worth showing: everything but loopback and IPv6 link-local. */
+export function shownAddresses(i: Interface): string[] {
+  return i.addresses.filter((a) => a.scope !== "host" && !(a.family === "inet6" && a.scope === "link")).map((a) => `${a.address}/${a.prefixLength}`);
+}
+
+/** A namespace's addresses worth showing. */
 export function visibleAddresses(n: Netns): string[] {
-  return n.interfaces.flatMap((i) => i.addresses.filter((a) => a.scope !== "host" && !(a.family === "inet6" && a.scope === "link")).map((a) => `${a.address}/${a.prefixLength}`));
+  return n.interfaces.flatMap(shownAddresses);
 }
 
 export function toRows(snapshot: Snapshot): NetnsRow[] {
-  const anomalies = new Map<string, number>();
-  for (const a of snapshot.anomalies) for (const id of new Set(a.places.map((p) => p.netnsId))) anomalies.set(id, (anomalies.get(id) ?? 0) + 1);
+  const anomalies = anomalyCountByNetns(snapshot.anomalies);
   return snapshot.netns.map((n) => {
     const kinds = n.isHost ? ["host", ...n.owners.map((o) => o.kind)] : n.owners.length === 0 ? ["none"] : n.owners.map((o) => o.kind);
     const containers = n.owners.flatMap((o) => ("containers" in o ? o.containers.map((c) => `${c.name} ${c.kubernetesName ?? ""} ${c.image ?? ""}`) : []));

@@ -1,5 +1,6 @@
 import type { Diff } from "@/server/contract/diff";
 import type { Netns, Snapshot } from "@/server/contract/snapshot";
+import { shownAddresses } from "../overview/overview-model";
 
 /** Text safe inside a Markdown table cell or line: no pipes, HTML, backticks or line breaks. */
 export function mdText(s: string): string {
@@ -12,8 +13,7 @@ export function mdText(s: string): string {
     .replace(/`/g, "'");
 }
 
-const addresses = (n: Netns) =>
-  n.interfaces.flatMap((i) => i.addresses.filter((a) => a.scope !== "host" && !(a.family === "inet6" && a.scope === "link")).map((a) => `${i.name} ${a.address}/${a.prefixLength}`));
+const addresses = (n: Netns) => n.interfaces.flatMap((i) => shownAddresses(i).map((a) => `${i.name} ${a}`));
 
 const owners = (n: Netns) => (n.isHost ? "host" : n.owners.length === 0 ? "no owner" : n.owners.map((o) => `${o.kind} ${o.name}`).join(", "));
 

@@ -1,4 +1,5 @@
 import type { Interface, Netns, Snapshot } from "@/server/contract/snapshot";
+import { shownAddresses } from "../overview/overview-model";
 
 export interface TopoPort {
   id: string;
@@ -44,9 +45,6 @@ const portId = (netnsId: string, ifindex: number) => `port:${netnsId}:${ifindex}
 const netnsNodeId = (netnsId: string) => `netns:${netnsId}`;
 const bridgeNodeId = (netnsId: string, ifindex: number) => `bridge:${netnsId}:${ifindex}`;
 
-function visibleAddresses(i: Interface): string[] {
-  return i.addresses.filter((a) => a.scope !== "host" && !(a.family === "inet6" && a.scope === "link")).map((a) => `${a.address}/${a.prefixLength}`);
-}
 
 /**
  * The wiring of a snapshot as a graph (pure): a box per namespace with its interfaces as ports,
@@ -77,7 +75,7 @@ export function buildTopology(snapshot: Snapshot, options: TopologyOptions): Top
       ...(owner?.kind === "kubernetes-pod" ? { k8sNamespace: owner.namespace } : {}),
       ports: n.interfaces
         .filter((i) => !isHiddenPort(n, i))
-        .map((i) => ({ id: portId(n.id, i.ifindex), name: i.name, kind: i.kind, addresses: visibleAddresses(i), isPeerMissing: i.isPeerMissing === true })),
+        .map((i) => ({ id: portId(n.id, i.ifindex), name: i.name, kind: i.kind, addresses: shownAddresses(i), isPeerMissing: i.isPeerMissing === true })),
     });
     for (const b of n.interfaces.filter((i) => i.kind === "bridge")) {
       nodes.push({ id: bridgeNodeId(n.id, b.ifindex), kind: "bridge", label: b.name, netnsId: n.id, ports: [] });

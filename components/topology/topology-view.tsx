@@ -6,6 +6,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useChangedRows } from "../overview/use-changed-rows";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { diffQuery, snapshotQuery } from "../data/queries";
+import { anomalyCountByNetns } from "../anomalies/anomaly-counts";
 import { HistoryBar } from "../history/history-bar";
 import { ReportButton } from "../report/report-button";
 import { LiveControls } from "../live/live-controls";
@@ -39,11 +40,7 @@ function TopologyCanvas() {
   const focusId = query.data && params.focus ? focusNodeId(query.data, params.focus) : undefined;
   const changed = useChangedRows(query.data);
   const diff = useQuery({ ...diffQuery(live.since ?? "", live), enabled: live.since !== undefined });
-  const anomalyCounts = useMemo(() => {
-    const counts = new Map<string, number>();
-    for (const a of query.data?.anomalies ?? []) for (const id of new Set(a.places.map((p) => p.netnsId))) counts.set(id, (counts.get(id) ?? 0) + 1);
-    return counts;
-  }, [query.data]);
+  const anomalyCounts = useMemo(() => anomalyCountByNetns(query.data?.anomalies ?? []), [query.data]);
   const inDiff = useMemo(() => new Set(diff.data?.changes.map((c) => c.netnsId) ?? []), [diff.data]);
   const topology = useMemo(() => {
     if (query.data === undefined) return undefined;

@@ -1,5 +1,5 @@
 import type { Anomaly } from "../contract/anomaly";
-import type { Interface, Netns, Snapshot } from "../contract/snapshot";
+import { LOSS_COUNTERS, type Interface, type Netns, type Snapshot } from "../contract/snapshot";
 import { isSameNetns } from "../snapshot/netns-identity";
 import { netnsLabel } from "../snapshot/netns-label";
 import { ifaceKey, l2Segments } from "./l2-segments";
@@ -156,7 +156,6 @@ function promiscuous(netns: Netns[]): Anomaly[] {
   );
 }
 
-const LOSS_COUNTERS = ["rxDropped", "txDropped", "rxErrors", "txErrors"] as const;
 
 /** Drops or errors went up since the previous snapshot. The same ifindex and name identify the same interface. */
 function countersRising(netns: Netns[], before: Map<string, Located>): Anomaly[] {

@@ -44,6 +44,9 @@ export const statsSchema = z.object({
 });
 
 /** Where an interface in one namespace points: relations are ids, never object references. */
+/** The counters that mean traffic was lost: rising ones are flagged and listed first in a diff. */
+export const LOSS_COUNTERS = ["rxDropped", "txDropped", "rxErrors", "txErrors"] as const;
+
 export const ifaceRefSchema = z.object({ netnsId: netnsIdSchema, ifindex: z.number().int() });
 export type IfaceRef = z.infer<typeof ifaceRefSchema>;
 

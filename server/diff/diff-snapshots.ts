@@ -1,10 +1,9 @@
 import type { Change, ChangeKind, CounterDelta, Diff } from "../contract/diff";
-import type { Interface, Listener, Netns, Route, Snapshot } from "../contract/snapshot";
+import { LOSS_COUNTERS, type Interface, type Listener, type Netns, type Route, type Snapshot } from "../contract/snapshot";
 import { isSameNetns } from "../snapshot/netns-identity";
 import { netnsLabel } from "../snapshot/netns-label";
 
 type Stats = NonNullable<Interface["stats"]>;
-const LOSS_COUNTERS = ["rxDropped", "txDropped", "rxErrors", "txErrors"] as const;
 
 /**
  * What changed from one snapshot to another: namespaces by id, interfaces by ifindex (a re-created
