@@ -102,14 +102,15 @@ export class NetnsReader {
     return out;
   }
 
-  /** Sends sock_diag requests inside one namespace and returns the raw answers. */
-  async diag(job: ReadJob, requests: Buffer[]): Promise<DiagResult> {
-    let result: DiagResult | undefined;
-    await this.request({ type: "diag", job, requests: requests.map((r) => toArrayBuffer(r)) }, (raw) => {
-      result = diagResultSchema.parse(raw[0]);
+  /** Sends the same sock_diag requests inside each namespace and returns the raw answers, in job order. */
+  async diag(jobs: ReadJob[], requests: Buffer[]): Promise<DiagResult[]> {
+    const out: DiagResult[] = [];
+    if (jobs.length === 0) return out;
+    await this.request({ type: "diag", jobs, requests: requests.map((r) => toArrayBuffer(r)) }, (raw) => {
+      for (const r of raw) out.push(diagResultSchema.parse(r));
     });
-    if (result === undefined) throw new Error("netns reader sent no sock_diag answer");
-    return result;
+    if (out.length !== jobs.length) throw new Error(`netns reader answered ${out.length} of ${jobs.length} sock_diag jobs`);
+    return out;
   }
 
   close(): void {

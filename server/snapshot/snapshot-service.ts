@@ -1,5 +1,6 @@
+import { ReadingDecoder } from "../collect/decode-reading";
 import { describeFailure } from "../collect/describe-failure";
-import { NetnsReader } from "../collect/netns-reader";
+import { NetnsReader, type DiagResult } from "../collect/netns-reader";
 import { decodeListeners, listenerRequests, socketOwners, toListeners } from "../collect/sock-diag";
 import type { Config } from "../config";
 import { FdScanner } from "../discover/fd-scan";
@@ -25,10 +26,11 @@ export class SnapshotService {
       Partial<Pick<Config, "dockerSocket" | "podmanSocket" | "criSockets" | "engineRefreshMs">>,
   ) {
     const fdScanner = config.scanFds ? new FdScanner(config.fdScanIntervalMs) : undefined;
+    const decoder = new ReadingDecoder();
     // Long-lived adapters keep their inspect caches between snapshots.
     this.engines = new EngineWatch(engineAdapters(config), config.engineTimeoutMs, config.engineRefreshMs ?? 0);
     this.memo = new SingleFlightMemo(async () => {
-      const reading = await takeSnapshot(this.reader, { fdScanner, engines: this.engines, previous: this.previous });
+      const reading = await takeSnapshot(this.reader, { fdScanner, engines: this.engines, previous: this.previous, decoder });
       this.previous = reading.snapshot;
       return reading;
     }, config.snapshotTtlMs);
@@ -42,11 +44,10 @@ export class SnapshotService {
   async netns(id: string): Promise<Netns | undefined> {
     const reading = await this.memo.get();
     const netns = reading.snapshot.netns.find((n) => n.id === id);
-    const access = reading.access.get(id);
-    if (netns === undefined || access === undefined) return undefined;
-    const { listeners, errors } = await this.listeners(id, access.openPath, access.pids);
+    if (netns === undefined) return undefined;
     // A new object: the memoised snapshot is shared by every caller and must not change.
-    return { ...netns, listeners, errors: [...netns.errors, ...errors] };
+    const [withListeners] = await this.addListeners(reading, [netns]);
+    return withListeners;
   }
 
   /**
@@ -56,25 +57,34 @@ export class SnapshotService {
   async snapshotWithListeners(options: { fresh?: boolean; maxAgeMs?: number } = {}): Promise<Snapshot> {
     const reading = await this.memo.get(options);
     // Callers sharing one reading (a diff poll, the schedule) share its listeners pass too.
-    if (this.withListeners?.reading !== reading) this.withListeners = { reading, snapshot: this.addListeners(reading) };
+    if (this.withListeners?.reading !== reading) {
+      this.withListeners = { reading, snapshot: this.addListeners(reading, reading.snapshot.netns).then((netns) => ({ ...reading.snapshot, netns })) };
+    }
     return this.withListeners.snapshot;
   }
 
-  private async addListeners(reading: SnapshotReading): Promise<Snapshot> {
-    // All requests queue at the worker at once: one pass per namespace, no round trip in between.
-    const netns = await Promise.all(
-      reading.snapshot.netns.map(async (n): Promise<Netns> => {
-        const access = reading.access.get(n.id);
-        if (access === undefined || n.isGone) return { ...n, listeners: [] };
-        const { listeners, errors } = await this.listeners(n.id, access.openPath, access.pids);
-        return { ...n, listeners, errors: [...n.errors, ...errors] };
-      }),
+  /** Copies of `netns` with their listeners: one request to the worker for all of them. */
+  private async addListeners(reading: SnapshotReading, netns: Netns[]): Promise<Netns[]> {
+    const readable = netns.flatMap((n) => {
+      const access = reading.access.get(n.id);
+      return access === undefined || n.isGone ? [] : [{ id: n.id, access }];
+    });
+    const results = await this.reader.diag(
+      readable.map((r) => ({ id: r.id, path: r.access.openPath })),
+      listenerRequests(),
     );
-    return { ...reading.snapshot, netns };
+    const found = new Map<string, { listeners: Listener[]; errors: string[] }>();
+    readable.forEach((r, i) => {
+      const result = results[i];
+      if (result !== undefined) found.set(r.id, this.toListeners(r.id, result, r.access.pids));
+    });
+    return netns.map((n) => {
+      const got = found.get(n.id);
+      return got === undefined ? { ...n, listeners: [] } : { ...n, listeners: got.listeners, errors: [...n.errors, ...got.errors] };
+    });
   }
 
-  private async listeners(id: string, openPath: string, pids: number[]): Promise<{ listeners: Listener[]; errors: string[] }> {
-    const result = await this.reader.diag({ id, path: openPath }, listenerRequests());
+  private toListeners(id: string, result: DiagResult, pids: number[]): { listeners: Listener[]; errors: string[] } {
     if (!result.ok) return { listeners: [], errors: [`listeners: ${describeFailure(result.stage, result.errno)}`] };
     try {
       const raw = decodeListeners(result.answers, `netns ${id} listeners`);
