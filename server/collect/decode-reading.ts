@@ -42,6 +42,43 @@ export function decodeReading(result: ReadResult): NetnsContent {
 }
 
 /**
+ * decodeReading with a memory: an address or route answer byte-equal to the one read from the same
+ * namespace last time reuses that time's records (most namespaces do not change between two polls;
+ * link answers always do, through their counters). Records are shared between snapshots, never
+ * changed. Call endPass() after each snapshot to forget namespaces that are gone.
+ */
+export class ReadingDecoder {
+  private previous = new Map<string, { addrAnswer: Buffer; addresses: RawAddress[]; routeAnswer: Buffer; routes: RawRoute[] }>();
+  private current = new Map<string, { addrAnswer: Buffer; addresses: RawAddress[]; routeAnswer: Buffer; routes: RawRoute[] }>();
+
+  decode(result: ReadResult): NetnsContent {
+    if (!result.ok) return decodeReading(result);
+    const before = this.previous.get(result.id);
+    const [linkAnswer, addrAnswer, routeAnswer] = result.answers;
+    const sameAddresses = before !== undefined && before.addrAnswer.equals(addrAnswer);
+    const sameRoutes = before !== undefined && before.routeAnswer.equals(routeAnswer);
+    if (before === undefined || !sameAddresses || !sameRoutes) {
+      const content = decodeReading(result);
+      if (content.errors.length === 0) this.current.set(result.id, { addrAnswer, addresses: content.addresses, routeAnswer, routes: content.routes });
+      return content;
+    }
+    const where = `netns ${result.id}`;
+    const content = empty(result.id, false, []);
+    content.links = decodeAll(linkAnswer, RTM.NEWLINK, `${where} link`, decodeLink, content.errors);
+    content.addresses = before.addresses;
+    content.routes = before.routes;
+    content.hostNsidHere = nsidOf(result.hostIdHere, `${where} nsid of host`, content.errors);
+    this.current.set(result.id, before);
+    return content;
+  }
+
+  endPass(): void {
+    this.previous = this.current;
+    this.current = new Map();
+  }
+}
+
+/**
  * Every message of `type` in one answer, decoded; a broken answer adds its error to `errors` (the
  * records decoded before the break are dropped: a partial list would read as the whole truth).
  */

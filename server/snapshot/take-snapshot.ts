@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { findAnomalies } from "../anomalies/find-anomalies";
 import { decodeNsid } from "../collect/rtnl-decode";
-import { decodeReading, type NetnsContent } from "../collect/decode-reading";
+import { decodeReading, type NetnsContent, type ReadingDecoder } from "../collect/decode-reading";
 import { splitMessages } from "../collect/netlink-parser";
 import type { NetnsReader } from "../collect/netns-reader";
 import { snapshotSchema, type Snapshot } from "../contract/snapshot";
@@ -22,6 +22,8 @@ export interface SnapshotOptions {
   fdScanner?: FdScanner;
   /** The previous snapshot of this node, for the "drops or errors rising" flag. */
   previous?: Snapshot;
+  /** Remembers answers between snapshots to skip decoding unchanged ones; without it every answer is decoded. */
+  decoder?: ReadingDecoder;
   /** Validate the result against the contract (tests and the CLI; the API skips it on the hot path). */
   validate?: boolean;
 }
@@ -51,9 +53,10 @@ export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions
   await reader.read(
     discovery.netns.map((n) => ({ id: n.id, path: n.openPath })),
     (batch) => {
-      for (const r of batch) contents.push(decodeReading(r));
+      for (const r of batch) contents.push(options.decoder?.decode(r) ?? decodeReading(r));
     },
   );
+  options.decoder?.endPass();
   const readMs = performance.now() - readStarted;
 
   const wireStarted = performance.now();
