@@ -76,7 +76,9 @@ function duplicateAddresses(snapshot: Pick<Snapshot, "netns">, netns: Netns[]): 
       for (const a of iface.addresses) {
         if (a.scope === "host" || a.scope === "link") continue;
         const key = `${segmentOf(ifaceKey(n.id, iface.ifindex))} ${a.address}`;
-        holders.set(key, [...(holders.get(key) ?? []), { netns: n, iface }]);
+        const found = holders.get(key);
+        if (found === undefined) holders.set(key, [{ netns: n, iface }]);
+        else found.push({ netns: n, iface });
       }
     }
   }
@@ -159,22 +161,25 @@ function promiscuous(netns: Netns[]): Anomaly[] {
 
 /** Drops or errors went up since the previous snapshot. The same ifindex and name identify the same interface. */
 function countersRising(netns: Netns[], before: Map<string, Located>): Anomaly[] {
-  return netns.flatMap((n) =>
-    n.interfaces.flatMap((iface): Anomaly[] => {
+  const found: Anomaly[] = [];
+  for (const n of netns) {
+    let isSame: boolean | undefined; // asked once per namespace, only when one of its interfaces was seen before
+    for (const iface of n.interfaces) {
       const old = before.get(ifaceKey(n.id, iface.ifindex));
-      if (old === undefined || !isSameNetns(old.netns, n) || old.iface.name !== iface.name || iface.stats === undefined || old.iface.stats === undefined) return [];
+      if (old === undefined || old.iface.name !== iface.name || iface.stats === undefined || old.iface.stats === undefined) continue;
+      isSame ??= isSameNetns(old.netns, n);
+      if (!isSame) break;
       const now = iface.stats;
       const was = old.iface.stats;
-      const rising = LOSS_COUNTERS.filter((c) => now[c] > was[c]).map((c) => `${c} +${now[c] - was[c]}`);
-      if (rising.length === 0) return [];
-      return [
-        {
-          kind: "counters-rising",
-          severity: "critical",
-          places: [place({ netns: n, iface })],
-          message: `${where({ netns: n, iface })} is losing packets since the previous snapshot: ${rising.join(", ")}.`,
-        },
-      ];
-    }),
-  );
+      const rising = LOSS_COUNTERS.filter((c) => now[c] > was[c]);
+      if (rising.length === 0) continue;
+      found.push({
+        kind: "counters-rising",
+        severity: "critical",
+        places: [place({ netns: n, iface })],
+        message: `${where({ netns: n, iface })} is losing packets since the previous snapshot: ${rising.map((c) => `${c} +${now[c] - was[c]}`).join(", ")}.`,
+      });
+    }
+  }
+  return found;
 }
