@@ -9,6 +9,17 @@ import { ConfigError, parseConfig } from "../config";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const NEXT_BIN = path.join(ROOT, "node_modules/.bin/next");
+const NEXT_SCRIPT = path.join(ROOT, "node_modules/next/dist/bin/next");
+
+/**
+ * V8 flags for the server. An open dashboard has it build a ~1 MB snapshot every 5 s and then sit
+ * idle: V8's defaults then ran a full mark-compact of the ~55 MB heap every ~15 s (it grows the heap
+ * by ~10% when the program looks idle) and extra "memory reducer" collections between polls. Growing
+ * the heap by 100%, no memory reducer and a 32 MB young generation (a snapshot's objects die young
+ * instead of being promoted) cut the agent's CPU by ~40% at 268 namespaces, for ~50 MiB more RSS
+ * (README, Performance).
+ */
+const V8_FLAGS = ["--no-memory-reducer", "--heap-growing-percent=100", "--max-semi-space-size=32"];
 const SOURCES = ["app", "components", "server", "public", "package.json", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "instrumentation.ts", "proxy.ts"];
 
 function newestMtimeMs(entry: string): number {
@@ -47,7 +58,7 @@ function main(): void {
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
   console.log(`nsatlas: serving on http://${config.host}:${config.port}`);
-  const server = spawn(NEXT_BIN, ["start", "--hostname", config.host, "--port", String(config.port)], { cwd: ROOT, env, stdio: "inherit" });
+  const server = spawn(process.execPath, [...V8_FLAGS, NEXT_SCRIPT, "start", "--hostname", config.host, "--port", String(config.port)], { cwd: ROOT, env, stdio: "inherit" });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
   server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
