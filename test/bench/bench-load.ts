@@ -10,23 +10,34 @@ import { startDashboard } from "../e2e/helpers/dashboard-server";
 import { labConfig, manifestPath } from "../lab/lab-config";
 import { labEnv } from "../lab/lab-env";
 import { readManifest } from "../lab/manifest";
-import { groupCpuSeconds, runLoad } from "./load-run";
+import { groupCpuByRole, runLoad } from "./load-run";
 import { ScaleLab } from "./scale-lab";
 
 const SIZE = Number(process.env.NSATLAS_BENCH_SIZE ?? 250);
 const CLIENTS = Number(process.env.NSATLAS_BENCH_CLIENTS ?? 50);
 const DURATION_MS = Number(process.env.NSATLAS_BENCH_DURATION_MS ?? 30_000);
 const CPU_WINDOW_MS = Number(process.env.NSATLAS_BENCH_CPU_MS ?? 60_000);
+const CPU_WINDOWS = Number(process.env.NSATLAS_BENCH_CPU_WINDOWS ?? 3);
+/** An open dashboard's first minute still warms V8 up (compiles, deopts): not what an hour-long session costs. */
+const CPU_WARMUP_MS = Number(process.env.NSATLAS_BENCH_CPU_WARMUP_MS ?? 60_000);
 const TTL_MS = 2000;
 const NO_ENGINE = "/nonexistent/nsatlas-bench.sock";
 
 const scansOf = async (url: string) => ((await (await fetch(`${url}/api/v1/healthz`)).json()) as { agent: { scans: number; openFds: number; rssBytes: number } }).agent;
 
-async function cpuPercent(pgid: number, windowMs: number): Promise<number> {
-  const before = await groupCpuSeconds(pgid);
+type Roles = Awaited<ReturnType<typeof groupCpuByRole>>;
+
+/** CPU of the agent's process group over one window, as % of one core, in all and by role. */
+async function cpuWindow(pgid: number, windowMs: number): Promise<{ total: number; roles: Roles }> {
+  const before = await groupCpuByRole(pgid);
   await new Promise((r) => setTimeout(r, windowMs));
-  return ((await groupCpuSeconds(pgid)) - before) / (windowMs / 1000) * 100;
+  const after = await groupCpuByRole(pgid);
+  const pct = (k: keyof Roles) => ((after[k] - before[k]) / (windowMs / 1000)) * 100;
+  const roles: Roles = { main: pct("main"), reader: pct("reader"), helpers: pct("helpers"), launcher: pct("launcher") };
+  return { total: roles.main + roles.reader + roles.helpers + roles.launcher, roles };
 }
+
+const rolesText = (r: Roles) => `main thread ${r.main.toFixed(2)}, reader worker ${r.reader.toFixed(2)}, V8/libuv helpers ${r.helpers.toFixed(2)}, launcher ${r.launcher.toFixed(2)}`;
 
 async function main(): Promise<void> {
   const lab = new ScaleLab();
@@ -47,14 +58,21 @@ async function main(): Promise<void> {
     const scans = after.scans - before.scans;
     const bound = Math.ceil(DURATION_MS / TTL_MS) + 1;
 
-    const idle = await cpuPercent(server.pgid, CPU_WINDOW_MS / 2);
+    const idle = await cpuWindow(server.pgid, CPU_WINDOW_MS / 2);
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     const page = await context.newPage();
+    let polls = 0;
+    page.on("request", (r) => void (new URL(r.url()).pathname === "/api/v1/snapshot" && polls++));
     await page.goto(`${server.url}/`);
     await page.locator("tr[data-netns]").first().waitFor();
-    await new Promise((r) => setTimeout(r, 10_000));
-    const open = await cpuPercent(server.pgid, CPU_WINDOW_MS);
+    await new Promise((r) => setTimeout(r, CPU_WARMUP_MS));
+    const pollsBefore = polls;
+    const windows: Awaited<ReturnType<typeof cpuWindow>>[] = [];
+    for (let i = 0; i < CPU_WINDOWS; i++) windows.push(await cpuWindow(server.pgid, CPU_WINDOW_MS));
+    const pollsSeen = polls - pollsBefore;
     await context.close();
+    const sorted = [...windows].sort((a, b) => a.total - b.total);
+    const open = sorted[Math.floor(sorted.length / 2)] ?? { total: 0, roles: idle.roles };
 
     console.log(`\nbench:load: ${host.length} namespaces, ${CLIENTS} clients for ${DURATION_MS / 1000} s on ${paths.length} paths (loopback, 2 vCPU)`);
     console.log(`  requests served      ${load.requests} (${(load.requests / (DURATION_MS / 1000)).toFixed(0)}/s), errors ${load.errors}${load.errorSamples.length ? ` e.g. ${load.errorSamples.join("; ")}` : ""}`);
@@ -62,7 +80,10 @@ async function main(): Promise<void> {
     for (const [p, r] of Object.entries(load.byPath)) console.log(`    ${p.padEnd(32)} ${String(r.requests).padStart(6)} requests, p50 ${r.p50Ms.toFixed(0)}, p99 ${r.p99Ms.toFixed(0)}`);
     console.log(`  scans                ${scans} for ${load.byPath["/api/v1/snapshot"]?.requests ?? 0} snapshot requests (bound: duration / TTL + 1 = ${bound}) ${scans <= bound ? "ok" : "OVER"}`);
     console.log(`  open fds             ${before.openFds} before, ${after.openFds} after`);
-    console.log(`  agent CPU            idle ${idle.toFixed(2)}% of one core; one dashboard open (polling every 5 s) ${open.toFixed(2)}% (${(open / Math.max(idle, 0.01)).toFixed(1)}× idle; target ≤ 2%)`);
+    console.log(`  agent CPU, idle      ${idle.total.toFixed(2)}% of one core (${rolesText(idle.roles)})`);
+    console.log(`  agent CPU, one dashboard open (polling every 5 s; ${pollsSeen} polls in ${CPU_WINDOWS} windows of ${CPU_WINDOW_MS / 1000} s after ${CPU_WARMUP_MS / 1000} s of warm-up):`);
+    console.log(`    windows            ${windows.map((w) => `${w.total.toFixed(2)}%`).join(", ")}; median ${open.total.toFixed(2)}% = ${(open.total / Math.max(idle.total, 0.01)).toFixed(1)}× idle; target ≤ 2% ${open.total <= 2 ? "met" : "NOT MET"}`);
+    console.log(`    median window      ${rolesText(open.roles)}`);
   } finally {
     await browser.close();
     await server.stop();

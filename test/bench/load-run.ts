@@ -61,22 +61,32 @@ export async function runLoad(options: { baseUrl: string; paths: string[]; clien
   return { requests: all.length, errors, errorSamples, p50Ms: quantile(all, 0.5), p99Ms: quantile(all, 0.99), maxMs: all.at(-1) ?? 0, byPath };
 }
 
-/** utime + stime of every process in a process group, in seconds (from /proc/PID/stat). */
-export async function groupCpuSeconds(pgid: number): Promise<number> {
+/** CPU seconds of every thread in a process group, by role: the Next server's main thread, its reader worker, V8/libuv helper threads, and the launcher processes. */
+export async function groupCpuByRole(pgid: number): Promise<Record<"main" | "reader" | "helpers" | "launcher", number>> {
   const fs = await import("node:fs");
-  const ticks = 100; // USER_HZ on Linux
-  let total = 0;
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
+  const out = { main: 0, reader: 0, helpers: 0, launcher: 0 };
+  const ticksOf = (stat: string) => {
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { pgid: Number(fields[2]), seconds: (Number(fields[11]) + Number(fields[12])) / 100 };
+  };
+  for (const pid of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
     try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      // Fields after the command name (which may hold spaces) start after the last ")".
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[2]) !== pgid) continue;
-      total += (Number(fields[11]) + Number(fields[12])) / ticks;
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (ticksOf(stat).pgid !== pgid) continue;
+      const isServer = stat.includes("(next-server");
+      for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+        const task = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+        const { seconds } = ticksOf(task);
+        // Worker threads keep the process's name; V8's and libuv's helper threads are called "node".
+        if (!isServer) out.launcher += seconds;
+        else if (tid === pid) out.main += seconds;
+        else if (task.includes("(next-server")) out.reader += seconds;
+        else out.helpers += seconds;
+      }
     } catch {
       // exited
     }
   }
-  return total;
+  return out;
 }
