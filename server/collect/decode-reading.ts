@@ -25,8 +25,11 @@ function empty(id: string, isGone: boolean, errors: string[]): NetnsContent {
   return { id, links: [], addresses: [], routes: [], hostNsidHere: -1, isGone, errors };
 }
 
+/** Records decoded earlier from byte-equal answers, used instead of decoding those answers again. */
+type Reused = Pick<NetnsContent, "addresses" | "routes">;
+
 /** Turns the worker's raw answers for one namespace into records; a failure becomes an error, not an empty list. */
-export function decodeReading(result: ReadResult): NetnsContent {
+export function decodeReading(result: ReadResult, reuse?: Reused): NetnsContent {
   if (!result.ok) {
     const isGone = result.stage === "open" && GONE_ERRNOS.has(result.errno);
     return { ...empty(result.id, isGone, isGone ? [] : [describeFailure(result.stage, result.errno)]), failure: { stage: result.stage, errno: result.errno } };
@@ -35,8 +38,8 @@ export function decodeReading(result: ReadResult): NetnsContent {
   const content = empty(result.id, false, []);
   const [linkAnswer, addrAnswer, routeAnswer] = result.answers;
   content.links = decodeAll(linkAnswer, RTM.NEWLINK, `${where} link`, decodeLink, content.errors);
-  content.addresses = decodeAll(addrAnswer, RTM.NEWADDR, `${where} address`, decodeAddress, content.errors);
-  content.routes = decodeAll(routeAnswer, RTM.NEWROUTE, `${where} route`, decodeRoute, content.errors);
+  content.addresses = reuse?.addresses ?? decodeAll(addrAnswer, RTM.NEWADDR, `${where} address`, decodeAddress, content.errors);
+  content.routes = reuse?.routes ?? decodeAll(routeAnswer, RTM.NEWROUTE, `${where} route`, decodeRoute, content.errors);
   content.hostNsidHere = nsidOf(result.hostIdHere, `${where} nsid of host`, content.errors);
   return content;
 }
@@ -48,27 +51,16 @@ export function decodeReading(result: ReadResult): NetnsContent {
  * changed. Call endPass() after each snapshot to forget namespaces that are gone.
  */
 export class ReadingDecoder {
-  private previous = new Map<string, { addrAnswer: Buffer; addresses: RawAddress[]; routeAnswer: Buffer; routes: RawRoute[] }>();
-  private current = new Map<string, { addrAnswer: Buffer; addresses: RawAddress[]; routeAnswer: Buffer; routes: RawRoute[] }>();
+  private previous = new Map<string, Remembered>();
+  private current = new Map<string, Remembered>();
 
   decode(result: ReadResult): NetnsContent {
     if (!result.ok) return decodeReading(result);
+    const [, addrAnswer, routeAnswer] = result.answers;
     const before = this.previous.get(result.id);
-    const [linkAnswer, addrAnswer, routeAnswer] = result.answers;
-    const sameAddresses = before !== undefined && before.addrAnswer.equals(addrAnswer);
-    const sameRoutes = before !== undefined && before.routeAnswer.equals(routeAnswer);
-    if (before === undefined || !sameAddresses || !sameRoutes) {
-      const content = decodeReading(result);
-      if (content.errors.length === 0) this.current.set(result.id, { addrAnswer, addresses: content.addresses, routeAnswer, routes: content.routes });
-      return content;
-    }
-    const where = `netns ${result.id}`;
-    const content = empty(result.id, false, []);
-    content.links = decodeAll(linkAnswer, RTM.NEWLINK, `${where} link`, decodeLink, content.errors);
-    content.addresses = before.addresses;
-    content.routes = before.routes;
-    content.hostNsidHere = nsidOf(result.hostIdHere, `${where} nsid of host`, content.errors);
-    this.current.set(result.id, before);
+    const reuse = before !== undefined && before.addrAnswer.equals(addrAnswer) && before.routeAnswer.equals(routeAnswer) ? before : undefined;
+    const content = decodeReading(result, reuse);
+    if (content.errors.length === 0) this.current.set(result.id, reuse ?? { addrAnswer, routeAnswer, addresses: content.addresses, routes: content.routes });
     return content;
   }
 
@@ -77,6 +69,8 @@ export class ReadingDecoder {
     this.current = new Map();
   }
 }
+
+type Remembered = Reused & { addrAnswer: Buffer; routeAnswer: Buffer };
 
 /**
  * Every message of `type` in one answer, decoded; a broken answer adds its error to `errors` (the

@@ -221,44 +221,40 @@ function diagOne(job, requests) {
 
 const BATCH = 32;
 
+/**
+ * Runs `work` for each job and posts the results in batches of BATCH as they come (the main thread
+ * parses one batch while the next is read), transferring their answers' bytes.
+ * @param {number} requestId @param {unknown[]} jobs
+ * @param {(job: any) => { answers?: ArrayBuffer[], hostIdHere?: ArrayBuffer }} work
+ */
+function answerInBatches(requestId, jobs, work) {
+  /** @type {unknown[]} */
+  let batch = [];
+  /** @type {ArrayBuffer[]} */
+  let transfer = [];
+  for (const job of jobs) {
+    const result = work(job);
+    batch.push(result);
+    if (result.answers) transfer.push(...result.answers);
+    if (result.hostIdHere) transfer.push(result.hostIdHere);
+    if (batch.length === BATCH) {
+      parentPort?.postMessage({ requestId, results: batch, done: false }, transfer);
+      batch = [];
+      transfer = [];
+    }
+  }
+  parentPort?.postMessage({ requestId, results: batch, done: true }, transfer);
+}
+
 parentPort?.on("message", (message) => {
   const nsidByFd = { request: Buffer.from(message.nsidByFd.request), fdOffset: message.nsidByFd.fdOffset };
   if (message.type === "read") {
     const dumps = message.dumps.map((/** @type {ArrayBuffer} */ d) => Buffer.from(d));
-    /** @type {unknown[]} */
-    let batch = [];
-    /** @type {ArrayBuffer[]} */
-    let transfer = [];
-    for (const job of message.jobs) {
-      const result = readOne(job, dumps, nsidByFd);
-      batch.push(result);
-      if (result.answers && result.hostIdHere) transfer.push(...result.answers, result.hostIdHere);
-      if (batch.length === BATCH) {
-        parentPort?.postMessage({ requestId: message.requestId, results: batch, done: false }, transfer);
-        batch = [];
-        transfer = [];
-      }
-    }
-    parentPort?.postMessage({ requestId: message.requestId, results: batch, done: true }, transfer);
+    answerInBatches(message.requestId, message.jobs, (job) => readOne(job, dumps, nsidByFd));
   } else if (message.type === "diag") {
-    // Every namespace in one message, answered in batches: one round trip per namespace cost
-    // more than its dumps.
+    // Every namespace in one message: one round trip per namespace cost more than its dumps.
     const requests = message.requests.map((/** @type {ArrayBuffer} */ d) => Buffer.from(d));
-    /** @type {unknown[]} */
-    let batch = [];
-    /** @type {ArrayBuffer[]} */
-    let transfer = [];
-    for (const job of message.jobs) {
-      const result = diagOne(job, requests);
-      batch.push(result);
-      if (result.answers) transfer.push(...result.answers);
-      if (batch.length === BATCH) {
-        parentPort?.postMessage({ requestId: message.requestId, results: batch, done: false }, transfer);
-        batch = [];
-        transfer = [];
-      }
-    }
-    parentPort?.postMessage({ requestId: message.requestId, results: batch, done: true }, transfer);
+    answerInBatches(message.requestId, message.jobs, (job) => diagOne(job, requests));
   } else if (message.type === "ask-ids") {
     const results = message.queries.map((/** @type {any} */ q) => askIds(q, nsidByFd));
     const transfer = results.flatMap((/** @type {any} */ r) => r.answers.map((/** @type {any} */ a) => a.answer));

@@ -30,12 +30,18 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const statusOf = (s: Snapshot, name: string) => s.runtimes.find((r) => r.name === name);
 const ownersOf = (s: Snapshot, inode: string) => s.netns.find((n) => n.id === inode)?.owners.map((o) => o.kind) ?? [];
 
+/** A snapshot service that reaches one engine through a proxy the test can cut, asking it on every snapshot. */
+async function serviceBehindProxy(socketName: string, engineSocket: string, setting: "NSATLAS_DOCKER_SOCKET" | "NSATLAS_CRI_SOCKETS") {
+  const proxy = new SocketProxy(path.join(tmp, socketName), engineSocket);
+  await proxy.start();
+  const service = labSnapshotService(manifest, { [setting]: proxy.path, NSATLAS_ENGINE_REFRESH_MS: "0", NSATLAS_ENGINE_TIMEOUT_MS: "1500" });
+  services.push(service);
+  return { proxy, service };
+}
+
 describe("an engine that dies and comes back", () => {
   it("Docker killed mid-run: the snapshot still answers (process owners), then Docker owners return, no restart", async () => {
-    const proxy = new SocketProxy(path.join(tmp, "docker.sock"), manifest.engines.docker.socket);
-    await proxy.start();
-    const service = labSnapshotService(manifest, { NSATLAS_DOCKER_SOCKET: proxy.path, NSATLAS_ENGINE_REFRESH_MS: "0", NSATLAS_ENGINE_TIMEOUT_MS: "1500" });
-    services.push(service);
+    const { proxy, service } = await serviceBehindProxy("docker.sock", manifest.engines.docker.socket, "NSATLAS_DOCKER_SOCKET");
     const web = manifest.netns.find((n) => n.key === "docker:nslab-web1")?.inode ?? "";
     try {
       expect(statusOf(await service.snapshot(), "docker")?.status).toBe("ok");
@@ -57,10 +63,7 @@ describe("an engine that dies and comes back", () => {
   });
 
   it("CRI socket removed: CRI pods keep their ip-netns and process owners, and come back with the socket", async () => {
-    const proxy = new SocketProxy(path.join(tmp, "containerd.sock"), manifest.engines.containerd.socket);
-    await proxy.start();
-    const service = labSnapshotService(manifest, { NSATLAS_CRI_SOCKETS: proxy.path, NSATLAS_ENGINE_REFRESH_MS: "0", NSATLAS_ENGINE_TIMEOUT_MS: "1500" });
-    services.push(service);
+    const { proxy, service } = await serviceBehindProxy("containerd.sock", manifest.engines.containerd.socket, "NSATLAS_CRI_SOCKETS");
     const api = manifest.netns.find((n) => n.key === "k8s-cri:nslab-cri/api-0")?.inode ?? "";
     try {
       expect(ownersOf(await service.snapshot(), api)).toContain("kubernetes-pod");

@@ -47,7 +47,7 @@ describe("a namespace that disappears", () => {
     const contents: NetnsContent[] = [];
     await reader.read(
       discovery.netns.map((n) => ({ id: n.id, path: n.openPath })),
-      (batch) => contents.push(...batch.map(decodeReading)),
+      (batch) => contents.push(...batch.map((r) => decodeReading(r))),
     );
     expect(contents).toHaveLength(discovery.netns.length);
     for (const name of names) {
