@@ -12,7 +12,7 @@ import { userInfo } from "node:os";
 import { NetnsReader } from "./collect/netns-reader";
 import { exposeNameSchema } from "./contract/expose";
 import { ExposeError, exposeNetns, unexposeNetns } from "./expose/expose-netns";
-import { missingCapabilities, NEEDED_CAPABILITIES } from "./privileges";
+import { missingCapabilities, NEEDED_CAPABILITIES, OPTIONAL_CAPABILITIES } from "./privileges";
 import { SnapshotStore } from "./store/snapshot-store";
 import { ConfigError, parseConfig } from "./config";
 import { formatList } from "./cli/format-list";
@@ -84,12 +84,17 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** Capabilities this process lacks and what each costs; exit 1 when any is missing. */
+/** Capabilities this process lacks and what each costs; exit 1 when a needed one is missing (an optional one only costs CPU). */
 function doctor(): number {
   const missing = missingCapabilities();
   for (const c of NEEDED_CAPABILITIES) {
     const gap = missing.find((m) => m.name === c.name);
     console.log(gap === undefined ? `ok       ${c.name}` : `missing  ${c.name}: ${gap.degrades}`);
+  }
+  const optional = missingCapabilities(undefined, OPTIONAL_CAPABILITIES);
+  for (const c of OPTIONAL_CAPABILITIES) {
+    const gap = optional.find((m) => m.name === c.name);
+    console.log(gap === undefined ? `ok       ${c.name}` : `without  ${c.name} (optional): ${gap.degrades}`);
   }
   return missing.length === 0 ? 0 : 1;
 }

@@ -22,6 +22,8 @@ const envSchema = z.object({
   NSATLAS_SNAPSHOT_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
   /** Scan every open fd for namespaces held only by a descriptor (costs one readlink per open fd). */
   NSATLAS_SCAN_FDS: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  /** Listen for every namespace's netlink events and read only the counters of those that did not change (needs CAP_NET_BROADCAST). */
+  NSATLAS_WATCH_CHANGES: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   /** How often the full fd scan runs; in between, the fd refs it found are re-checked. */
   NSATLAS_FD_SCAN_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** Where the snapshot history (SQLite) lives. */
@@ -50,6 +52,7 @@ export interface Config {
   engineRefreshMs: number;
   snapshotTtlMs: number;
   scanFds: boolean;
+  watchChanges: boolean;
   fdScanIntervalMs: number;
   dataDir: string;
   recordIntervalMs: number;
@@ -82,6 +85,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     engineRefreshMs: e.NSATLAS_ENGINE_REFRESH_MS,
     snapshotTtlMs: e.NSATLAS_SNAPSHOT_TTL_MS,
     scanFds: e.NSATLAS_SCAN_FDS,
+    watchChanges: e.NSATLAS_WATCH_CHANGES,
     fdScanIntervalMs: e.NSATLAS_FD_SCAN_INTERVAL_MS,
     dataDir: e.NSATLAS_DATA_DIR,
     recordIntervalMs: e.NSATLAS_RECORD_INTERVAL_MS,

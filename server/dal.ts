@@ -12,6 +12,7 @@ import { findContainer, findPod } from "./lookups/find-owner";
 import { NSATLAS_VERSION, nodeInfo, processStartedAt } from "./node-info";
 import { probeEngines } from "./runtimes/probe-engines";
 import { SnapshotService } from "./snapshot/snapshot-service";
+import type { ReadCounts } from "./snapshot/take-snapshot";
 import { diffSnapshots } from "./diff/diff-snapshots";
 import type { Diff } from "./contract/diff";
 import type { History, StoredSnapshot } from "./contract/history";
@@ -37,8 +38,14 @@ export async function getHealth(): Promise<Health> {
       heapUsedBytes: memory.heapUsed,
       openFds: fs.readdirSync("/proc/self/fd").length,
       missingCapabilities: missingCapabilities(),
+      changeWatch: changeWatch(service().lastReads),
     },
   });
+}
+
+function changeWatch(reads: ReadCounts | undefined): Health["agent"]["changeWatch"] {
+  if (reads === undefined) return { isOn: getConfig().watchChanges };
+  return { ...reads.watch, lastScan: { readInFull: reads.full, countersOnly: reads.countersOnly } };
 }
 
 // One snapshot service and one history per process. Kept on globalThis so `next dev` module

@@ -20,6 +20,7 @@ export function HealthPanel({ health }: { health: Health }) {
           <Fact label="Snapshots taken" value={String(health.agent.scans)} />
           <Fact label="Memory (RSS)" value={`${Math.round(health.agent.rssBytes / 1024 / 1024)} MiB`} />
           <Fact label="Open descriptors" value={String(health.agent.openFds)} />
+          <Fact label="Change watch" value={changeWatchText(health.agent.changeWatch)} />
         </dl>
       </section>
 
@@ -83,6 +84,13 @@ export function HealthPanel({ health }: { health: Health }) {
       </section>
     </div>
   );
+}
+
+/** "on: 3 read in full, 265 counters only" / "off: <why> (every scan reads every namespace in full)". */
+function changeWatchText(watch: Health["agent"]["changeWatch"]): string {
+  if (!watch.isOn) return `off: ${watch.reason ?? "unknown"} (every scan reads every namespace in full)`;
+  if (watch.lastScan === undefined) return "on";
+  return `on: last scan read ${watch.lastScan.readInFull} in full, ${watch.lastScan.countersOnly} counters only`;
 }
 
 function Fact({ label, value }: { label: string; value: string }) {

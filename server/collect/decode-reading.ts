@@ -2,7 +2,7 @@ import { describeFailure } from "./describe-failure";
 import { RTM } from "./netlink-constants";
 import { splitMessages, type NetlinkMessage } from "./netlink-parser";
 import type { ReadResult } from "./netns-reader";
-import { decodeAddress, decodeLink, decodeNsid, decodeRoute, type RawAddress, type RawLink, type RawRoute } from "./rtnl-decode";
+import { decodeAddress, decodeLink, decodeNsid, decodeRoute, decodeStats, type LinkStats, type RawAddress, type RawLink, type RawRoute } from "./rtnl-decode";
 
 /** What one namespace holds, as read over rtnetlink. */
 export interface NetnsContent {
@@ -34,6 +34,8 @@ export function decodeReading(result: ReadResult, reuse?: Reused): NetnsContent 
     const isGone = result.stage === "open" && GONE_ERRNOS.has(result.errno);
     return { ...empty(result.id, isGone, isGone ? [] : [describeFailure(result.stage, result.errno)]), failure: { stage: result.stage, errno: result.errno } };
   }
+  // Only a ReadingDecoder asks for counters alone, and holds the records they belong to.
+  if (result.kind === "counters") return empty(result.id, false, [`netns ${result.id}: counters without the reading ${result.reading} they belong to`]);
   const where = `netns ${result.id}`;
   const content = empty(result.id, false, []);
   const [linkAnswer, addrAnswer, routeAnswer] = result.answers;
@@ -45,22 +47,31 @@ export function decodeReading(result: ReadResult, reuse?: Reused): NetnsContent 
 }
 
 /**
- * decodeReading with a memory: an address or route answer byte-equal to the one read from the same
- * namespace last time reuses that time's records (most namespaces do not change between two polls;
- * link answers always do, through their counters). Records are shared between snapshots, never
- * changed. Call endPass() after each snapshot to forget namespaces that are gone.
+ * decodeReading with a memory, over a scan at a time:
+ * - an address or route answer byte-equal to the one read from the same namespace last time reuses
+ *   that time's records (link answers always differ, through their counters);
+ * - a namespace the worker read only the counters of (nothing changed since full reading R) keeps
+ *   R's records with the new counters. `known(id)` tells the reader which reading that is.
+ * Records are shared between snapshots, never changed. Call endPass() after each scan to forget
+ * namespaces that are gone.
  */
 export class ReadingDecoder {
   private previous = new Map<string, Remembered>();
   private current = new Map<string, Remembered>();
 
+  /** The full reading of `id` whose records this decoder holds, for the reader's job. */
+  known(id: string): string | undefined {
+    return this.previous.get(id)?.reading;
+  }
+
   decode(result: ReadResult): NetnsContent {
     if (!result.ok) return decodeReading(result);
+    if (result.kind === "counters") return this.withCounters(result);
     const [, addrAnswer, routeAnswer] = result.answers;
     const before = this.previous.get(result.id);
-    const reuse = before !== undefined && before.addrAnswer.equals(addrAnswer) && before.routeAnswer.equals(routeAnswer) ? before : undefined;
+    const reuse = before !== undefined && before.addrAnswer.equals(addrAnswer) && before.routeAnswer.equals(routeAnswer) ? before.content : undefined;
     const content = decodeReading(result, reuse);
-    if (content.errors.length === 0) this.current.set(result.id, reuse ?? { addrAnswer, routeAnswer, addresses: content.addresses, routes: content.routes });
+    if (content.errors.length === 0) this.current.set(result.id, { reading: result.reading, addrAnswer, routeAnswer, content });
     return content;
   }
 
@@ -68,9 +79,29 @@ export class ReadingDecoder {
     this.previous = this.current;
     this.current = new Map();
   }
+
+  /** The records of the reading the worker vouched for, with fresh counters. */
+  private withCounters(result: Extract<ReadResult, { kind: "counters" }>): NetnsContent {
+    const where = `netns ${result.id}`;
+    const before = this.previous.get(result.id);
+    if (before === undefined || before.reading !== result.reading) {
+      return empty(result.id, false, [`${where}: the reader sent counters of reading ${result.reading}, which this scan does not hold; it is read in full next time`]);
+    }
+    const errors: string[] = [];
+    const stats = new Map<number, LinkStats | undefined>();
+    for (const s of decodeAll(result.counters, RTM.NEWSTATS, `${where} counter`, decodeStats, errors)) stats.set(s.ifindex, s.stats);
+    const links = before.content.links;
+    if (errors.length === 0 && (stats.size !== links.length || links.some((l) => !stats.has(l.ifindex)))) {
+      // Cannot happen while the watch hears every change; if it does, the records are not trusted.
+      errors.push(`${where}: its interfaces changed without a change event; it is read in full next time`);
+    }
+    if (errors.length > 0) return empty(result.id, false, errors);
+    this.current.set(result.id, before);
+    return { ...before.content, links: links.map((l) => ({ ...l, stats: stats.get(l.ifindex) })) };
+  }
 }
 
-type Remembered = Reused & { addrAnswer: Buffer; routeAnswer: Buffer };
+type Remembered = { reading: string | undefined; addrAnswer: Buffer; routeAnswer: Buffer; content: NetnsContent };
 
 /**
  * Every message of `type` in one answer, decoded; a broken answer adds its error to `errors` (the

@@ -1,4 +1,4 @@
-const NAMES: Record<number, string> = { 1: "EPERM", 2: "ENOENT", 13: "EACCES", 22: "EINVAL", 24: "EMFILE", 105: "ENOBUFS" };
+const NAMES: Record<number, string> = { 1: "EPERM", 2: "ENOENT", 13: "EACCES", 22: "EINVAL", 24: "EMFILE", 92: "ENOPROTOOPT", 105: "ENOBUFS" };
 
 /** "setns failed: EPERM (reading a namespace needs CAP_SYS_ADMIN)": a syscall failure in words an operator can act on. */
 export function describeFailure(stage: string, errno: number): string {

@@ -4,12 +4,14 @@
  */
 export const NLMSG = { NOOP: 1, ERROR: 2, DONE: 3 } as const;
 export const NLM_F = { REQUEST: 1, MULTI: 2, ACK: 4, DUMP: 0x300, DUMP_INTR: 16 } as const;
-export const RTM = { NEWLINK: 16, GETLINK: 18, NEWADDR: 20, GETADDR: 22, NEWROUTE: 24, GETROUTE: 26, NEWNSID: 88, GETNSID: 90 } as const;
+export const RTM = { NEWLINK: 16, GETLINK: 18, NEWADDR: 20, GETADDR: 22, NEWROUTE: 24, GETROUTE: 26, NEWNSID: 88, GETNSID: 90, NEWSTATS: 92, GETSTATS: 94 } as const;
 
 export const NLMSGHDR_LEN = 16;
 export const IFINFOMSG_LEN = 16;
 export const IFADDRMSG_LEN = 8;
 export const RTMSG_LEN = 12;
+/** struct if_stats_msg: family, two pad fields, ifindex, filter_mask. */
+export const IF_STATS_MSG_LEN = 12;
 /** struct rtgenmsg is one byte, padded to the 4-byte netlink alignment. */
 export const RTGENMSG_LEN = 4;
 export const RTATTR_HDR_LEN = 4;
@@ -37,6 +39,16 @@ export const MACVLAN_MODES: Record<number, string> = { 1: "private", 2: "vepa", 
 export const IFLA_TUN_TYPE = 3;
 export const TUN_TYPES: Record<number, "tun" | "tap"> = { 1: "tun", 2: "tap" };
 export const RTEXT_FILTER_VF = 1;
+/** Leaves out per-interface IPv6 statistics (IFLA_STATS64 stays): ~20% of a link dump that nothing reads. */
+export const RTEXT_FILTER_SKIP_STATS = 8;
+/** RTM_GETSTATS: IFLA_STATS_LINK_64 is struct rtnl_link_stats64; filter bit = 1 << (attribute - 1). */
+export const IFLA_STATS_LINK_64 = 1;
+
+/**
+ * Multicast groups whose events can change what a link, address or route dump shows: links, IPv4
+ * and IPv6 addresses and routes, nexthop objects, and nsid assignments (a veth's IFLA_LINK_NETNSID).
+ */
+export const RTNLGRP = { LINK: 1, IPV4_IFADDR: 5, IPV4_ROUTE: 7, IPV6_IFADDR: 9, IPV6_ROUTE: 11, NSID: 28, NEXTHOP: 32 } as const;
 
 export const IFA = { ADDRESS: 1, LOCAL: 2, LABEL: 3, FLAGS: 8 } as const;
 export const RTA = { DST: 1, SRC: 2, OIF: 4, GATEWAY: 5, PRIORITY: 6, PREFSRC: 7, MULTIPATH: 9, TABLE: 15, VIA: 18 } as const;

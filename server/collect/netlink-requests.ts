@@ -1,4 +1,20 @@
-import { AF, IFINFOMSG_LEN, IFADDRMSG_LEN, IFLA, NETNSA, NLM_F, NLMSGHDR_LEN, RTATTR_HDR_LEN, RTEXT_FILTER_VF, RTGENMSG_LEN, RTM, RTMSG_LEN } from "./netlink-constants";
+import {
+  AF,
+  IF_STATS_MSG_LEN,
+  IFINFOMSG_LEN,
+  IFADDRMSG_LEN,
+  IFLA,
+  IFLA_STATS_LINK_64,
+  NETNSA,
+  NLM_F,
+  NLMSGHDR_LEN,
+  RTATTR_HDR_LEN,
+  RTEXT_FILTER_SKIP_STATS,
+  RTEXT_FILTER_VF,
+  RTGENMSG_LEN,
+  RTM,
+  RTMSG_LEN,
+} from "./netlink-constants";
 
 /**
  * Request messages for the reader worker. Sequence numbers are patched in by the worker (offset 8);
@@ -20,10 +36,17 @@ function message(type: number, flags: number, bodyLen: number, attrs: Array<[typ
   return buf;
 }
 
-/** RTM_GETLINK dump with 64-bit statistics; VF info filtered out (IFLA_EXT_MASK). */
+/** RTM_GETLINK dump with 64-bit statistics; VF info and IPv6 statistics filtered out (IFLA_EXT_MASK). */
 export function linkDumpRequest(): Buffer {
-  const buf = message(RTM.GETLINK, NLM_F.REQUEST | NLM_F.DUMP, IFINFOMSG_LEN, [[IFLA.EXT_MASK, RTEXT_FILTER_VF]]);
+  const buf = message(RTM.GETLINK, NLM_F.REQUEST | NLM_F.DUMP, IFINFOMSG_LEN, [[IFLA.EXT_MASK, RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS]]);
   buf.writeUInt8(AF.UNSPEC, NLMSGHDR_LEN);
+  return buf;
+}
+
+/** RTM_GETSTATS dump of every interface's 64-bit counters only (~230 bytes each; a link message is 1.5–3 KB). */
+export function statsDumpRequest(): Buffer {
+  const buf = message(RTM.GETSTATS, NLM_F.REQUEST | NLM_F.DUMP, IF_STATS_MSG_LEN);
+  buf.writeUInt32LE(1 << (IFLA_STATS_LINK_64 - 1), NLMSGHDR_LEN + 8);
   return buf;
 }
 

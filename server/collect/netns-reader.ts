@@ -2,7 +2,10 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Worker } from "node:worker_threads";
 import { z } from "zod";
-import { addrDumpRequest, linkDumpRequest, nsidByFdRequest, routeDumpRequest } from "./netlink-requests";
+import type { IfaceRef } from "../contract/snapshot";
+import { describeFailure } from "./describe-failure";
+import { RTNLGRP } from "./netlink-constants";
+import { addrDumpRequest, linkDumpRequest, nsidByFdRequest, routeDumpRequest, statsDumpRequest } from "./netlink-requests";
 
 /** One namespace to read: `path` is any file that refers to it (/proc/PID/ns/net, a bind mount). */
 export interface ReadJob {
@@ -10,12 +13,35 @@ export interface ReadJob {
   path: string;
 }
 
+/** A namespace in a scan, with what lets the worker read only its counters when nothing changed. */
+export interface ScanJob extends ReadJob {
+  /** The full reading (its `reading` id) whose decoded records the caller still holds. */
+  known?: string;
+  /** The interfaces elsewhere its interfaces lead to (veth peers, macvlan parents), from the previous snapshot. */
+  linkedTo?: IfaceRef[];
+}
+
+/** Whether a scan could skip namespaces that did not change, and if not, why. */
+export interface WatchState {
+  isOn: boolean;
+  reason?: string;
+}
+
+/** However quiet a namespace is, it is read in full at least this often (a lost event cannot hide a change longer). */
+export const FULL_READ_MAX_AGE_MS = 60_000;
+
 const buffer = z.instanceof(ArrayBuffer).transform((b): Buffer => Buffer.from(b));
 const failure = z.object({ id: z.string(), ok: z.literal(false), stage: z.string(), errno: z.number().int() });
 
+/**
+ * A full reading (links, addresses, routes; `reading` names it when the worker will vouch for it
+ * later), only the counters of a namespace unchanged since reading `reading`, or a failure.
+ */
 export type ReadResult =
-  | { id: string; ok: true; answers: [Buffer, Buffer, Buffer]; hostIdHere: Buffer }
+  | { id: string; ok: true; kind: "full"; answers: [Buffer, Buffer, Buffer]; hostIdHere: Buffer; reading?: string }
+  | { id: string; ok: true; kind: "counters"; counters: Buffer; reading: string }
   | { id: string; ok: false; stage: string; errno: number };
+export type FullReadResult = Extract<ReadResult, { kind: "full" }>;
 
 /**
  * Checks one result from our own worker thread. A hand-written guard rather than zod: it runs
@@ -30,13 +56,17 @@ export function toReadResult(raw: unknown): ReadResult {
     if (typeof r.stage !== "string" || typeof r.errno !== "number") throw new TypeError(`reader worker failure for ${r.id} is malformed`);
     return { id: r.id, ok: false, stage: r.stage, errno: r.errno };
   }
-  const answers = r.answers;
-  if (r.ok !== true || !Array.isArray(answers) || answers.length !== 3 || !(r.hostIdHere instanceof ArrayBuffer)) {
-    throw new TypeError(`reader worker result for ${r.id} is malformed`);
+  if (r.ok !== true || (r.reading !== undefined && typeof r.reading !== "string")) throw new TypeError(`reader worker result for ${r.id} is malformed`);
+  if (r.counters !== undefined) {
+    if (!(r.counters instanceof ArrayBuffer) || typeof r.reading !== "string") throw new TypeError(`reader worker counters for ${r.id} are malformed`);
+    return { id: r.id, ok: true, kind: "counters", counters: Buffer.from(r.counters), reading: r.reading };
   }
+  const answers = r.answers;
+  if (!Array.isArray(answers) || answers.length !== 3 || !(r.hostIdHere instanceof ArrayBuffer)) throw new TypeError(`reader worker result for ${r.id} is malformed`);
   const [links, addrs, routes] = answers;
   if (!(links instanceof ArrayBuffer) || !(addrs instanceof ArrayBuffer) || !(routes instanceof ArrayBuffer)) throw new TypeError(`reader worker answers for ${r.id} are not bytes`);
-  return { id: r.id, ok: true, answers: [Buffer.from(links), Buffer.from(addrs), Buffer.from(routes)], hostIdHere: Buffer.from(r.hostIdHere) };
+  const full: FullReadResult = { id: r.id, ok: true, kind: "full", answers: [Buffer.from(links), Buffer.from(addrs), Buffer.from(routes)], hostIdHere: Buffer.from(r.hostIdHere) };
+  return typeof r.reading === "string" ? { ...full, reading: r.reading } : full;
 }
 
 const askResultSchema = z.object({
@@ -51,7 +81,14 @@ export type AskResult = z.infer<typeof askResultSchema>;
 const diagResultSchema = z.discriminatedUnion("ok", [z.object({ id: z.string(), ok: z.literal(true), answers: z.array(buffer) }), failure]);
 export type DiagResult = z.infer<typeof diagResultSchema>;
 
-const replySchema = z.object({ requestId: z.number().int(), results: z.array(z.unknown()), done: z.boolean() });
+const replySchema = z.object({
+  requestId: z.number().int(),
+  results: z.array(z.unknown()),
+  done: z.boolean(),
+  /** On a read's last batch: why the change watch is off (undefined: it is on). */
+  watchUnavailable: z.object({ stage: z.string(), errno: z.number().int() }).optional(),
+});
+type Reply = z.infer<typeof replySchema>;
 
 /** One query for veths between two non-host namespaces: "what is your id for each candidate?" */
 export interface AskIdsQuery {
@@ -61,7 +98,7 @@ export interface AskIdsQuery {
 }
 
 interface Pending {
-  onResults: (results: unknown[]) => void;
+  onResults: (results: unknown[], reply: Reply) => void;
   resolve: () => void;
   reject: (err: Error) => void;
   timer: NodeJS.Timeout;
@@ -83,16 +120,44 @@ export class NetnsReader {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly dumps = [linkDumpRequest(), addrDumpRequest(), routeDumpRequest()];
+  private readonly stats = statsDumpRequest();
   private readonly nsidByFd = nsidByFdRequest();
+  private readonly watchChanges: boolean;
+  private readonly fullReadMaxAgeMs: number;
 
-  constructor(private readonly deadlineMs = 30_000) {}
+  /**
+   * `watchChanges: false` reads every namespace in full on every scan (as without CAP_NET_BROADCAST);
+   * `fullReadMaxAgeMs` bounds how long a quiet namespace goes without a full reading.
+   */
+  constructor(
+    private readonly deadlineMs = 30_000,
+    options: { watchChanges?: boolean; fullReadMaxAgeMs?: number } = {},
+  ) {
+    this.watchChanges = options.watchChanges ?? true;
+    this.fullReadMaxAgeMs = options.fullReadMaxAgeMs ?? FULL_READ_MAX_AGE_MS;
+  }
 
-  /** Reads every namespace; `onBatch` sees results as they arrive so parsing overlaps reading. */
-  async read(jobs: ReadJob[], onBatch: (results: ReadResult[]) => void): Promise<void> {
-    if (jobs.length === 0) return;
-    await this.request({ type: "read", jobs, dumps: this.dumps.map((d) => toArrayBuffer(d)) }, (raw) =>
-      onBatch(raw.map(toReadResult)),
+  /**
+   * Reads every namespace; `onBatch` sees results as they arrive so parsing overlaps reading. A job
+   * with `known` may come back as counters only (see the worker's change watch).
+   */
+  async read(jobs: ScanJob[], onBatch: (results: ReadResult[]) => void): Promise<WatchState> {
+    let watch: WatchState = { isOn: this.watchChanges };
+    if (jobs.length === 0) return watch;
+    await this.request(
+      {
+        type: "read",
+        jobs,
+        dumps: this.dumps.map((d) => toArrayBuffer(d)),
+        stats: toArrayBuffer(this.stats),
+        watch: { isOn: this.watchChanges, groups: Object.values(RTNLGRP), maxUnreadMs: this.fullReadMaxAgeMs },
+      },
+      (raw, reply) => {
+        onBatch(raw.map(toReadResult));
+        if (reply.done) watch = watchState(this.watchChanges, reply.watchUnavailable);
+      },
     );
+    return watch;
   }
 
   async askIds(queries: AskIdsQuery[]): Promise<AskResult[]> {
@@ -118,7 +183,7 @@ export class NetnsReader {
     this.worker = undefined;
   }
 
-  private request(message: Record<string, unknown>, onResults: (results: unknown[]) => void): Promise<void> {
+  private request(message: Record<string, unknown>, onResults: (results: unknown[], reply: Reply) => void): Promise<void> {
     const worker = this.ensureWorker();
     const requestId = this.nextId++;
     return new Promise<void>((resolve, reject) => {
@@ -143,7 +208,7 @@ export class NetnsReader {
       const pending = this.pending.get(reply.requestId);
       if (pending === undefined) return;
       try {
-        pending.onResults(reply.results);
+        pending.onResults(reply.results, reply);
       } catch (err) {
         this.settle(reply.requestId, err instanceof Error ? err : new Error(String(err)));
         return;
@@ -174,6 +239,13 @@ export class NetnsReader {
   private failAll(err: Error): void {
     for (const id of [...this.pending.keys()]) this.settle(id, err);
   }
+}
+
+function watchState(isWanted: boolean, unavailable: Reply["watchUnavailable"]): WatchState {
+  if (!isWanted) return { isOn: false, reason: "turned off (NSATLAS_WATCH_CHANGES=false)" };
+  if (unavailable === undefined) return { isOn: true };
+  const why = unavailable.stage === "NETLINK_LISTEN_ALL_NSID" && unavailable.errno === 1 ? "listening to every namespace needs CAP_NET_BROADCAST" : describeFailure(unavailable.stage, unavailable.errno);
+  return { isOn: false, reason: why };
 }
 
 function toArrayBuffer(buf: Buffer): ArrayBuffer {

@@ -5,6 +5,8 @@ import {
   IFLA,
   IFLA_INFO,
   IFLA_MACVLAN_MODE,
+  IF_STATS_MSG_LEN,
+  IFLA_STATS_LINK_64,
   IFLA_TUN_TYPE,
   IFLA_VXLAN,
   MACVLAN_MODES,
@@ -247,6 +249,17 @@ export function decodeRoute(msg: NetlinkMessage, where: string): RawRoute | unde
     }
   });
   return route;
+}
+
+/** One RTM_NEWSTATS message: an interface's 64-bit counters (undefined when the kernel left them out). */
+export function decodeStats(msg: NetlinkMessage, where: string): { ifindex: number; stats: LinkStats | undefined } {
+  need(msg, IF_STATS_MSG_LEN, where);
+  const buf = msg.body;
+  let stats: LinkStats | undefined;
+  forEachAttribute(buf, IF_STATS_MSG_LEN, buf.length, where, (type, a, b) => {
+    if (type === IFLA_STATS_LINK_64) stats = statsAt(buf, a, b);
+  });
+  return { ifindex: buf.readInt32LE(4), stats };
 }
 
 /** The id in an RTM_NEWNSID answer; -1 means "no id assigned". */

@@ -27,6 +27,16 @@ export const healthSchema = z.object({
     openFds: z.number().int(),
     /** Capabilities nsatlas uses that this process lacks, and what degrades without each. */
     missingCapabilities: z.array(z.object({ name: z.string(), degrades: z.string() })),
+    /**
+     * The change watch: whether scans read only the counters of namespaces with no netlink event
+     * since their last full reading, and how the latest scan read them (absent before the first).
+     */
+    changeWatch: z.object({
+      isOn: z.boolean(),
+      /** Why it is off. */
+      reason: z.string().optional(),
+      lastScan: z.object({ readInFull: z.number().int(), countersOnly: z.number().int() }).optional(),
+    }),
   }),
 });
 export type Health = z.infer<typeof healthSchema>;

@@ -8,11 +8,11 @@ import { engineAdapters } from "../runtimes/probe-engines";
 import { EngineWatch } from "../runtimes/engine-watch";
 import type { Listener, Netns, Snapshot } from "../contract/snapshot";
 import { SingleFlightMemo } from "./single-flight-memo";
-import { takeSnapshot, type SnapshotReading } from "./take-snapshot";
+import { takeSnapshot, type ReadCounts, type SnapshotReading } from "./take-snapshot";
 
 /** The process-wide snapshot source: one reader worker, one memo. */
 export class SnapshotService {
-  readonly reader = new NetnsReader();
+  readonly reader: NetnsReader;
   private readonly memo: SingleFlightMemo<SnapshotReading>;
 
   private readonly engines: EngineWatch;
@@ -21,10 +21,14 @@ export class SnapshotService {
   /** The last snapshot taken, so the next can tell which counters rose. */
   private previous: Snapshot | undefined;
 
+  /** How the latest scan read its namespaces (undefined before the first). */
+  lastReads: ReadCounts | undefined;
+
   constructor(
     config: Pick<Config, "snapshotTtlMs" | "scanFds" | "fdScanIntervalMs" | "engineTimeoutMs"> &
-      Partial<Pick<Config, "dockerSocket" | "podmanSocket" | "criSockets" | "engineRefreshMs">>,
+      Partial<Pick<Config, "dockerSocket" | "podmanSocket" | "criSockets" | "engineRefreshMs" | "watchChanges">>,
   ) {
+    this.reader = new NetnsReader(undefined, { watchChanges: config.watchChanges ?? true });
     const fdScanner = config.scanFds ? new FdScanner(config.fdScanIntervalMs) : undefined;
     const decoder = new ReadingDecoder();
     // Long-lived adapters keep their inspect caches between snapshots.
@@ -32,6 +36,7 @@ export class SnapshotService {
     this.memo = new SingleFlightMemo(async () => {
       const reading = await takeSnapshot(this.reader, { fdScanner, engines: this.engines, previous: this.previous, decoder });
       this.previous = reading.snapshot;
+      this.lastReads = reading.reads;
       return reading;
     }, config.snapshotTtlMs);
   }

@@ -3,8 +3,8 @@ import { findAnomalies } from "../anomalies/find-anomalies";
 import { decodeNsid } from "../collect/rtnl-decode";
 import { decodeReading, type NetnsContent, type ReadingDecoder } from "../collect/decode-reading";
 import { splitMessages } from "../collect/netlink-parser";
-import type { NetnsReader } from "../collect/netns-reader";
-import { snapshotSchema, type Snapshot } from "../contract/snapshot";
+import type { NetnsReader, WatchState } from "../collect/netns-reader";
+import { snapshotSchema, type IfaceRef, type Snapshot } from "../contract/snapshot";
 import { discover, type Discovery } from "../discover/discover";
 import type { FdScanner } from "../discover/fd-scan";
 import { nodeInfo } from "../node-info";
@@ -34,9 +34,36 @@ export interface NetnsAccess {
   pids: number[];
 }
 
+/** How a scan read its namespaces: in full, or only their counters (nothing changed since the last full reading). */
+export interface ReadCounts {
+  full: number;
+  countersOnly: number;
+  /** The namespaces read in full (usually few once the watch runs). */
+  readInFull: string[];
+  watch: WatchState;
+}
+
 export interface SnapshotReading {
   snapshot: Snapshot;
   access: Map<string, NetnsAccess>;
+  reads: ReadCounts;
+}
+
+/**
+ * For each namespace of a snapshot, the interfaces in other namespaces its own lead to (veth peers,
+ * parents); none for one with a veth whose other end was not found (nothing can vouch for it).
+ */
+export function linkedInterfaces(snapshot: Snapshot): Map<string, IfaceRef[] | undefined> {
+  return new Map(
+    snapshot.netns.map((n) => {
+      if (n.interfaces.some((i) => i.isPeerMissing === true)) return [n.id, undefined];
+      const refs: IfaceRef[] = [];
+      for (const i of n.interfaces) {
+        for (const ref of [i.peer, i.parent]) if (ref !== undefined && ref.netnsId !== n.id) refs.push(ref);
+      }
+      return [n.id, refs];
+    }),
+  );
 }
 
 /** One complete pass: discover → read every namespace → resolve nsids → wire → contract. */
@@ -50,13 +77,24 @@ export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions
   const readStarted = performance.now();
   const contents: NetnsContent[] = [];
   const openPath = new Map(discovery.netns.map((n) => [n.id, n.openPath]));
-  await reader.read(
-    discovery.netns.map((n) => ({ id: n.id, path: n.openPath })),
-    (batch) => {
-      for (const r of batch) contents.push(options.decoder?.decode(r) ?? decodeReading(r));
-    },
-  );
-  options.decoder?.endPass();
+  const decoder = options.decoder;
+  // Counters only are possible for what the decoder holds and the previous snapshot wired.
+  const linked = decoder === undefined || options.previous === undefined ? undefined : linkedInterfaces(options.previous);
+  const jobs = discovery.netns.map((n) => {
+    const linkedTo = linked?.get(n.id);
+    const known = linkedTo === undefined ? undefined : decoder?.known(n.id);
+    return known === undefined ? { id: n.id, path: n.openPath } : { id: n.id, path: n.openPath, known, linkedTo };
+  });
+  let countersOnly = 0;
+  const readInFull: string[] = [];
+  const watch = await reader.read(jobs, (batch) => {
+    for (const r of batch) {
+      if (r.ok && r.kind === "counters") countersOnly++;
+      else readInFull.push(r.id);
+      contents.push(decoder?.decode(r) ?? decodeReading(r));
+    }
+  });
+  decoder?.endPass();
   const readMs = performance.now() - readStarted;
 
   const wireStarted = performance.now();
@@ -110,7 +148,8 @@ export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions
   };
   const complete: Snapshot = { ...snapshot, anomalies: findAnomalies(snapshot, options.previous) };
   const access = new Map(discovery.netns.map((n) => [n.id, { openPath: n.openPath, pids: n.pids }]));
-  return { snapshot: options.validate ? snapshotSchema.parse(complete) : complete, access };
+  const reads = { full: readInFull.length, countersOnly, readInFull, watch };
+  return { snapshot: options.validate ? snapshotSchema.parse(complete) : complete, access, reads };
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;

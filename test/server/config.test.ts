@@ -19,6 +19,7 @@ describe("parseConfig", () => {
       engineRefreshMs: 5000,
       snapshotTtlMs: 2000,
       scanFds: true,
+      watchChanges: true,
       fdScanIntervalMs: 30_000,
       dataDir: "/var/lib/nsatlas",
       recordIntervalMs: 30_000,

@@ -9,7 +9,7 @@ const base: Health = {
   uptimeMs: 65_000,
   node: { hostname: "node-7", kernel: "6.18.44" },
   runtimes: [],
-  agent: { scans: 3, rssBytes: 120 * 1024 * 1024, heapUsedBytes: 40 * 1024 * 1024, openFds: 31, missingCapabilities: [] },
+  agent: { scans: 3, rssBytes: 120 * 1024 * 1024, heapUsedBytes: 40 * 1024 * 1024, openFds: 31, missingCapabilities: [], changeWatch: { isOn: true, lastScan: { readInFull: 3, countersOnly: 265 } } },
 };
 
 describe("HealthPanel", () => {
@@ -20,6 +20,12 @@ describe("HealthPanel", () => {
     expect(html).toContain("CAP_SYS_PTRACE");
     expect(html).toContain("namespaces held only by a process are not found");
     expect(renderToStaticMarkup(<HealthPanel health={base} />)).not.toContain("capabilit");
+  });
+
+  it("says whether scans skip unchanged namespaces, and why not", () => {
+    expect(renderToStaticMarkup(<HealthPanel health={base} />)).toContain("on: last scan read 3 in full, 265 counters only");
+    const off = renderToStaticMarkup(<HealthPanel health={{ ...base, agent: { ...base.agent, changeWatch: { isOn: false, reason: "listening to every namespace needs CAP_NET_BROADCAST" } } }} />);
+    expect(off).toContain("off: listening to every namespace needs CAP_NET_BROADCAST (every scan reads every namespace in full)");
   });
 
   it("shows the node and every engine with its status", () => {

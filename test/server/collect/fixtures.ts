@@ -8,10 +8,13 @@ const DIR = path.resolve(import.meta.dirname, "../../fixtures/netlink");
 const readingFixture = z.object({
   provenance: z.object({ recordedAt: z.string(), kernel: z.string(), labKey: z.string() }),
   lab: z.object({ netns: labNetnsSchema, hostInode: z.string() }),
-  answers: z.object({ links: z.string(), addresses: z.string(), routes: z.string(), hostIdHere: z.string() }),
+  answers: z.object({ links: z.string(), addresses: z.string(), routes: z.string(), hostIdHere: z.string(), counters: z.string().optional() }),
 });
 
-/** A namespace reading recorded from the lab, as the worker delivered it, with the lab's ground truth. */
+/**
+ * A namespace reading recorded from the lab, as the worker delivered it, with the lab's ground
+ * truth; `counters` is the worker's counters-only answer to it, recorded a moment later.
+ */
 export function loadReading(name: string) {
   const f = readingFixture.parse(JSON.parse(fs.readFileSync(path.join(DIR, `${name}.json`), "utf8")));
   const b = (s: string) => Buffer.from(s, "base64");
@@ -21,9 +24,12 @@ export function loadReading(name: string) {
     result: {
       id: f.lab.netns.inode,
       ok: true as const,
+      kind: "full" as const,
       answers,
       hostIdHere: b(f.answers.hostIdHere),
+      reading: `recorded-${name}`,
     },
+    counters: f.answers.counters === undefined ? undefined : { id: f.lab.netns.inode, ok: true as const, kind: "counters" as const, counters: b(f.answers.counters), reading: `recorded-${name}` },
   };
 }
 
