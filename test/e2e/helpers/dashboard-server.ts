@@ -42,7 +42,8 @@ export async function startDashboard(env: Record<string, string>, timeoutMs = 24
   });
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
-    if (child.pid !== undefined && child.exitCode === null) {
+    // Stopping twice is a no-op: a child ended by a signal has signalCode set and exitCode null.
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
       process.kill(-child.pid, "SIGTERM");
       await new Promise((resolve) => child.once("exit", resolve));
     }
