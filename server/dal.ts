@@ -7,12 +7,13 @@ import { getConfig } from "./config";
 import { missingCapabilities } from "./privileges";
 import { healthSchema, type Health } from "./contract/health";
 import type { Lookup } from "./contract/lookups";
-import type { Netns, Snapshot } from "./contract/snapshot";
+import type { Netns, Snapshot, SnapshotOverview, SnapshotView } from "./contract/snapshot";
 import { findContainer, findPod } from "./lookups/find-owner";
 import { NSATLAS_VERSION, nodeInfo, processStartedAt } from "./node-info";
 import { probeEngines } from "./runtimes/probe-engines";
 import { SnapshotService } from "./snapshot/snapshot-service";
 import type { ReadCounts } from "./snapshot/take-snapshot";
+import { toOverview } from "./snapshot/to-overview";
 import { diffSnapshots } from "./diff/diff-snapshots";
 import type { Diff } from "./contract/diff";
 import type { History, StoredSnapshot } from "./contract/history";
@@ -88,6 +89,12 @@ function stored(at: string): Snapshot {
 /** The latest reading of the node (memoised for a short TTL; concurrent callers share one scan), or a stored one. */
 export async function getSnapshot(at?: At): Promise<Snapshot> {
   return at === undefined ? service().snapshot() : stored(at);
+}
+
+/** The snapshot in the form a page asked for (`overview`: without routes and counters). */
+export async function getSnapshotView(at: At, view: SnapshotView): Promise<Snapshot | SnapshotOverview> {
+  const snapshot = await getSnapshot(at);
+  return view === "overview" ? toOverview(snapshot) : snapshot;
 }
 
 /** One namespace with its listening sockets, or undefined when no namespace has that id. */

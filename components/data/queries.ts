@@ -4,7 +4,7 @@ import { exposuresSchema } from "@/server/contract/expose";
 import { healthSchema } from "@/server/contract/health";
 import { historySchema } from "@/server/contract/history";
 import { lookupSchema } from "@/server/contract/lookups";
-import { netnsSchema, snapshotSchema } from "@/server/contract/snapshot";
+import { netnsSchema, snapshotOverviewSchema } from "@/server/contract/snapshot";
 import { apiPaths } from "../url/routes";
 import type { LiveParams } from "../url/search-params";
 import { fetchJson } from "./api-client";
@@ -23,10 +23,11 @@ export function healthQuery() {
   });
 }
 
+/** The node (or a stored snapshot) as the polling pages show it: without routes and counters. */
 export function snapshotQuery(live: LiveParams) {
   return queryOptions({
     queryKey: queryKeys.snapshot(live.at),
-    queryFn: ({ signal }) => fetchJson(apiPaths.snapshot(live.at), snapshotSchema, signal),
+    queryFn: ({ signal }) => fetchJson(apiPaths.snapshotOverview(live.at), snapshotOverviewSchema, signal),
     refetchInterval: every(live),
   });
 }

@@ -2,7 +2,7 @@
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import type { Snapshot } from "@/server/contract/snapshot";
+import type { SnapshotOverview } from "@/server/contract/snapshot";
 import { ApiError } from "../data/api-client";
 import { diffQuery, netnsQuery } from "../data/queries";
 import { AnomalyList } from "../anomalies/anomaly-list";
@@ -30,7 +30,7 @@ export function NetnsDetailView({ id }: { id: string }) {
   if (query.isError) {
     if (query.error instanceof ApiError && query.error.status === 404) {
       // The last reading this browser holds may still know whose it was.
-      const earlier = client.getQueryData<Snapshot>(queryKeys.snapshot())?.netns.find((n) => n.id === id);
+      const earlier = client.getQueryData<SnapshotOverview>(queryKeys.snapshot())?.netns.find((n) => n.id === id);
       return (
         <div role="alert" className="space-y-1 rounded-lg border border-amber-300 bg-amber-50 p-4 text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100" data-testid="not-found">
           <p className="font-semibold">{live.at === undefined ? `Network namespace ${id} is gone: it is not on this node now.` : `Network namespace ${id} is not in this snapshot.`}</p>

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { Interface, Netns, Snapshot } from "@/server/contract/snapshot";
+import type { Interface, Netns, SnapshotOverview } from "@/server/contract/snapshot";
 import { refItems } from "../overview/netns-table";
 import { CopyButton } from "../ui/copy-button";
 import { OwnerBadge } from "../ui/owner-badge";
@@ -16,7 +16,7 @@ function Section({ title, children, testId }: { title: string; children: React.R
 }
 
 /** "eth0 in nslab-shop/cart-0, on bridge docker0": where an interface's other end is, from the snapshot. */
-function Leads({ iface, netns, snapshot }: { iface: Interface; netns: Netns; snapshot: Snapshot | undefined }) {
+function Leads({ iface, netns, snapshot }: { iface: Interface; netns: Netns; snapshot: SnapshotOverview | undefined }) {
   const hrefs = useHrefs();
   const target = iface.peer ?? iface.parent;
   if (iface.isPeerMissing) return <span className="text-rose-700 dark:text-rose-300">peer not found</span>;
@@ -46,7 +46,7 @@ function Leads({ iface, netns, snapshot }: { iface: Interface; netns: Netns; sna
 }
 
 /** One namespace in full: owners, what holds it, how to enter it, interfaces, routes, listeners: pure. */
-export function NetnsSections({ netns, snapshot, focusedIfindex }: { netns: Netns; snapshot: Snapshot | undefined; focusedIfindex?: number }) {
+export function NetnsSections({ netns, snapshot, focusedIfindex }: { netns: Netns; snapshot: SnapshotOverview | undefined; focusedIfindex?: number }) {
   const mount = netns.refs.find((r) => r.kind === "bind-mount" && r.mountNamespace === undefined)?.path;
   const pid = netns.refs.find((r) => r.kind === "process")?.pid;
   const path = mount ?? (pid === undefined ? undefined : `/proc/${pid}/ns/net`);

@@ -1,9 +1,9 @@
-import type { Snapshot } from "@/server/contract/snapshot";
+import type { SnapshotOverview } from "@/server/contract/snapshot";
 import { EngineStatusBadge } from "../health/engine-status-badge";
 import type { NodeCounts } from "./overview-model";
 
 /** Node name, counts and every engine's status, with a banner for one that fails: pure. */
-export function OverviewHeader({ snapshot, counts }: { snapshot: Snapshot; counts: NodeCounts }) {
+export function OverviewHeader({ snapshot, counts }: { snapshot: SnapshotOverview; counts: NodeCounts }) {
   const broken = snapshot.runtimes.filter((r) => r.status === "unreachable" || r.status === "error");
   const answering = snapshot.runtimes.filter((r) => r.status === "ok");
   return (

@@ -1,10 +1,10 @@
-import type { Interface, Netns, Owner, Snapshot } from "@/server/contract/snapshot";
+import type { OverviewInterface, OverviewNetns, Owner, SnapshotOverview } from "@/server/contract/snapshot";
 import { anomalyCountByNetns } from "../anomalies/anomaly-counts";
 import type { OverviewParams } from "../url/search-params";
 
 /** One row of the namespace table, derived from the snapshot (pure). */
 export interface NetnsRow {
-  netns: Netns;
+  netns: OverviewNetns;
   /** Owner kinds for filtering; "host" for the host namespace, "none" when nothing owns it. */
   kinds: string[];
   engines: string[];
@@ -24,16 +24,16 @@ export function ownerLabel(o: Owner): string {
 }
 
 /** An interface's addresses worth showing: everything but loopback and IPv6 link-local. */
-export function shownAddresses(i: Interface): string[] {
+export function shownAddresses(i: OverviewInterface): string[] {
   return i.addresses.filter((a) => a.scope !== "host" && !(a.family === "inet6" && a.scope === "link")).map((a) => `${a.address}/${a.prefixLength}`);
 }
 
 /** A namespace's addresses worth showing. */
-export function visibleAddresses(n: Netns): string[] {
+export function visibleAddresses(n: OverviewNetns): string[] {
   return n.interfaces.flatMap(shownAddresses);
 }
 
-export function toRows(snapshot: Snapshot): NetnsRow[] {
+export function toRows(snapshot: SnapshotOverview): NetnsRow[] {
   const anomalies = anomalyCountByNetns(snapshot.anomalies);
   return snapshot.netns.map((n) => {
     const kinds = n.isHost ? ["host", ...n.owners.map((o) => o.kind)] : n.owners.length === 0 ? ["none"] : n.owners.map((o) => o.kind);
@@ -105,7 +105,7 @@ export interface NodeCounts {
   bridges: number;
 }
 
-export function nodeCounts(snapshot: Snapshot): NodeCounts {
+export function nodeCounts(snapshot: SnapshotOverview): NodeCounts {
   const owners = snapshot.netns.flatMap((n) => n.owners);
   const ids = new Set<string>();
   for (const o of owners) {

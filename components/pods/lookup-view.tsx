@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import type { Netns, Snapshot } from "@/server/contract/snapshot";
+import type { Netns, SnapshotOverview } from "@/server/contract/snapshot";
 import { ApiError } from "../data/api-client";
 import { containerQuery, netnsQuery, podQuery, snapshotQuery } from "../data/queries";
 import { LiveControls } from "../live/live-controls";
@@ -28,7 +28,7 @@ export function LookupView({
 }: {
   target: LookupTarget;
   what: { label: string; name: string };
-  candidates: (snapshot: Snapshot) => Array<{ name: string; href: string }>;
+  candidates: (snapshot: SnapshotOverview) => Array<{ name: string; href: string }>;
 }) {
   const [search, setSearch] = useUrlState();
   const live = parseLiveParams(search);
@@ -87,7 +87,7 @@ export function LookupView({
 }
 
 /** One namespace of a pod or container, with its listening sockets (the namespace's own reading carries them). */
-function LookupNetns({ netns, snapshot, live }: { netns: Netns; snapshot: Snapshot | undefined; live: ReturnType<typeof parseLiveParams> }) {
+function LookupNetns({ netns, snapshot, live }: { netns: Netns; snapshot: SnapshotOverview | undefined; live: ReturnType<typeof parseLiveParams> }) {
   const own = useQuery(netnsQuery(netns.id, live));
   return <NetnsSections netns={own.data ?? netns} snapshot={snapshot} />;
 }

@@ -1,5 +1,5 @@
 import type { Diff } from "@/server/contract/diff";
-import type { Netns, Snapshot } from "@/server/contract/snapshot";
+import type { OverviewNetns, SnapshotOverview } from "@/server/contract/snapshot";
 import { shownAddresses } from "../overview/overview-model";
 
 /** Text safe inside a Markdown table cell or line: no pipes, HTML, backticks or line breaks. */
@@ -13,15 +13,15 @@ export function mdText(s: string): string {
     .replace(/`/g, "'");
 }
 
-const addresses = (n: Netns) => n.interfaces.flatMap((i) => shownAddresses(i).map((a) => `${i.name} ${a}`));
+const addresses = (n: OverviewNetns) => n.interfaces.flatMap((i) => shownAddresses(i).map((a) => `${i.name} ${a}`));
 
-const owners = (n: Netns) => (n.isHost ? "host" : n.owners.length === 0 ? "no owner" : n.owners.map((o) => `${o.kind} ${o.name}`).join(", "));
+const owners = (n: OverviewNetns) => (n.isHost ? "host" : n.owners.length === 0 ? "no owner" : n.owners.map((o) => `${o.kind} ${o.name}`).join(", "));
 
 /**
  * An incident report in Markdown (pure): the snapshot's node, engines, anomalies, the changes of a
  * diff when given, every namespace with its owners and addresses, and the topology as an SVG image.
  */
-export function buildReport({ snapshot, diff, svg, link }: { snapshot: Snapshot; diff?: Diff; svg?: string; link?: string }): string {
+export function buildReport({ snapshot, diff, svg, link }: { snapshot: SnapshotOverview; diff?: Diff; svg?: string; link?: string }): string {
   const lines: string[] = [];
   lines.push(`# nsatlas report: ${mdText(snapshot.node.hostname)}`, "");
   lines.push(`- Snapshot: \`${mdText(snapshot.id)}\`, taken ${snapshot.takenAt}${link ? ` ([open](${link}))` : ""}`);

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import type { Diff } from "@/server/contract/diff";
-import type { Snapshot } from "@/server/contract/snapshot";
+import type { SnapshotOverview } from "@/server/contract/snapshot";
 import { download, topologyToSvg } from "../topology/export-svg";
 import { layoutTopology } from "../topology/layout";
 import { buildTopology } from "../topology/topology-model";
@@ -10,7 +10,7 @@ import { useAt } from "../url/at-scope";
 import { buildReport } from "./build-report";
 
 /** Downloads the incident report (Markdown with the topology as SVG) of the snapshot and diff on screen. */
-export function ReportButton({ snapshot, diff }: { snapshot: Snapshot | undefined; diff: Diff | undefined }) {
+export function ReportButton({ snapshot, diff }: { snapshot: SnapshotOverview | undefined; diff: Diff | undefined }) {
   const [isBusy, setBusy] = useState(false);
   // Only a stored snapshot has a link that opens it again.
   const at = useAt();

@@ -1,10 +1,10 @@
 import Link from "next/link";
-import type { Snapshot } from "@/server/contract/snapshot";
+import type { SnapshotOverview } from "@/server/contract/snapshot";
 import { OwnerBadge } from "../ui/owner-badge";
 import { useHrefs } from "../url/at-scope";
 
 /** The side panel for a clicked graph node: its namespace's owners and interfaces, and a link to its page: pure. */
-export function NodePanel({ snapshot, nodeId, onClose }: { snapshot: Snapshot; nodeId: string; onClose: () => void }) {
+export function NodePanel({ snapshot, nodeId, onClose }: { snapshot: SnapshotOverview; nodeId: string; onClose: () => void }) {
   const hrefs = useHrefs();
   const [kind, netnsId = "", ifindex] = nodeId.split(":");
   const netns = snapshot.netns.find((n) => n.id === netnsId);

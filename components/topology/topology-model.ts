@@ -1,4 +1,4 @@
-import type { Interface, Netns, Snapshot } from "@/server/contract/snapshot";
+import type { OverviewInterface, OverviewNetns, SnapshotOverview } from "@/server/contract/snapshot";
 import { shownAddresses } from "../overview/overview-model";
 
 export interface TopoPort {
@@ -51,15 +51,15 @@ const bridgeNodeId = (netnsId: string, ifindex: number) => `bridge:${netnsId}:${
  * a hub per bridge, an edge per veth pair (to the bridge hub when one end is a bridge port, whose
  * name labels the edge), and dashed edges from macvlan/vxlan devices to what they sit on.
  */
-export function buildTopology(snapshot: Snapshot, options: TopologyOptions): Topology {
+export function buildTopology(snapshot: SnapshotOverview, options: TopologyOptions): Topology {
   const byId = new Map(snapshot.netns.map((n) => [n.id, n]));
   const ifaceAt = (netnsId: string, ifindex: number) => byId.get(netnsId)?.interfaces.find((i) => i.ifindex === ifindex);
-  const hubOf = (n: Netns, i: Interface): string | undefined => {
+  const hubOf = (n: OverviewNetns, i: OverviewInterface): string | undefined => {
     if (i.masterIfindex === undefined) return undefined;
     const master = n.interfaces.find((m) => m.ifindex === i.masterIfindex);
     return master?.kind === "bridge" ? bridgeNodeId(n.id, master.ifindex) : undefined;
   };
-  const isHiddenPort = (n: Netns, i: Interface) =>
+  const isHiddenPort = (n: OverviewNetns, i: OverviewInterface) =>
     (options.hideLoopback && i.kind === "loopback") || i.kind === "bridge" || (i.kind === "veth" && hubOf(n, i) !== undefined && i.peer !== undefined);
 
   const nodes: TopoNode[] = [];
@@ -83,7 +83,7 @@ export function buildTopology(snapshot: Snapshot, options: TopologyOptions): Top
   }
 
   // Where an edge touching interface i of netns n lands: its hub when it is hidden behind one, else its own port.
-  const end = (n: Netns, i: Interface): { node: string; port?: string } => {
+  const end = (n: OverviewNetns, i: OverviewInterface): { node: string; port?: string } => {
     const hub = hubOf(n, i);
     if (hub !== undefined && isHiddenPort(n, i)) return { node: hub };
     if (i.kind === "bridge") return { node: bridgeNodeId(n.id, i.ifindex) };
@@ -125,7 +125,7 @@ export function buildTopology(snapshot: Snapshot, options: TopologyOptions): Top
 }
 
 /** What `?focus=` names: a pod, a container, or a namespace. */
-export function focusNodeId(snapshot: Snapshot, focus: string): string | undefined {
+export function focusNodeId(snapshot: SnapshotOverview, focus: string): string | undefined {
   const [kind, ...rest] = focus.split(":");
   const value = rest.join(":");
   const netns = snapshot.netns.find((n) =>

@@ -1,4 +1,5 @@
 import { snapshotIdSchema } from "../contract/history";
+import { snapshotViewSchema, type SnapshotView } from "../contract/snapshot";
 import { ExposeError, UnknownSnapshotError, type At } from "../dal";
 import { HistoryUnavailableError } from "../store/snapshot-history";
 import { problemResponse } from "./json";
@@ -24,6 +25,14 @@ export function readAt(request: Request): { ok: true; at: At } | { ok: false; re
   const at = snapshotIdSchema.safeParse(raw);
   if (!at.success) return { ok: false, response: problemResponse(400, "Malformed snapshot id", at.error.issues[0]?.message) };
   return { ok: true, at: at.data };
+}
+
+/** `?view=overview`: the snapshot without routes and counters (the pages that poll it); `full` by default. */
+export function readView(request: Request): { ok: true; view: SnapshotView } | { ok: false; response: Response } {
+  const raw = new URL(request.url).searchParams.get("view");
+  const view = snapshotViewSchema.safeParse(raw === null || raw === "" ? "full" : raw);
+  if (!view.success) return { ok: false, response: problemResponse(400, "Unknown snapshot view", `view must be one of: ${snapshotViewSchema.options.join(", ")}`) };
+  return { ok: true, view: view.data };
 }
 
 /** "on this node now" or "in snapshot X", for 404 details. */

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import { run, tryRun } from "../lab/sh";
+import { hostLinksWithPrefix } from "../lab/host-links";
+import { run, tryRun, waitFor } from "../lab/sh";
 
 /** Prefix of everything the benchmark makes (distinct from the lab's, so both can coexist). */
 export const BENCH_PREFIX = "nsb";
@@ -45,6 +46,10 @@ export class ScaleLab {
   async growTo(total: number): Promise<void> {
     const from = this.named + 1;
     if (total < from) return;
+    // After destroy() the host's veth ends vanish with their namespaces, asynchronously: new ones
+    // under the same names would fail with "File exists".
+    const leftover = (name: string) => new RegExp(`^${BENCH_PREFIX}-h\\d+$`).test(name) && Number(name.slice(`${BENCH_PREFIX}-h`.length)) >= from;
+    await waitFor("the previous run's host veth ends to go", 60_000, () => !hostLinksWithPrefix(BENCH_PREFIX).some(leftover));
     const lines: string[] = [];
     for (let b = Math.floor((from - 1) / PER_BRIDGE); b <= Math.floor((total - 1) / PER_BRIDGE); b++) {
       const br = `${BENCH_PREFIX}-br${b}`;

@@ -11,7 +11,7 @@ import { exposuresSchema } from "../../server/contract/expose";
 import { historySchema, storedSnapshotSchema } from "../../server/contract/history";
 import { lookupSchema } from "../../server/contract/lookups";
 import { problemSchema } from "../../server/contract/problem";
-import { netnsSchema, snapshotSchema } from "../../server/contract/snapshot";
+import { netnsSchema, snapshotOverviewSchema, snapshotSchema } from "../../server/contract/snapshot";
 import { SnapshotStore } from "../../server/store/snapshot-store";
 import { startDashboard, type DashboardServer } from "../e2e/helpers/dashboard-server";
 import { labEnv } from "../lab/lab-env";
@@ -88,7 +88,19 @@ describe("the history API", () => {
     expect(diff.changes.filter((c) => c.kind === "netns-appeared").map((c) => c.netnsId)).toContain(added.inode);
   });
 
+  it("serves the polling pages' view (no routes, no counters) of the frozen snapshot, and of the node now", async () => {
+    const full = snapshotSchema.parse((await get(`/api/v1/snapshot?at=${frozenId}`)).body);
+    const overview = snapshotOverviewSchema.parse((await get(`/api/v1/snapshot?view=overview&at=${frozenId}`)).body);
+    const strip = (s: typeof full) => ({ ...s, netns: s.netns.map(({ routes: _r, ...n }) => ({ ...n, interfaces: n.interfaces.map(({ stats: _s, ...i }) => i) })) });
+    expect(overview).toEqual(strip(full));
+    expect(full.netns.some((n) => n.routes.length > 0)).toBe(true);
+    const live = (await get("/api/v1/snapshot?view=overview")).body;
+    expect(snapshotOverviewSchema.parse(live).netns.length).toBeGreaterThan(0);
+    expect(JSON.stringify(live)).not.toMatch(/"routes"|"stats"/);
+  });
+
   it.each([
+    ["/api/v1/snapshot?view=everything", 400],
     ["/api/v1/snapshot?at=../../etc/passwd", 400],
     ["/api/v1/snapshot?at=1795949896003-00000000", 404],
     ["/api/v1/snapshots/no-such-snapshot", 404],

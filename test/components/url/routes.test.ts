@@ -17,7 +17,8 @@ describe("links inside a stored snapshot", () => {
   });
 
   it("asks the API for the stored snapshot", () => {
-    expect(apiPaths.snapshot("17-ab")).toBe("/api/v1/snapshot?at=17-ab");
+    expect(apiPaths.snapshotOverview("17-ab")).toBe("/api/v1/snapshot?view=overview&at=17-ab");
+    expect(apiPaths.snapshotOverview()).toBe("/api/v1/snapshot?view=overview");
     expect(apiPaths.netns("1", "17-ab")).toBe("/api/v1/netns/1?at=17-ab");
     expect(apiPaths.diff("17-ab")).toBe("/api/v1/diff?from=17-ab&to=now");
   });
