@@ -26,6 +26,8 @@ const envSchema = z.object({
   NSATLAS_WATCH_CHANGES: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   /** How often the full fd scan runs; in between, the fd refs it found are re-checked. */
   NSATLAS_FD_SCAN_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** How often every thread's namespace is read; in between, the threads found in another namespace are re-checked. */
+  NSATLAS_THREAD_SCAN_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** Where the snapshot history (SQLite) lives. */
   NSATLAS_DATA_DIR: z.string().startsWith("/", "the data directory must be an absolute path").default("/var/lib/nsatlas"),
   /** How often the agent records a snapshot when the network changed; 0 turns recording off. */
@@ -54,6 +56,7 @@ export interface Config {
   scanFds: boolean;
   watchChanges: boolean;
   fdScanIntervalMs: number;
+  threadScanIntervalMs: number;
   dataDir: string;
   recordIntervalMs: number;
   historyMaxAgeMs: number;
@@ -87,6 +90,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     scanFds: e.NSATLAS_SCAN_FDS,
     watchChanges: e.NSATLAS_WATCH_CHANGES,
     fdScanIntervalMs: e.NSATLAS_FD_SCAN_INTERVAL_MS,
+    threadScanIntervalMs: e.NSATLAS_THREAD_SCAN_INTERVAL_MS,
     dataDir: e.NSATLAS_DATA_DIR,
     recordIntervalMs: e.NSATLAS_RECORD_INTERVAL_MS,
     historyMaxAgeMs: Math.round(e.NSATLAS_HISTORY_MAX_AGE_HOURS * 3_600_000),

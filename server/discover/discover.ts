@@ -3,7 +3,8 @@ import { PROCESS_REF_LIMIT, type Ref } from "../contract/snapshot";
 import type { FdScanner } from "./fd-scan";
 import { readBindMounts } from "./mountinfo";
 import { readNsLink } from "./ns-link";
-import { walkProcesses } from "./proc-walk";
+import { walkProcesses, walkThreads } from "./proc-walk";
+import type { ThreadScanner } from "./thread-scan";
 import { findStaleFiles } from "./stale-files";
 
 /** One namespace found on the node, before it is read. */
@@ -32,6 +33,8 @@ export interface DiscoverOptions {
   proc?: string;
   /** Also look for namespaces held only by an open fd; undefined skips the fd pass. */
   fdScanner?: FdScanner;
+  /** Bounds the walk over every thread (see ThreadScanner); undefined walks every thread every time. */
+  threadScanner?: ThreadScanner;
 }
 
 interface Building {
@@ -66,7 +69,8 @@ export function discover(options: DiscoverOptions = {}): Discovery {
   // Lower rank = better way in: stable bind mounts first, then processes, threads, foreign mounts, fds.
   entry(hostNetnsId).openPaths.push({ rank: 0, path: `${proc}/self/ns/net` });
 
-  const { processes, threads } = walkProcesses(proc);
+  const { processes } = walkProcesses(proc, false);
+  const threads = options.threadScanner?.scan(processes, proc) ?? walkThreads(processes, proc);
   for (const p of processes) {
     const b = entry(p.netns);
     b.processCount++;

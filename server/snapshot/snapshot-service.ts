@@ -4,6 +4,7 @@ import { NetnsReader, type DiagResult } from "../collect/netns-reader";
 import { decodeListeners, listenerRequests, socketOwners, toListeners } from "../collect/sock-diag";
 import type { Config } from "../config";
 import { FdScanner } from "../discover/fd-scan";
+import { ThreadScanner } from "../discover/thread-scan";
 import { engineAdapters } from "../runtimes/probe-engines";
 import { EngineWatch } from "../runtimes/engine-watch";
 import type { Listener, Netns, Snapshot } from "../contract/snapshot";
@@ -26,15 +27,16 @@ export class SnapshotService {
 
   constructor(
     config: Pick<Config, "snapshotTtlMs" | "scanFds" | "fdScanIntervalMs" | "engineTimeoutMs"> &
-      Partial<Pick<Config, "dockerSocket" | "podmanSocket" | "criSockets" | "engineRefreshMs" | "watchChanges">>,
+      Partial<Pick<Config, "dockerSocket" | "podmanSocket" | "criSockets" | "engineRefreshMs" | "watchChanges" | "threadScanIntervalMs">>,
   ) {
     this.reader = new NetnsReader(undefined, { watchChanges: config.watchChanges ?? true });
     const fdScanner = config.scanFds ? new FdScanner(config.fdScanIntervalMs) : undefined;
+    const threadScanner = new ThreadScanner(config.threadScanIntervalMs ?? 0);
     const decoder = new ReadingDecoder();
     // Long-lived adapters keep their inspect caches between snapshots.
     this.engines = new EngineWatch(engineAdapters(config), config.engineTimeoutMs, config.engineRefreshMs ?? 0);
     this.memo = new SingleFlightMemo(async () => {
-      const reading = await takeSnapshot(this.reader, { fdScanner, engines: this.engines, previous: this.previous, decoder });
+      const reading = await takeSnapshot(this.reader, { fdScanner, threadScanner, engines: this.engines, previous: this.previous, decoder });
       this.previous = reading.snapshot;
       this.lastReads = reading.reads;
       return reading;

@@ -7,6 +7,7 @@ import type { NetnsReader, WatchState } from "../collect/netns-reader";
 import { snapshotSchema, type IfaceRef, type Snapshot } from "../contract/snapshot";
 import { discover, type Discovery } from "../discover/discover";
 import type { FdScanner } from "../discover/fd-scan";
+import type { ThreadScanner } from "../discover/thread-scan";
 import { nodeInfo } from "../node-info";
 import { applyAnswers, translateNsids, wireInterfaces } from "../wire/pair-veths";
 import { assignOwners } from "../runtimes/assign-owners";
@@ -20,6 +21,8 @@ export interface SnapshotOptions {
   engines?: EngineWatch;
   /** Runs the fd pass (see FdScanner); undefined skips it. */
   fdScanner?: FdScanner;
+  /** Bounds the thread walk (see ThreadScanner); undefined walks every thread on every snapshot. */
+  threadScanner?: ThreadScanner;
   /** The previous snapshot of this node, for the "drops or errors rising" flag. */
   previous?: Snapshot;
   /** Remembers answers between snapshots to skip decoding unchanged ones; without it every answer is decoded. */
@@ -72,7 +75,7 @@ export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions
   const started = performance.now();
   // Engines answer over sockets while the worker reads namespaces: the two overlap.
   options.engines?.refresh();
-  const discovery: Discovery = discover({ fdScanner: options.fdScanner });
+  const discovery: Discovery = discover({ fdScanner: options.fdScanner, threadScanner: options.threadScanner });
 
   const readStarted = performance.now();
   const contents: NetnsContent[] = [];

@@ -9,6 +9,7 @@ import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { NetnsReader } from "../../server/collect/netns-reader";
 import { FdScanner } from "../../server/discover/fd-scan";
+import { ThreadScanner } from "../../server/discover/thread-scan";
 import { takeSnapshot } from "../../server/snapshot/take-snapshot";
 import { labConfig } from "../lab/lab-config";
 import { run, tryRun, waitFor } from "../lab/sh";
@@ -21,6 +22,18 @@ function makeNetnsWithVeth(): string {
   run("ip", ["netns", "add", name]);
   run("ip", ["-n", name, "link", "add", "inner0", "type", "veth", "peer", "name", "inner1"]);
   return String(fs.statSync(`/run/netns/${name}`).ino);
+}
+
+/** Starts a process one of whose threads enters the test namespace; resolves with that thread's id. */
+function holdWithThread(): Promise<number> {
+  holder = spawn(process.execPath, [path.join(import.meta.dirname, "helpers/thread-holder.mjs"), `/run/netns/${name}`], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise<number>((resolve, reject) => {
+    holder?.stdout?.on("data", (d: Buffer) => {
+      const m = /ready (\d+)/.exec(d.toString());
+      if (m?.[1]) resolve(Number(m[1]));
+    });
+    holder?.on("exit", (code) => reject(new Error(`thread holder exited with ${code}`)));
+  });
 }
 
 afterEach(() => {
@@ -62,19 +75,33 @@ describe("a namespace held only by", () => {
 
   it("one thread of a process that lives elsewhere is found through that thread and read", async () => {
     const inode = makeNetnsWithVeth();
-    holder = spawn(process.execPath, [path.join(import.meta.dirname, "helpers/thread-holder.mjs"), `/run/netns/${name}`], { stdio: ["ignore", "pipe", "inherit"] });
-    const tid = await new Promise<number>((resolve, reject) => {
-      holder?.stdout?.on("data", (d: Buffer) => {
-        const m = /ready (\d+)/.exec(d.toString());
-        if (m?.[1]) resolve(Number(m[1]));
-      });
-      holder?.on("exit", (code) => reject(new Error(`thread holder exited with ${code}`)));
-    });
+    const tid = await holdWithThread();
     run("ip", ["netns", "del", name]);
     const { snapshot } = await takeSnapshot(reader, { validate: true });
     const netns = snapshot.netns.find((n) => n.id === inode);
-    expect(netns?.refs).toEqual([{ kind: "thread", pid: holder.pid, tid }]);
+    expect(netns?.refs).toEqual([{ kind: "thread", pid: holder?.pid, tid }]);
     expect(netns?.processCount).toBe(0);
     expect(netns?.interfaces.map((i) => i.name).sort()).toEqual(["inner0", "inner1", "lo"]);
+  });
+
+  it("a thread, with the thread walk bounded: found at the next full walk, followed in between, dropped when it ends", async () => {
+    let now = 0;
+    const threadScanner = new ThreadScanner(30_000, () => now);
+    const snap = async () => (await takeSnapshot(reader, { threadScanner })).snapshot;
+    await snap(); // the full walk, before the thread moves
+    const inode = makeNetnsWithVeth();
+    const tid = await holdWithThread();
+    now = 10_000;
+    // Still named: found through its bind mount; the thread ref waits for the next full walk.
+    expect((await snap()).netns.find((n) => n.id === inode)?.refs).toEqual([{ kind: "bind-mount", path: `/run/netns/${name}` }]);
+    now = 30_000;
+    expect((await snap()).netns.find((n) => n.id === inode)?.refs).toContainEqual({ kind: "thread", pid: holder?.pid, tid });
+    run("ip", ["netns", "del", name]);
+    now = 40_000;
+    expect((await snap()).netns.find((n) => n.id === inode)?.refs).toEqual([{ kind: "thread", pid: holder?.pid, tid }]);
+    holder?.kill("SIGKILL");
+    await new Promise((r) => holder?.once("exit", r));
+    now = 50_000;
+    expect((await snap()).netns.map((n) => n.id)).not.toContain(inode);
   });
 });

@@ -21,6 +21,7 @@ describe("parseConfig", () => {
       scanFds: true,
       watchChanges: true,
       fdScanIntervalMs: 30_000,
+      threadScanIntervalMs: 30_000,
       dataDir: "/var/lib/nsatlas",
       recordIntervalMs: 30_000,
       historyMaxAgeMs: 72 * 3_600_000,
