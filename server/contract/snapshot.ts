@@ -234,7 +234,7 @@ export type Snapshot = z.infer<typeof snapshotSchema>;
 /**
  * The snapshot as the pages that poll it use it (overview, topology, lookups, the report):
  * without routes and counters, which only a namespace's own page shows (GET /api/v1/netns/{id}).
- * `GET /api/v1/snapshot?view=overview`; 40% of the full JSON at 268 namespaces.
+ * `GET /api/v1/snapshot?view=overview`; a third of the full JSON at 268 namespaces.
  */
 export const overviewInterfaceSchema = interfaceSchema.omit({ stats: true });
 export const overviewNetnsSchema = netnsSchema.omit({ routes: true }).extend({ interfaces: z.array(overviewInterfaceSchema) });
