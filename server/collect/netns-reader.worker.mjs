@@ -261,11 +261,11 @@ class ChangeWatch {
     this.epoch++;
   }
 
-  /** Takes every queued event; returns false when some were lost (then nothing remembered can be trusted). */
+  /** Takes every queued event; when some were lost, bumps the epoch (nothing remembered can be trusted). */
   drain() {
     this.changed.clear();
     this.linksChanged.clear();
-    if (this.fd < 0) return false;
+    if (this.fd < 0) return;
     let isComplete = true;
     for (;;) {
       this.msgView.fill(0);
@@ -295,7 +295,6 @@ class ChangeWatch {
       }
     }
     if (!isComplete) this.epoch++;
-    return isComplete;
   }
 
   /** @param {number} nsid @param {number} ifindex */
@@ -320,7 +319,8 @@ class ChangeWatch {
 
 /**
  * What the worker remembers of each namespace's last full reading, to know whether the main
- * thread's decoded records of it still hold.
+ * thread's decoded records of it still hold. `hostNsid` is what its events are tagged with: the
+ * host's id for it, -1 for the host itself (whose events come untagged).
  * @typedef {{ cookie: bigint, hostNsid: number, isHome: boolean, reading: string, epoch: number, fullBefore: number }} Remembered
  */
 
@@ -340,13 +340,13 @@ function isUnchanged(job, cookie, before, now) {
   if (watch === undefined || watch.fd < 0 || r === undefined || cookie === undefined) return false;
   if (job.known !== r.reading || r.cookie !== cookie || r.epoch !== watch.epoch || now >= r.fullBefore) return false;
   if (!r.isHome && r.hostNsid < 0) return false; // the host has no id for it: its events cannot be heard
-  if (watch.changed.has(r.isHome ? -1 : r.hostNsid)) return false;
+  if (watch.changed.has(r.hostNsid)) return false;
   // A veth end moving elsewhere changes the other end's IFLA_LINK_NETNSID with no event where that end
   // is: only the moving end's own namespace hears of it, as a link event for that ifindex.
   for (const ref of job.linkedTo ?? []) {
     const o = before.get(ref.netnsId);
     if (o === undefined || (!o.isHome && o.hostNsid < 0)) return false;
-    if (watch.linksChanged.get(o.isHome ? -1 : o.hostNsid)?.has(ref.ifindex)) return false;
+    if (watch.linksChanged.get(o.hostNsid)?.has(ref.ifindex)) return false;
   }
   return true;
 }
@@ -509,13 +509,13 @@ parentPort?.on("message", (message) => {
       watch.ensureOpen();
       watch.drain();
     } else if (watch !== undefined) {
-      watch.fail("off", 0, watch.fd);
+      if (watch.fd >= 0) close(watch.fd);
       watch = undefined;
     }
     const before = remembered;
     remembered = new Map(); // namespaces missing from this pass are forgotten
     const now = Date.now();
-    answerInBatches(message.requestId, message.jobs, (job) => readOne(job, requests, before, now), { watchUnavailable: watch === undefined ? { stage: "off", errno: 0 } : watch.unavailable && { stage: watch.unavailable.stage, errno: watch.unavailable.errno } });
+    answerInBatches(message.requestId, message.jobs, (job) => readOne(job, requests, before, now), { watchUnavailable: watch?.unavailable && { stage: watch.unavailable.stage, errno: watch.unavailable.errno } });
   } else if (message.type === "diag") {
     // Every namespace in one message: one round trip per namespace cost more than its dumps.
     const requests = message.requests.map((/** @type {ArrayBuffer} */ d) => Buffer.from(d));

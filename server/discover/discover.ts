@@ -69,7 +69,7 @@ export function discover(options: DiscoverOptions = {}): Discovery {
   // Lower rank = better way in: stable bind mounts first, then processes, threads, foreign mounts, fds.
   entry(hostNetnsId).openPaths.push({ rank: 0, path: `${proc}/self/ns/net` });
 
-  const { processes } = walkProcesses(proc, false);
+  const processes = walkProcesses(proc);
   const threads = options.threadScanner?.scan(processes, proc) ?? walkThreads(processes, proc);
   for (const p of processes) {
     const b = entry(p.netns);

@@ -14,11 +14,11 @@ export interface ThreadNs {
 }
 
 /**
- * Every process's network and mount namespace, and (withThreads) every thread that moved to another
- * network namespace than its process (a thread can setns on its own). Processes that exit mid-walk or
- * are unreadable are skipped: a walk is a best-effort reading of a moving system.
+ * Every process's network and mount namespace. Processes that exit mid-walk or are unreadable are
+ * skipped: a walk is a best-effort reading of a moving system. Threads are walkThreads' (a thread can
+ * setns on its own).
  */
-export function walkProcesses(proc = "/proc", withThreads = true): { processes: ProcessNs[]; threads: ThreadNs[] } {
+export function walkProcesses(proc = "/proc"): ProcessNs[] {
   const processes: ProcessNs[] = [];
   // Reads the live /proc, never project files: nothing for the bundler to trace.
   for (const name of fs.readdirSync(/*turbopackIgnore: true*/ proc)) {
@@ -27,7 +27,7 @@ export function walkProcesses(proc = "/proc", withThreads = true): { processes: 
     if (netns === undefined) continue;
     processes.push({ pid: Number(name), netns, mntns: readNsLink(`${proc}/${name}/ns/mnt`, "mnt") });
   }
-  return { processes, threads: withThreads ? walkThreads(processes, proc) : [] };
+  return processes;
 }
 
 /** The threads of `processes` whose network namespace is not their process's: one readlink per thread. */
