@@ -69,9 +69,14 @@ async function main(argv: string[]): Promise<number> {
       validate: true,
     }).finally(() => engines.close());
     if (target !== undefined) {
-      const found = target.kind === "pod" ? findPod(snapshot, target.namespace, target.name) : (findContainer(snapshot, target.ref) ?? findPodmanPod(snapshot, target.ref) ?? findIpNetns(snapshot, target.ref));
+      const found =
+        target.kind === "pod"
+          ? findPod(snapshot, target.namespace, target.name)
+          : (findContainer(snapshot, target.ref) ?? findPodmanPod(snapshot, target.ref) ?? findIpNetns(snapshot, target.ref));
       if (found === undefined) {
-        console.error(`nsatlas: no ${target.kind === "pod" ? `pod ${target.namespace}/${target.name}` : `container, podman pod or ip netns ${target.ref}`} on this node`);
+        console.error(
+          `nsatlas: no ${target.kind === "pod" ? `pod ${target.namespace}/${target.name}` : `container, podman pod or ip netns ${target.ref}`} on this node`,
+        );
         return 1;
       }
       process.stdout.write(formatWhere(found));

@@ -3,7 +3,12 @@ import { z } from "zod";
 /** Comma-separated list of absolute paths, e.g. "/run/containerd/containerd.sock,/run/crio/crio.sock". */
 const socketList = z
   .string()
-  .transform((s) => s.split(",").map((p) => p.trim()).filter((p) => p.length > 0))
+  .transform((s) =>
+    s
+      .split(",")
+      .map((p) => p.trim())
+      .filter((p) => p.length > 0),
+  )
   .pipe(z.array(z.string().startsWith("/", "socket paths must be absolute")));
 
 const envSchema = z.object({
@@ -21,9 +26,15 @@ const envSchema = z.object({
   /** How long a snapshot is served from memory before the next request takes a new one. */
   NSATLAS_SNAPSHOT_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
   /** Scan every open fd for namespaces held only by a descriptor (costs one readlink per open fd). */
-  NSATLAS_SCAN_FDS: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  NSATLAS_SCAN_FDS: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
   /** Listen for every namespace's netlink events and read only the counters of those that did not change (needs CAP_NET_BROADCAST). */
-  NSATLAS_WATCH_CHANGES: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  NSATLAS_WATCH_CHANGES: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
   /** How often the full fd scan runs; in between, the fd refs it found are re-checked. */
   NSATLAS_FD_SCAN_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** How often every thread's namespace is read; in between, the threads found in another namespace are re-checked. */
@@ -33,7 +44,11 @@ const envSchema = z.object({
   /** How often the agent records a snapshot when the network changed; 0 turns recording off. */
   NSATLAS_RECORD_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
   /** Recorded snapshots older than this are removed (frozen and imported ones only when space runs out). */
-  NSATLAS_HISTORY_MAX_AGE_HOURS: z.coerce.number().min(0.001).max(24 * 365).default(72),
+  NSATLAS_HISTORY_MAX_AGE_HOURS: z.coerce
+    .number()
+    .min(0.001)
+    .max(24 * 365)
+    .default(72),
   /** The most the history may hold, in MiB. */
   NSATLAS_HISTORY_MAX_MB: z.coerce.number().min(1).max(1_000_000).default(256),
   /** The largest snapshot file that can be imported, in MiB. */
@@ -41,7 +56,10 @@ const envSchema = z.object({
   /** Required to listen on anything but loopback: the API takes it as a bearer token, the UI through /login. */
   NSATLAS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(16, "NSATLAS_TOKEN must have at least 16 characters").max(512).optional()),
   /** Allow "expose": bind-mounting a container's namespace under /run/netns (a write to the host). */
-  NSATLAS_ALLOW_EXPOSE: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  NSATLAS_ALLOW_EXPOSE: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
 });
 
 export interface Config {
@@ -76,7 +94,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   const e = parsed.data;
   if (!isLoopback(e.NSATLAS_HOST) && e.NSATLAS_TOKEN === undefined) {
-    throw new ConfigError(`NSATLAS_HOST=${e.NSATLAS_HOST} would open a root-privileged agent to the network: set NSATLAS_TOKEN (16+ characters) too, or listen on 127.0.0.1`);
+    throw new ConfigError(
+      `NSATLAS_HOST=${e.NSATLAS_HOST} would open a root-privileged agent to the network: set NSATLAS_TOKEN (16+ characters) too, or listen on 127.0.0.1`,
+    );
   }
   return {
     host: e.NSATLAS_HOST,

@@ -146,7 +146,8 @@ export async function getDiff(from: string, to?: At): Promise<Diff> {
 }
 
 function requireExpose(): void {
-  if (!getConfig().allowExpose) throw new ExposeError("exposing namespaces to ip netns is off on this agent (it writes to the host): start it with NSATLAS_ALLOW_EXPOSE=true", 403);
+  if (!getConfig().allowExpose)
+    throw new ExposeError("exposing namespaces to ip netns is off on this agent (it writes to the host): start it with NSATLAS_ALLOW_EXPOSE=true", 403);
 }
 
 /** The namespaces this agent exposed under /run/netns, and whether exposing is on. */

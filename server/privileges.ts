@@ -2,13 +2,28 @@ import fs from "node:fs";
 
 /** The capabilities nsatlas uses, and what stops working without each (README "Privileges"). */
 export const NEEDED_CAPABILITIES = [
-  { name: "CAP_SYS_ADMIN", bit: 21, degrades: "no namespace can be entered: interfaces, addresses, routes and listeners are missing (each namespace says setns failed: EPERM); expose cannot mount" },
-  { name: "CAP_SYS_PTRACE", bit: 19, degrades: "other processes' namespaces, fds and mount tables are invisible: namespaces held only by a process or an fd are not found, and holders and process owners are not shown" },
+  {
+    name: "CAP_SYS_ADMIN",
+    bit: 21,
+    degrades:
+      "no namespace can be entered: interfaces, addresses, routes and listeners are missing (each namespace says setns failed: EPERM); expose cannot mount",
+  },
+  {
+    name: "CAP_SYS_PTRACE",
+    bit: 19,
+    degrades:
+      "other processes' namespaces, fds and mount tables are invisible: namespaces held only by a process or an fd are not found, and holders and process owners are not shown",
+  },
 ] as const;
 
 /** Capabilities that make nsatlas cheaper to run but that it works without (README "Privileges"). */
 export const OPTIONAL_CAPABILITIES = [
-  { name: "CAP_NET_BROADCAST", bit: 11, degrades: "changes in namespaces cannot be heard (NETLINK_LISTEN_ALL_NSID), so every scan reads every namespace in full: about 3× the kernel work of a scan of a quiet node" },
+  {
+    name: "CAP_NET_BROADCAST",
+    bit: 11,
+    degrades:
+      "changes in namespaces cannot be heard (NETLINK_LISTEN_ALL_NSID), so every scan reads every namespace in full: about 3× the kernel work of a scan of a quiet node",
+  },
 ] as const;
 
 /** Bits set in a /proc/PID/status capability line ("CapEff:\t000001ffffffffff"). */

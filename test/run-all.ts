@@ -75,6 +75,7 @@ async function main(): Promise<number> {
   await step("host packages", ensureHostPackages);
   check("typecheck", "node_modules/.bin/tsc", ["--noEmit"]);
   check("lint", "node_modules/.bin/eslint", ["."]);
+  check("format", "node_modules/.bin/prettier", ["--check", "."]);
   check("boundaries", "node_modules/.bin/depcruise", ["--config", ".dependency-cruiser.cjs", "app", "server", "components", "test"]);
   vitestProject("unit");
   try {
@@ -85,7 +86,11 @@ async function main(): Promise<number> {
     check("memory soak (300 scans)", process.execPath, ["--expose-gc", "--import", "tsx", "test/bench/bench-soak.ts"], { NSATLAS_SOAK_SCANS: "300" });
   } finally {
     // The benchmark at toy size, so the script cannot rot; its figures are not judged here.
-    check("bench smoke (N=20, 1 run)", "node_modules/.bin/tsx", ["test/bench/bench.ts"], { NSATLAS_BENCH_SIZES: "20", NSATLAS_BENCH_RUNS: "1", NSATLAS_BENCH_HOLDERS: "10" });
+    check("bench smoke (N=20, 1 run)", "node_modules/.bin/tsx", ["test/bench/bench.ts"], {
+      NSATLAS_BENCH_SIZES: "20",
+      NSATLAS_BENCH_RUNS: "1",
+      NSATLAS_BENCH_HOLDERS: "10",
+    });
     if (process.env.NSATLAS_KEEP_LAB === "1") {
       console.log("\n== lab kept up (NSATLAS_KEEP_LAB=1); remove it with `npm run lab:down`");
     } else {

@@ -9,7 +9,7 @@ import { useState } from "react";
 export function useWrite(): { busy: string | undefined; error: string | undefined; run: <T>(what: string, work: () => Promise<T>) => Promise<T | undefined> } {
   const [busy, setBusy] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
-  const run = async <T,>(what: string, work: () => Promise<T>): Promise<T | undefined> => {
+  const run = async <T>(what: string, work: () => Promise<T>): Promise<T | undefined> => {
     setBusy(what);
     setError(undefined);
     try {

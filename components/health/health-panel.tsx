@@ -25,7 +25,11 @@ export function HealthPanel({ health }: { health: Health }) {
       </section>
 
       {health.agent.missingCapabilities.length > 0 && (
-        <div role="alert" data-testid="missing-capabilities" className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+        <div
+          role="alert"
+          data-testid="missing-capabilities"
+          className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+        >
           <p className="font-semibold">This agent runs without some of the capabilities it needs:</p>
           <ul className="mt-1 list-disc pl-5">
             {health.agent.missingCapabilities.map((c) => (
@@ -38,11 +42,14 @@ export function HealthPanel({ health }: { health: Health }) {
       )}
 
       {broken.length > 0 && (
-        <div role="alert" className="rounded-lg border border-rose-300 bg-rose-50 p-4 text-sm text-rose-900 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200">
+        <div
+          role="alert"
+          className="rounded-lg border border-rose-300 bg-rose-50 p-4 text-sm text-rose-900 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200"
+        >
           {broken.map((r) => (
             <p key={r.endpoint}>
-              <strong>{r.name}</strong> at <code>{r.endpoint}</code> is {r.status === "unreachable" ? "not answering" : "failing"}: {r.error}. Its
-              namespaces are still listed, owned by their processes.
+              <strong>{r.name}</strong> at <code>{r.endpoint}</code> is {r.status === "unreachable" ? "not answering" : "failing"}: {r.error}. Its namespaces
+              are still listed, owned by their processes.
             </p>
           ))}
         </div>
@@ -60,11 +67,21 @@ export function HealthPanel({ health }: { health: Health }) {
         <table className="mt-2 w-full text-left text-sm">
           <thead className="text-xs uppercase text-slate-500 dark:text-slate-400">
             <tr>
-              <th scope="col" className="px-5 py-2">Engine</th>
-              <th scope="col" className="px-5 py-2">Socket</th>
-              <th scope="col" className="px-5 py-2">Status</th>
-              <th scope="col" className="px-5 py-2">Version or reason</th>
-              <th scope="col" className="px-5 py-2 text-right">Latency</th>
+              <th scope="col" className="px-5 py-2">
+                Engine
+              </th>
+              <th scope="col" className="px-5 py-2">
+                Socket
+              </th>
+              <th scope="col" className="px-5 py-2">
+                Status
+              </th>
+              <th scope="col" className="px-5 py-2">
+                Version or reason
+              </th>
+              <th scope="col" className="px-5 py-2 text-right">
+                Latency
+              </th>
             </tr>
           </thead>
           <tbody>

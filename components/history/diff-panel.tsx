@@ -18,7 +18,14 @@ const TONE: Partial<Record<Change["kind"], string>> = {
   "owner-removed": "text-rose-700 dark:text-rose-300",
 };
 
-const SIGN: Partial<Record<Change["kind"], string>> = { "netns-appeared": "+", "iface-added": "+", "address-added": "+", "route-added": "+", "listener-opened": "+", "owner-added": "+" };
+const SIGN: Partial<Record<Change["kind"], string>> = {
+  "netns-appeared": "+",
+  "iface-added": "+",
+  "address-added": "+",
+  "route-added": "+",
+  "listener-opened": "+",
+  "owner-added": "+",
+};
 
 function groupByNetns(changes: Change[]): { netnsId: string; label: string; changes: Change[] }[] {
   const groups = new Map<string, { netnsId: string; label: string; changes: Change[] }>();
@@ -36,16 +43,25 @@ const when = (end: Diff["from"]) => (end.isLive ? "now" : new Date(end.takenAt).
 export function DiffPanel({ diff, netnsId }: { diff: Diff; netnsId?: string }) {
   const hrefs = useHrefs();
   const changes = netnsId === undefined ? diff.changes : diff.changes.filter((c) => c.netnsId === netnsId);
-  const counters = (netnsId === undefined ? diff.counters : diff.counters.filter((c) => c.netnsId === netnsId)).filter((c) => c.isLosing || netnsId !== undefined);
+  const counters = (netnsId === undefined ? diff.counters : diff.counters.filter((c) => c.netnsId === netnsId)).filter(
+    (c) => c.isLosing || netnsId !== undefined,
+  );
   return (
-    <section className="space-y-3 rounded-lg border border-sky-200 bg-white p-4 text-sm dark:border-sky-900 dark:bg-slate-900" data-testid="diff-panel" aria-label="Changes">
+    <section
+      className="space-y-3 rounded-lg border border-sky-200 bg-white p-4 text-sm dark:border-sky-900 dark:bg-slate-900"
+      data-testid="diff-panel"
+      aria-label="Changes"
+    >
       <h2 className="text-base font-semibold">
         Changes from {when(diff.from)} to {when(diff.to)}{" "}
         <span className="font-normal text-slate-600 dark:text-slate-400">
-          ({changes.length} change{changes.length === 1 ? "" : "s"} over {Math.round(diff.elapsedMs / 1000)} s{diff.hasListeners ? "" : "; listeners not compared"})
+          ({changes.length} change{changes.length === 1 ? "" : "s"} over {Math.round(diff.elapsedMs / 1000)} s
+          {diff.hasListeners ? "" : "; listeners not compared"})
         </span>
       </h2>
-      {changes.length === 0 && <p className="text-slate-600 dark:text-slate-400">Nothing changed in the network{netnsId === undefined ? "" : " of this namespace"}.</p>}
+      {changes.length === 0 && (
+        <p className="text-slate-600 dark:text-slate-400">Nothing changed in the network{netnsId === undefined ? "" : " of this namespace"}.</p>
+      )}
       {groupByNetns(changes).map((g) => (
         <div key={g.netnsId}>
           <Link prefetch={false} href={hrefs.netns(g.netnsId)} className="font-medium text-sky-700 underline dark:text-sky-400">
@@ -75,12 +91,20 @@ export function DiffPanel({ diff, netnsId }: { diff: Diff; netnsId?: string }) {
             </thead>
             <tbody className="font-mono">
               {counters.map((c) => (
-                <tr key={`${c.netnsId}/${c.ifindex}`} data-losing={c.isLosing ? "true" : undefined} className={c.isLosing ? "text-rose-700 dark:text-rose-300" : ""}>
+                <tr
+                  key={`${c.netnsId}/${c.ifindex}`}
+                  data-losing={c.isLosing ? "true" : undefined}
+                  className={c.isLosing ? "text-rose-700 dark:text-rose-300" : ""}
+                >
                   <td className="pr-3">
                     {c.ifaceName} <span className="text-slate-500">in {c.netnsLabel}</span>
                   </td>
-                  <td className="pr-3">{formatBytes(c.delta.rxBytes)} ({formatBytes(c.perSecond.rxBytes)}/s)</td>
-                  <td className="pr-3">{formatBytes(c.delta.txBytes)} ({formatBytes(c.perSecond.txBytes)}/s)</td>
+                  <td className="pr-3">
+                    {formatBytes(c.delta.rxBytes)} ({formatBytes(c.perSecond.rxBytes)}/s)
+                  </td>
+                  <td className="pr-3">
+                    {formatBytes(c.delta.txBytes)} ({formatBytes(c.perSecond.txBytes)}/s)
+                  </td>
                   <td className="pr-3">
                     +{c.delta.rxDropped}/+{c.delta.txDropped}
                   </td>

@@ -15,7 +15,15 @@ const when = (s: StoredSnapshot) => `${new Date(s.takenAt).toLocaleString()} (${
  * The time slider and the history's actions: move through stored snapshots (the right end is live),
  * freeze the node now, import or export a snapshot file, compare with an earlier snapshot.
  */
-export function HistoryBar({ live, onChange, extra }: { live: LiveParams; onChange: (changes: Record<string, string | undefined>) => void; extra?: React.ReactNode }) {
+export function HistoryBar({
+  live,
+  onChange,
+  extra,
+}: {
+  live: LiveParams;
+  onChange: (changes: Record<string, string | undefined>) => void;
+  extra?: React.ReactNode;
+}) {
   const history = useQuery(historyQuery());
   const client = useQueryClient();
   const { busy, error, run } = useWrite();
@@ -78,7 +86,11 @@ export function HistoryBar({ live, onChange, extra }: { live: LiveParams; onChan
           />
         </label>
         {live.at !== undefined && (
-          <a href={apiPaths.exportSnapshot(live.at)} download className="rounded border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
+          <a
+            href={apiPaths.exportSnapshot(live.at)}
+            download
+            className="rounded border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+          >
             Export
           </a>
         )}

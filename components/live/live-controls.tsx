@@ -44,11 +44,13 @@ export function LiveControls({
           className="rounded border border-slate-300 bg-white px-1 py-0.5 dark:border-slate-700 dark:bg-slate-900"
           aria-label="Refresh interval in seconds"
         >
-          {[...new Set([...INTERVALS, live.every])].sort((a, b) => a - b).map((s) => (
-            <option key={s} value={s}>
-              {s} s
-            </option>
-          ))}
+          {[...new Set([...INTERVALS, live.every])]
+            .sort((a, b) => a - b)
+            .map((s) => (
+              <option key={s} value={s}>
+                {s} s
+              </option>
+            ))}
         </select>
       </label>
     </div>

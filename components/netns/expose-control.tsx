@@ -49,7 +49,12 @@ export function ExposeControl({ netns }: { netns: Netns }) {
             Exposed as <code>{e.path}</code> {e.isMounted ? "" : "(mount gone)"} by {e.who}
           </span>
           <CopyButton text={`ip netns exec ${e.name} ip addr`} label="ip netns exec" />
-          <button type="button" disabled={isBusy} className="rounded border border-slate-300 px-2 py-0.5 dark:border-slate-700" onClick={() => void run(() => postJson(apiPaths.unexpose(), JSON.stringify({ name: e.name }), z.object({ name: z.string() })))}>
+          <button
+            type="button"
+            disabled={isBusy}
+            className="rounded border border-slate-300 px-2 py-0.5 dark:border-slate-700"
+            onClick={() => void run(() => postJson(apiPaths.unexpose(), JSON.stringify({ name: e.name }), z.object({ name: z.string() })))}
+          >
             Unexpose
           </button>
         </p>
@@ -63,7 +68,13 @@ export function ExposeControl({ netns }: { netns: Netns }) {
       >
         <label className="flex items-center gap-1">
           <span>/run/netns/</span>
-          <input value={name} onChange={(e) => setName(e.target.value)} maxLength={64} className="rounded border border-slate-300 bg-white px-1 py-0.5 font-mono dark:border-slate-700 dark:bg-slate-900" aria-label="Name under /run/netns" />
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            maxLength={64}
+            className="rounded border border-slate-300 bg-white px-1 py-0.5 font-mono dark:border-slate-700 dark:bg-slate-900"
+            aria-label="Name under /run/netns"
+          />
         </label>
         <button type="submit" disabled={isBusy} className="rounded bg-sky-700 px-3 py-1 text-white disabled:opacity-60">
           Expose to ip netns

@@ -32,8 +32,14 @@ export function NetnsDetailView({ id }: { id: string }) {
       // The last reading this browser holds may still know whose it was.
       const earlier = client.getQueryData<SnapshotOverview>(queryKeys.snapshot())?.netns.find((n) => n.id === id);
       return (
-        <div role="alert" className="space-y-1 rounded-lg border border-amber-300 bg-amber-50 p-4 text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100" data-testid="not-found">
-          <p className="font-semibold">{live.at === undefined ? `Network namespace ${id} is gone: it is not on this node now.` : `Network namespace ${id} is not in this snapshot.`}</p>
+        <div
+          role="alert"
+          className="space-y-1 rounded-lg border border-amber-300 bg-amber-50 p-4 text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+          data-testid="not-found"
+        >
+          <p className="font-semibold">
+            {live.at === undefined ? `Network namespace ${id} is gone: it is not on this node now.` : `Network namespace ${id} is not in this snapshot.`}
+          </p>
           {earlier && earlier.owners.length > 0 && <p className="text-sm">It belonged to {earlier.owners.map((o) => o.name).join(", ")}.</p>}
           <p className="text-sm">Namespace ids are inode numbers: the kernel may reuse this one for a new namespace later.</p>
         </div>

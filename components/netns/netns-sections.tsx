@@ -30,7 +30,12 @@ function Leads({ iface, netns, snapshot }: { iface: Interface; netns: Netns; sna
     parts.push(
       <span key="target">
         {iface.peer ? "↔ " : "on "}
-        <Link prefetch={false} href={hrefs.netns(target.netnsId, target.ifindex)} className="text-sky-700 hover:underline dark:text-sky-400" data-testid="leads-to">
+        <Link
+          prefetch={false}
+          href={hrefs.netns(target.netnsId, target.ifindex)}
+          className="text-sky-700 hover:underline dark:text-sky-400"
+          data-testid="leads-to"
+        >
           {otherIface?.name ?? `if${target.ifindex}`} in {where}
         </Link>
         {otherMaster && <span>, on bridge {otherMaster.name}</span>}
@@ -62,7 +67,9 @@ export function NetnsSections({ netns, snapshot, focusedIfindex }: { netns: Netn
             {netns.owners.map((o, i) => (
               <OwnerBadge key={`${o.kind}-${i}`} owner={o} />
             ))}
-            {netns.owners.length === 0 && !netns.isHost && <span className="text-slate-600 dark:text-slate-400">no owner: held only by what is listed on the right</span>}
+            {netns.owners.length === 0 && !netns.isHost && (
+              <span className="text-slate-600 dark:text-slate-400">no owner: held only by what is listed on the right</span>
+            )}
           </div>
         </Section>
         <Section title="Held by" testId="held-by">
@@ -111,7 +118,15 @@ export function NetnsSections({ netns, snapshot, focusedIfindex }: { netns: Netn
                   <td className="px-3 py-2 font-medium whitespace-nowrap">{i.name}</td>
                   <td className="px-3 py-2">{i.kind}</td>
                   <td className="px-3 py-2">
-                    <span className={i.operState === "up" || (i.isUp && i.operState === "unknown") ? "text-emerald-700 dark:text-emerald-400" : "text-slate-600 dark:text-slate-400"}>{i.operState}</span>
+                    <span
+                      className={
+                        i.operState === "up" || (i.isUp && i.operState === "unknown")
+                          ? "text-emerald-700 dark:text-emerald-400"
+                          : "text-slate-600 dark:text-slate-400"
+                      }
+                    >
+                      {i.operState}
+                    </span>
                     {i.isPromiscuous && <span className="ml-1 text-xs text-amber-800 dark:text-amber-300">promisc</span>}
                   </td>
                   <td className="px-3 py-2 tabular-nums">{i.mtu}</td>
@@ -126,9 +141,19 @@ export function NetnsSections({ netns, snapshot, focusedIfindex }: { netns: Netn
                   <td className="px-3 py-2 text-xs">
                     <Leads iface={i} netns={netns} snapshot={snapshot} />
                   </td>
-                  <td className="px-3 py-2 text-xs tabular-nums whitespace-nowrap">{i.stats ? `${formatBytes(i.stats.rxBytes)} / ${formatBytes(i.stats.txBytes)}` : "—"}</td>
-                  <td className={`px-3 py-2 text-xs tabular-nums ${(i.stats?.rxErrors ?? 0) + (i.stats?.txErrors ?? 0) > 0 ? "text-rose-700 dark:text-rose-300" : ""}`}>{i.stats ? `${i.stats.rxErrors} / ${i.stats.txErrors}` : "—"}</td>
-                  <td className={`px-3 py-2 text-xs tabular-nums ${(i.stats?.rxDropped ?? 0) + (i.stats?.txDropped ?? 0) > 0 ? "text-amber-800 dark:text-amber-300" : ""}`}>{i.stats ? `${i.stats.rxDropped} / ${i.stats.txDropped}` : "—"}</td>
+                  <td className="px-3 py-2 text-xs tabular-nums whitespace-nowrap">
+                    {i.stats ? `${formatBytes(i.stats.rxBytes)} / ${formatBytes(i.stats.txBytes)}` : "—"}
+                  </td>
+                  <td
+                    className={`px-3 py-2 text-xs tabular-nums ${(i.stats?.rxErrors ?? 0) + (i.stats?.txErrors ?? 0) > 0 ? "text-rose-700 dark:text-rose-300" : ""}`}
+                  >
+                    {i.stats ? `${i.stats.rxErrors} / ${i.stats.txErrors}` : "—"}
+                  </td>
+                  <td
+                    className={`px-3 py-2 text-xs tabular-nums ${(i.stats?.rxDropped ?? 0) + (i.stats?.txDropped ?? 0) > 0 ? "text-amber-800 dark:text-amber-300" : ""}`}
+                  >
+                    {i.stats ? `${i.stats.rxDropped} / ${i.stats.txDropped}` : "—"}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -159,7 +184,8 @@ export function NetnsSections({ netns, snapshot, focusedIfindex }: { netns: Netn
             <ul className="font-mono text-xs">
               {netns.listeners.map((l, k) => (
                 <li key={k}>
-                  {l.protocol} {l.family === "inet6" ? `[${l.address}]` : l.address}:{l.port} <span className="text-slate-600 dark:text-slate-400">{l.processes.map((p) => `${p.command} (${p.pid})`).join(", ")}</span>
+                  {l.protocol} {l.family === "inet6" ? `[${l.address}]` : l.address}:{l.port}{" "}
+                  <span className="text-slate-600 dark:text-slate-400">{l.processes.map((p) => `${p.command} (${p.pid})`).join(", ")}</span>
                 </li>
               ))}
             </ul>

@@ -55,7 +55,11 @@ export function FilterBar({
           {shown} of {total} namespaces
         </span>
         {isFiltered && (
-          <button type="button" onClick={() => onChange({ q: undefined, kind: undefined, engine: undefined, k8sns: undefined })} className="text-sm text-sky-700 underline dark:text-sky-400">
+          <button
+            type="button"
+            onClick={() => onChange({ q: undefined, kind: undefined, engine: undefined, k8sns: undefined })}
+            className="text-sm text-sky-700 underline dark:text-sky-400"
+          >
             clear filters
           </button>
         )}

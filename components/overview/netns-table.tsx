@@ -9,7 +9,10 @@ import type { NetnsRow } from "./overview-model";
 /** What holds a namespace, most telling first; each item stays whole when the cell wraps. */
 export function refItems(refs: Ref[], processCount: number): string[] {
   const mounts = refs.filter((r) => r.kind === "bind-mount").map((r) => r.path ?? "");
-  const pids = refs.filter((r) => r.kind === "process").slice(0, 2).map((r) => `pid ${r.pid}`);
+  const pids = refs
+    .filter((r) => r.kind === "process")
+    .slice(0, 2)
+    .map((r) => `pid ${r.pid}`);
   const more = processCount - pids.length;
   const others = refs.filter((r) => r.kind === "thread" || r.kind === "fd").map((r) => (r.kind === "thread" ? `thread ${r.tid}` : `fd ${r.pid}/${r.fd}`));
   return [...mounts, ...pids, ...(more > 0 ? [`+${more} processes`] : []), ...others];
@@ -43,7 +46,11 @@ export function NetnsTable({
 }) {
   const shown = params.rows === "all" ? rows : rows.slice(0, ROW_LIMIT);
   if (rows.length === 0) {
-    return <p className="rounded-lg border border-dashed border-slate-300 p-6 text-center text-sm text-slate-600 dark:text-slate-400 dark:border-slate-700">No namespace matches these filters.</p>;
+    return (
+      <p className="rounded-lg border border-dashed border-slate-300 p-6 text-center text-sm text-slate-600 dark:text-slate-400 dark:border-slate-700">
+        No namespace matches these filters.
+      </p>
+    );
   }
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
@@ -51,7 +58,12 @@ export function NetnsTable({
         <thead className="text-xs uppercase text-slate-500 dark:text-slate-400">
           <tr>
             {COLUMNS.map((c) => (
-              <th key={c.label} scope="col" className={`px-3 py-2 ${c.className ?? ""}`} aria-sort={c.key === params.sort ? (params.dir === "asc" ? "ascending" : "descending") : undefined}>
+              <th
+                key={c.label}
+                scope="col"
+                className={`px-3 py-2 ${c.className ?? ""}`}
+                aria-sort={c.key === params.sort ? (params.dir === "asc" ? "ascending" : "descending") : undefined}
+              >
                 {c.key === undefined ? (
                   c.label
                 ) : (

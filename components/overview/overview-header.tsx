@@ -39,7 +39,12 @@ export function OverviewHeader({ snapshot, counts }: { snapshot: SnapshotOvervie
         ))}
       </ul>
       {broken.map((r) => (
-        <div key={r.endpoint} role="alert" data-testid="engine-banner" className="rounded-lg border border-rose-300 bg-rose-50 p-3 text-sm text-rose-900 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200">
+        <div
+          key={r.endpoint}
+          role="alert"
+          data-testid="engine-banner"
+          className="rounded-lg border border-rose-300 bg-rose-50 p-3 text-sm text-rose-900 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200"
+        >
           <strong>{r.name}</strong> at <code>{r.endpoint}</code> is {r.status === "unreachable" ? "not answering" : "failing"}: {r.error}. Its namespaces are
           still listed below, owned by their processes.
         </div>

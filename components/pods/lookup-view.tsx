@@ -42,9 +42,16 @@ export function LookupView({
   if (query.isError) {
     if (query.error instanceof ApiError && query.error.status === 404) {
       const all = snapshot.data ? candidates(snapshot.data) : [];
-      const close = closestNames(what.name, all.map((c) => c.name));
+      const close = closestNames(
+        what.name,
+        all.map((c) => c.name),
+      );
       return (
-        <div role="alert" className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4 text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100" data-testid="not-found">
+        <div
+          role="alert"
+          className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4 text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+          data-testid="not-found"
+        >
           <p className="font-semibold">
             No {what.label} {what.name} on this node now.
           </p>

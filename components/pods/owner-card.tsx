@@ -9,7 +9,15 @@ export function OwnerCard({ lookup }: { lookup: Lookup }) {
   const o = lookup.owner;
   const facts: Array<[string, string]> = [];
   if (o.kind === "kubernetes-pod") facts.push(["runtime", o.runtime], ["namespace", o.namespace], ["uid", o.uid], ["sandbox", o.sandboxId.slice(0, 12)]);
-  if (o.kind === "docker-container") facts.push(["runtime", o.runtime], ["id", o.id.slice(0, 12)], ["image", o.image ?? "—"], ["state", o.state], ["network", o.networkMode ?? "—"], ["pid", String(o.pid ?? "—")]);
+  if (o.kind === "docker-container")
+    facts.push(
+      ["runtime", o.runtime],
+      ["id", o.id.slice(0, 12)],
+      ["image", o.image ?? "—"],
+      ["state", o.state],
+      ["network", o.networkMode ?? "—"],
+      ["pid", String(o.pid ?? "—")],
+    );
   if (o.kind === "podman-pod") facts.push(["runtime", "podman"], ["id", o.id.slice(0, 12)]);
   const containers = "containers" in o ? o.containers : [];
   return (
@@ -17,8 +25,11 @@ export function OwnerCard({ lookup }: { lookup: Lookup }) {
       <h1 className="text-xl font-semibold">
         <OwnerBadge owner={o} />
       </h1>
-      <Link prefetch={false}
-        href={hrefs.topology(o.kind === "kubernetes-pod" ? `pod:${o.name}` : o.kind === "docker-container" ? `container:${o.name}` : `netns:${lookup.netns[0]?.id ?? ""}`)}
+      <Link
+        prefetch={false}
+        href={hrefs.topology(
+          o.kind === "kubernetes-pod" ? `pod:${o.name}` : o.kind === "docker-container" ? `container:${o.name}` : `netns:${lookup.netns[0]?.id ?? ""}`,
+        )}
         className="text-sm text-sky-700 underline dark:text-sky-400"
       >
         Show in the topology

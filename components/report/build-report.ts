@@ -41,7 +41,10 @@ export function buildReport({ snapshot, diff, svg, link }: { snapshot: SnapshotO
     const losing = diff.counters.filter((c) => c.isLosing);
     if (losing.length > 0) {
       lines.push("", "| interface | namespace | rx drops | tx drops | rx errors | tx errors |", "|---|---|---|---|---|---|");
-      for (const c of losing) lines.push(`| ${mdText(c.ifaceName)} | ${mdText(c.netnsLabel)} | +${c.delta.rxDropped} | +${c.delta.txDropped} | +${c.delta.rxErrors} | +${c.delta.txErrors} |`);
+      for (const c of losing)
+        lines.push(
+          `| ${mdText(c.ifaceName)} | ${mdText(c.netnsLabel)} | +${c.delta.rxDropped} | +${c.delta.txDropped} | +${c.delta.rxErrors} | +${c.delta.txErrors} |`,
+        );
     }
     lines.push("");
   }

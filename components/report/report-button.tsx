@@ -30,7 +30,13 @@ export function ReportButton({ snapshot, diff }: { snapshot: SnapshotOverview | 
     }
   };
   return (
-    <button type="button" onClick={() => void make()} disabled={isBusy} className="rounded border border-slate-300 px-3 py-1 hover:bg-slate-100 disabled:opacity-60 dark:border-slate-700 dark:hover:bg-slate-800" data-testid="report">
+    <button
+      type="button"
+      onClick={() => void make()}
+      disabled={isBusy}
+      className="rounded border border-slate-300 px-3 py-1 hover:bg-slate-100 disabled:opacity-60 dark:border-slate-700 dark:hover:bg-slate-800"
+      data-testid="report"
+    >
       {isBusy ? "Writing report…" : "Report (.md)"}
     </button>
   );

@@ -18,15 +18,21 @@ export function topologyToSvg(topology: Topology, positions: Map<string, Positio
     if (p === undefined) continue;
     if (n.kind === "bridge") {
       parts.push(`<rect x="${p.x}" y="${p.y}" width="${p.width}" height="${p.height}" rx="22" fill="${colors.hub}" stroke="${colors.stroke}"/>`);
-      parts.push(`<text x="${p.x + p.width / 2}" y="${p.y + p.height / 2 + 4}" text-anchor="middle" font-size="12" fill="${colors.text}">bridge ${esc(n.label)}</text>`);
+      parts.push(
+        `<text x="${p.x + p.width / 2}" y="${p.y + p.height / 2 + 4}" text-anchor="middle" font-size="12" fill="${colors.text}">bridge ${esc(n.label)}</text>`,
+      );
       continue;
     }
-    parts.push(`<rect x="${p.x}" y="${p.y}" width="${p.width}" height="${p.height}" rx="6" fill="${n.kind === "host" ? colors.host : colors.box}" stroke="${colors.stroke}"/>`);
+    parts.push(
+      `<rect x="${p.x}" y="${p.y}" width="${p.width}" height="${p.height}" rx="6" fill="${n.kind === "host" ? colors.host : colors.box}" stroke="${colors.stroke}"/>`,
+    );
     parts.push(`<text x="${p.x + 8}" y="${p.y + 20}" font-size="13" font-weight="600" fill="${colors.text}">${esc(n.label)}</text>`);
     n.ports.forEach((port, k) => {
       const y = p.y + 34 + k * 22 + 14;
       portY.set(port.id, y - 4);
-      parts.push(`<text x="${p.x + 10}" y="${y}" font-size="11" fill="${colors.text}">${esc(port.name)} <tspan fill="${colors.muted}">${esc(port.addresses[0] ?? port.kind)}</tspan></text>`);
+      parts.push(
+        `<text x="${p.x + 10}" y="${y}" font-size="11" fill="${colors.text}">${esc(port.name)} <tspan fill="${colors.muted}">${esc(port.addresses[0] ?? port.kind)}</tspan></text>`,
+      );
     });
   }
   const anchor = (node: string, port: string | undefined, towards: number) => {
@@ -43,7 +49,9 @@ export function topologyToSvg(topology: Topology, positions: Map<string, Positio
     const a = anchor(e.source, e.sourcePort, t.x + t.width / 2);
     const b = anchor(e.target, e.targetPort, s.x + s.width / 2);
     if (a === undefined || b === undefined) continue;
-    wires.push(`<line x1="${a.x}" y1="${a.y}" x2="${b.x}" y2="${b.y}" stroke="${colors.wire}" stroke-width="1.5"${e.kind === "parent" ? ' stroke-dasharray="5 4"' : ""}/>`);
+    wires.push(
+      `<line x1="${a.x}" y1="${a.y}" x2="${b.x}" y2="${b.y}" stroke="${colors.wire}" stroke-width="1.5"${e.kind === "parent" ? ' stroke-dasharray="5 4"' : ""}/>`,
+    );
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, sans-serif"><rect width="100%" height="100%" fill="${colors.bg}"/>${wires.join("")}${parts.join("")}</svg>`;
 }

@@ -69,12 +69,19 @@ export async function layoutTopology(
 ): Promise<Layout> {
   // Grouping by Kubernetes namespace: pods are arranged in one block per namespace after the rest.
   const grouped = new Map<string, string[]>();
-  if (groupByK8sNamespace) for (const n of topology.nodes) if (n.k8sNamespace !== undefined) grouped.set(n.k8sNamespace, [...(grouped.get(n.k8sNamespace) ?? []), n.id]);
+  if (groupByK8sNamespace)
+    for (const n of topology.nodes) if (n.k8sNamespace !== undefined) grouped.set(n.k8sNamespace, [...(grouped.get(n.k8sNamespace) ?? []), n.id]);
   const inGroup = new Set([...grouped.values()].flat());
-  const ungrouped: Topology = { nodes: topology.nodes.filter((n) => !inGroup.has(n.id)), edges: topology.edges.filter((e) => !inGroup.has(e.source) && !inGroup.has(e.target)) };
+  const ungrouped: Topology = {
+    nodes: topology.nodes.filter((n) => !inGroup.has(n.id)),
+    edges: topology.edges.filter((e) => !inGroup.has(e.source) && !inGroup.has(e.target)),
+  };
   const stars = starGroups(ungrouped);
   const inStar = new Set([...stars.keys(), ...[...stars.values()].flat()]);
-  const rest: Topology = { nodes: ungrouped.nodes.filter((n) => !inStar.has(n.id)), edges: ungrouped.edges.filter((e) => !inStar.has(e.source) && !inStar.has(e.target)) };
+  const rest: Topology = {
+    nodes: ungrouped.nodes.filter((n) => !inStar.has(n.id)),
+    edges: ungrouped.edges.filter((e) => !inStar.has(e.source) && !inStar.has(e.target)),
+  };
   const result = await elk.layout({
     id: "root",
     layoutOptions: {
@@ -91,7 +98,8 @@ export async function layoutTopology(
     edges: rest.edges.map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
   });
   const computed = new Map<string, Positioned>();
-  for (const child of result.children ?? []) computed.set(child.id, { x: child.x ?? 0, y: child.y ?? 0, width: child.width ?? NODE_WIDTH, height: child.height ?? 40 });
+  for (const child of result.children ?? [])
+    computed.set(child.id, { x: child.x ?? 0, y: child.y ?? 0, width: child.width ?? NODE_WIDTH, height: child.height ?? 40 });
 
   // Star groups below ELK's part: the hub, then its namespaces in columns of GRID_ROWS.
   const byId = new Map(topology.nodes.map((n) => [n.id, n]));
@@ -114,7 +122,11 @@ export async function layoutTopology(
     const memberNodes = members.flatMap((m) => byId.get(m) ?? []);
     const rowHeight = Math.max(...memberNodes.map((n) => nodeSize(n).height)) + 16;
     memberNodes.forEach((n, k) => {
-      computed.set(n.id, { x: GROUP_PAD + (k % GROUP_COLUMNS) * (NODE_WIDTH + 40), y: top + GROUP_HEADER + Math.floor(k / GROUP_COLUMNS) * rowHeight, ...nodeSize(n) });
+      computed.set(n.id, {
+        x: GROUP_PAD + (k % GROUP_COLUMNS) * (NODE_WIDTH + 40),
+        y: top + GROUP_HEADER + Math.floor(k / GROUP_COLUMNS) * rowHeight,
+        ...nodeSize(n),
+      });
     });
     const rows = Math.ceil(members.length / GROUP_COLUMNS);
     const width = GROUP_PAD * 2 + Math.min(members.length, GROUP_COLUMNS) * (NODE_WIDTH + 40) - 40;
@@ -139,7 +151,12 @@ export async function layoutTopology(
     if (placed.length === 0) continue;
     const x = Math.min(...placed.map((p) => p.x)) - GROUP_PAD;
     const y = Math.min(...placed.map((p) => p.y)) - GROUP_HEADER;
-    groups.set(ns, { x, y, width: Math.max(...placed.map((p) => p.x + p.width)) + GROUP_PAD - x, height: Math.max(...placed.map((p) => p.y + p.height)) + GROUP_PAD - y });
+    groups.set(ns, {
+      x,
+      y,
+      width: Math.max(...placed.map((p) => p.x + p.width)) + GROUP_PAD - x,
+      height: Math.max(...placed.map((p) => p.y + p.height)) + GROUP_PAD - y,
+    });
   }
   return { positions: out, groups };
 }

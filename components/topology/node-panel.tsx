@@ -21,9 +21,15 @@ export function NodePanel({ snapshot, nodeId, onClose }: { snapshot: SnapshotOve
   const bridge = kind === "bridge" ? netns.interfaces.find((i) => String(i.ifindex) === ifindex) : undefined;
   const ports = bridge ? netns.interfaces.filter((i) => i.masterIfindex === bridge.ifindex) : [];
   return (
-    <aside className="max-h-[75vh] w-96 shrink-0 space-y-3 overflow-y-auto rounded-lg border border-slate-200 bg-white p-4 text-sm dark:border-slate-800 dark:bg-slate-900" data-testid="node-panel" aria-label="Selected node">
+    <aside
+      className="max-h-[75vh] w-96 shrink-0 space-y-3 overflow-y-auto rounded-lg border border-slate-200 bg-white p-4 text-sm dark:border-slate-800 dark:bg-slate-900"
+      data-testid="node-panel"
+      aria-label="Selected node"
+    >
       <div className="flex items-start justify-between gap-2">
-        <h2 className="text-base font-semibold">{bridge ? `bridge ${bridge.name}` : netns.isHost ? "host namespace" : (netns.owners[0]?.name ?? `netns ${netns.id}`)}</h2>
+        <h2 className="text-base font-semibold">
+          {bridge ? `bridge ${bridge.name}` : netns.isHost ? "host namespace" : (netns.owners[0]?.name ?? `netns ${netns.id}`)}
+        </h2>
         <button type="button" onClick={onClose} aria-label="Close panel" className="rounded px-1 hover:bg-slate-100 dark:hover:bg-slate-800">
           ✕
         </button>

@@ -45,7 +45,6 @@ const portId = (netnsId: string, ifindex: number) => `port:${netnsId}:${ifindex}
 const netnsNodeId = (netnsId: string) => `netns:${netnsId}`;
 const bridgeNodeId = (netnsId: string, ifindex: number) => `bridge:${netnsId}:${ifindex}`;
 
-
 /**
  * The wiring of a snapshot as a graph (pure): a box per namespace with its interfaces as ports,
  * a hub per bridge, an edge per veth pair (to the bridge hub when one end is a bridge port, whose
@@ -104,10 +103,24 @@ export function buildTopology(snapshot: SnapshotOverview, options: TopologyOptio
         const a = end(n, i);
         const b = end(peerNetns, peer);
         const bridgeSide = a.port === undefined ? i.name : b.port === undefined ? peer.name : undefined;
-        edges.push({ id: `veth:${key}`, source: a.node, ...(a.port ? { sourcePort: a.port } : {}), target: b.node, ...(b.port ? { targetPort: b.port } : {}), kind: bridgeSide ? "bridge-port" : "veth", ...(bridgeSide ? { label: bridgeSide } : {}) });
+        edges.push({
+          id: `veth:${key}`,
+          source: a.node,
+          ...(a.port ? { sourcePort: a.port } : {}),
+          target: b.node,
+          ...(b.port ? { targetPort: b.port } : {}),
+          kind: bridgeSide ? "bridge-port" : "veth",
+          ...(bridgeSide ? { label: bridgeSide } : {}),
+        });
       } else if (i.kind !== "veth" && i.kind !== "bridge" && hubOf(n, i) !== undefined) {
         // A non-veth port of a bridge (a physical NIC, a tap): an edge from the interface to its hub.
-        edges.push({ id: `port:${n.id}:${i.ifindex}`, source: netnsNodeId(n.id), sourcePort: portId(n.id, i.ifindex), target: hubOf(n, i) ?? "", kind: "bridge-port" });
+        edges.push({
+          id: `port:${n.id}:${i.ifindex}`,
+          source: netnsNodeId(n.id),
+          sourcePort: portId(n.id, i.ifindex),
+          target: hubOf(n, i) ?? "",
+          kind: "bridge-port",
+        });
       }
       if (i.parent !== undefined) {
         const parentNetns = byId.get(i.parent.netnsId);
@@ -115,7 +128,15 @@ export function buildTopology(snapshot: SnapshotOverview, options: TopologyOptio
         if (parentNetns === undefined || parent === undefined) continue;
         const a = end(n, i);
         const b = end(parentNetns, parent);
-        edges.push({ id: `parent:${n.id}:${i.ifindex}`, source: a.node, ...(a.port ? { sourcePort: a.port } : {}), target: b.node, ...(b.port ? { targetPort: b.port } : {}), kind: "parent", label: i.kind });
+        edges.push({
+          id: `parent:${n.id}:${i.ifindex}`,
+          source: a.node,
+          ...(a.port ? { sourcePort: a.port } : {}),
+          target: b.node,
+          ...(b.port ? { targetPort: b.port } : {}),
+          kind: "parent",
+          label: i.kind,
+        });
       }
     }
   }

@@ -26,12 +26,19 @@ export function NetnsNode({ data }: NodeProps & { data: TopoNodeData }) {
       <div className="flex items-center gap-1 border-b border-slate-200 px-2 py-1.5 text-[13px] font-semibold dark:border-slate-700" title={n.label}>
         <span className="truncate">{n.label}</span>
         {data.anomalyCount > 0 && (
-          <span className="ml-auto shrink-0 rounded bg-rose-100 px-1 text-[11px] text-rose-900 dark:bg-rose-900/60 dark:text-rose-100" data-testid="node-anomalies">
+          <span
+            className="ml-auto shrink-0 rounded bg-rose-100 px-1 text-[11px] text-rose-900 dark:bg-rose-900/60 dark:text-rose-100"
+            data-testid="node-anomalies"
+          >
             ⚠ {data.anomalyCount}
           </span>
         )}
         {data.isInDiff && (
-          <span className="shrink-0 rounded bg-sky-100 px-1 text-[11px] text-sky-900 dark:bg-sky-900/60 dark:text-sky-100" data-testid="node-in-diff" title="changed in the compared period">
+          <span
+            className="shrink-0 rounded bg-sky-100 px-1 text-[11px] text-sky-900 dark:bg-sky-900/60 dark:text-sky-100"
+            data-testid="node-in-diff"
+            title="changed in the compared period"
+          >
             Δ
           </span>
         )}
@@ -74,7 +81,10 @@ export type GroupNodeData = { label: string };
 /** The labelled background of one Kubernetes namespace's pods (drawn behind them). */
 export function K8sGroupNode({ data }: NodeProps & { data: GroupNodeData }) {
   return (
-    <div className="h-full w-full rounded-lg border-2 border-dashed border-sky-400 bg-sky-50/40 dark:border-sky-700 dark:bg-sky-950/30" data-topo-group={data.label}>
+    <div
+      className="h-full w-full rounded-lg border-2 border-dashed border-sky-400 bg-sky-50/40 dark:border-sky-700 dark:bg-sky-950/30"
+      data-topo-group={data.label}
+    >
       <div className="px-2 py-1 text-xs font-semibold text-sky-900 dark:text-sky-200">k8s namespace {data.label}</div>
     </div>
   );

@@ -92,7 +92,22 @@ function TopologyCanvas() {
       ...(topology?.nodes ?? []).flatMap((n) => {
         const p = layout?.positions.get(n.id);
         if (p === undefined) return [];
-        return [{ id: n.id, type: n.kind === "bridge" ? "bridge" : "netns", position: { x: p.x, y: p.y }, data: { node: n, isSelected: params.sel === n.id, isFocus: focusId === n.id, isChanged: changed.has(n.netnsId) && n.kind !== "bridge", anomalyCount: n.kind === "bridge" ? 0 : (anomalyCounts.get(n.netnsId) ?? 0), isInDiff: n.kind !== "bridge" && inDiff.has(n.netnsId) }, draggable: false }];
+        return [
+          {
+            id: n.id,
+            type: n.kind === "bridge" ? "bridge" : "netns",
+            position: { x: p.x, y: p.y },
+            data: {
+              node: n,
+              isSelected: params.sel === n.id,
+              isFocus: focusId === n.id,
+              isChanged: changed.has(n.netnsId) && n.kind !== "bridge",
+              anomalyCount: n.kind === "bridge" ? 0 : (anomalyCounts.get(n.netnsId) ?? 0),
+              isInDiff: n.kind !== "bridge" && inDiff.has(n.netnsId),
+            },
+            draggable: false,
+          },
+        ];
       }),
     ],
     [topology, layout, params.sel, focusId, changed, anomalyCounts, inDiff],
@@ -136,19 +151,44 @@ function TopologyCanvas() {
             </button>
           </span>
         )}
-        <button type="button" aria-pressed={params.lo === "show"} onClick={() => setSearch({ lo: params.lo === "hide" ? "show" : "hide" })} className="rounded border border-slate-300 px-2 py-0.5 dark:border-slate-700">
+        <button
+          type="button"
+          aria-pressed={params.lo === "show"}
+          onClick={() => setSearch({ lo: params.lo === "hide" ? "show" : "hide" })}
+          className="rounded border border-slate-300 px-2 py-0.5 dark:border-slate-700"
+        >
           {params.lo === "hide" ? "Show loopback" : "Hide loopback"}
         </button>
-        <button type="button" onClick={() => setSearch({ dir: params.dir === "right" ? "down" : "right" })} className="rounded border border-slate-300 px-2 py-0.5 dark:border-slate-700">
+        <button
+          type="button"
+          onClick={() => setSearch({ dir: params.dir === "right" ? "down" : "right" })}
+          className="rounded border border-slate-300 px-2 py-0.5 dark:border-slate-700"
+        >
           Layout: {params.dir === "right" ? "left to right" : "top to bottom"}
         </button>
-        <button type="button" aria-pressed={params.group === "k8sns"} onClick={() => setSearch({ group: params.group === "k8sns" ? undefined : "k8sns" })} className="rounded border border-slate-300 px-2 py-0.5 dark:border-slate-700" data-testid="group-toggle">
+        <button
+          type="button"
+          aria-pressed={params.group === "k8sns"}
+          onClick={() => setSearch({ group: params.group === "k8sns" ? undefined : "k8sns" })}
+          className="rounded border border-slate-300 px-2 py-0.5 dark:border-slate-700"
+          data-testid="group-toggle"
+        >
           {params.group === "k8sns" ? "Ungroup" : "Group by k8s namespace"}
         </button>
-        <button type="button" onClick={() => void exportAs("svg")} className="rounded border border-slate-300 px-2 py-0.5 dark:border-slate-700" data-testid="export-svg">
+        <button
+          type="button"
+          onClick={() => void exportAs("svg")}
+          className="rounded border border-slate-300 px-2 py-0.5 dark:border-slate-700"
+          data-testid="export-svg"
+        >
           Export SVG
         </button>
-        <button type="button" onClick={() => void exportAs("png")} className="rounded border border-slate-300 px-2 py-0.5 dark:border-slate-700" data-testid="export-png">
+        <button
+          type="button"
+          onClick={() => void exportAs("png")}
+          className="rounded border border-slate-300 px-2 py-0.5 dark:border-slate-700"
+          data-testid="export-png"
+        >
           Export PNG
         </button>
         <span className="text-slate-600 dark:text-slate-400" data-testid="graph-size">

@@ -20,7 +20,12 @@ export function CopyButton({ text, label = "Copy" }: { text: string; label?: str
     setTimeout(() => setCopied(false), 2000);
   }
   return (
-    <button type="button" onClick={() => void copy()} className="rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" aria-label={`${label}: ${text}`}>
+    <button
+      type="button"
+      onClick={() => void copy()}
+      className="rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+      aria-label={`${label}: ${text}`}
+    >
       {copied ? "Copied" : label}
     </button>
   );

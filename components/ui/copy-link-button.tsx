@@ -16,7 +16,12 @@ export function CopyLinkButton() {
     setTimeout(() => setCopied(false), 2000);
   }
   return (
-    <button type="button" onClick={() => void copy()} className="rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" data-testid="copy-link">
+    <button
+      type="button"
+      onClick={() => void copy()}
+      className="rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+      data-testid="copy-link"
+    >
       {copied ? "Link copied" : "Copy link"}
     </button>
   );

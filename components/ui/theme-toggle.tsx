@@ -32,7 +32,11 @@ export function ThemeToggle() {
     window.dispatchEvent(new Event(CHANGED));
   }
   return (
-    <button type="button" onClick={cycle} className="rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
+    <button
+      type="button"
+      onClick={cycle}
+      className="rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+    >
       {LABEL[choice]}
     </button>
   );

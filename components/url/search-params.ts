@@ -15,8 +15,14 @@ const list = <T extends string>(values: readonly [T, ...T[]]) =>
 const overviewParamsSchema = z.object({
   q: z.string().max(200).optional().default(""),
   kind: list(OWNER_KINDS),
-  engine: z.string().optional().transform((s) => (s ?? "").split(",").filter((v) => /^[a-z-]{1,20}$/.test(v))),
-  k8sns: z.string().optional().transform((s) => (s ?? "").split(",").filter((v) => /^[a-z0-9-]{1,63}$/.test(v))),
+  engine: z
+    .string()
+    .optional()
+    .transform((s) => (s ?? "").split(",").filter((v) => /^[a-z-]{1,20}$/.test(v))),
+  k8sns: z
+    .string()
+    .optional()
+    .transform((s) => (s ?? "").split(",").filter((v) => /^[a-z0-9-]{1,63}$/.test(v))),
   sort: z.enum(SORT_KEYS).optional().catch(undefined).default("owner"),
   dir: z.enum(["asc", "desc"]).optional().catch(undefined).default("asc"),
   /** "all" renders every matching row; by default the first ROW_LIMIT. */
@@ -30,7 +36,12 @@ export type OverviewParams = z.infer<typeof overviewParamsSchema>;
  * `since=<snapshot id>` shows what changed from that snapshot to the one on screen.
  */
 const liveParamsSchema = z.object({
-  live: z.enum(["0", "1"]).optional().catch(undefined).default("1").transform((v) => v === "1"),
+  live: z
+    .enum(["0", "1"])
+    .optional()
+    .catch(undefined)
+    .default("1")
+    .transform((v) => v === "1"),
   every: z.coerce.number().int().min(1).max(300).optional().catch(undefined).default(5),
   at: snapshotIdSchema.optional().catch(undefined),
   since: snapshotIdSchema.optional().catch(undefined),

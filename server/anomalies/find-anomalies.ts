@@ -131,7 +131,8 @@ function defaultRoutesDown(netns: Netns[]): Anomaly[] {
         const iface = n.interfaces.find((i) => i.ifindex === r.outIfindex);
         if (iface !== undefined && iface.isUp && !DOWN_STATES.has(iface.operState)) return [];
         const via = r.gateway === undefined ? "" : ` via ${r.gateway}`;
-        const state = iface === undefined ? `interface ${r.outIfindex} no longer exists` : `${iface.name} is ${iface.isUp ? iface.operState : "administratively down"}`;
+        const state =
+          iface === undefined ? `interface ${r.outIfindex} no longer exists` : `${iface.name} is ${iface.isUp ? iface.operState : "administratively down"}`;
         return [
           {
             kind: "default-route-down",
@@ -157,7 +158,6 @@ function promiscuous(netns: Netns[]): Anomaly[] {
       })),
   );
 }
-
 
 /** Drops or errors went up since the previous snapshot. The same ifindex and name identify the same interface. */
 function countersRising(netns: Netns[], before: Map<string, Located>): Anomaly[] {

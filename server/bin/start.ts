@@ -20,7 +20,18 @@ const NEXT_SCRIPT = path.join(ROOT, "node_modules/next/dist/bin/next");
  * (README, Performance).
  */
 const V8_FLAGS = ["--no-memory-reducer", "--heap-growing-percent=100", "--max-semi-space-size=32"];
-const SOURCES = ["app", "components", "server", "public", "package.json", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "instrumentation.ts", "proxy.ts"];
+const SOURCES = [
+  "app",
+  "components",
+  "server",
+  "public",
+  "package.json",
+  "next.config.ts",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "instrumentation.ts",
+  "proxy.ts",
+];
 
 function newestMtimeMs(entry: string): number {
   const stat = fs.statSync(entry, { throwIfNoEntry: false });
@@ -58,7 +69,11 @@ function main(): void {
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
   console.log(`nsatlas: serving on http://${config.host}:${config.port}`);
-  const server = spawn(process.execPath, [...V8_FLAGS, NEXT_SCRIPT, "start", "--hostname", config.host, "--port", String(config.port)], { cwd: ROOT, env, stdio: "inherit" });
+  const server = spawn(process.execPath, [...V8_FLAGS, NEXT_SCRIPT, "start", "--hostname", config.host, "--port", String(config.port)], {
+    cwd: ROOT,
+    env,
+    stdio: "inherit",
+  });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
   server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }

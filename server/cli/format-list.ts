@@ -31,7 +31,11 @@ export function formatList(snapshot: Snapshot): string {
   ]);
   const header = ["NETNS", "OWNERS", "IFACES", "REFS", "ADDRESSES"];
   const widths = header.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length))));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
   const footer = snapshot.staleFiles.length > 0 ? `\nstale namespace files (not namespaces): ${snapshot.staleFiles.join(", ")}` : "";
   return [line(header), ...rows.map(line)].join("\n") + footer + "\n";
 }

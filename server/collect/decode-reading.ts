@@ -85,7 +85,9 @@ export class ReadingDecoder {
     const where = `netns ${result.id}`;
     const before = this.previous.get(result.id);
     if (before === undefined || before.reading !== result.reading) {
-      return empty(result.id, false, [`${where}: the reader sent counters of reading ${result.reading}, which this scan does not hold; it is read in full next time`]);
+      return empty(result.id, false, [
+        `${where}: the reader sent counters of reading ${result.reading}, which this scan does not hold; it is read in full next time`,
+      ]);
     }
     const errors: string[] = [];
     const stats = new Map<number, LinkStats | undefined>();

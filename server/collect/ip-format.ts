@@ -15,7 +15,7 @@ export function formatIpAt(buf: Buffer, from: number, to: number): string | unde
   // Longest run (≥ 2) of zero groups becomes "::"; the first one wins a tie.
   let bestStart = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;

@@ -4,7 +4,18 @@
  */
 export const NLMSG = { NOOP: 1, ERROR: 2, DONE: 3 } as const;
 export const NLM_F = { REQUEST: 1, MULTI: 2, ACK: 4, DUMP: 0x300, DUMP_INTR: 16 } as const;
-export const RTM = { NEWLINK: 16, GETLINK: 18, NEWADDR: 20, GETADDR: 22, NEWROUTE: 24, GETROUTE: 26, NEWNSID: 88, GETNSID: 90, NEWSTATS: 92, GETSTATS: 94 } as const;
+export const RTM = {
+  NEWLINK: 16,
+  GETLINK: 18,
+  NEWADDR: 20,
+  GETADDR: 22,
+  NEWROUTE: 24,
+  GETROUTE: 26,
+  NEWNSID: 88,
+  GETNSID: 90,
+  NEWSTATS: 92,
+  GETSTATS: 94,
+} as const;
 
 export const NLMSGHDR_LEN = 16;
 export const IFINFOMSG_LEN = 16;

@@ -34,7 +34,8 @@ export function splitMessages(raw: Buffer, where: string): NetlinkMessage[] {
   while (off < raw.length) {
     if (raw.length - off < NLMSGHDR_LEN) throw new MalformedNetlinkError(`${where}: ${raw.length - off} stray bytes at offset ${off}`);
     const len = raw.readUInt32LE(off);
-    if (len < NLMSGHDR_LEN || off + len > raw.length) throw new MalformedNetlinkError(`${where}: message length ${len} at offset ${off} overruns ${raw.length} bytes`);
+    if (len < NLMSGHDR_LEN || off + len > raw.length)
+      throw new MalformedNetlinkError(`${where}: message length ${len} at offset ${off} overruns ${raw.length} bytes`);
     const type = raw.readUInt16LE(off + 4);
     const body = raw.subarray(off + NLMSGHDR_LEN, off + len);
     if (type === NLMSG.DONE) {
@@ -61,7 +62,8 @@ export function forEachAttribute(buf: Buffer, start: number, end: number, where:
   let off = start;
   while (off + RTATTR_HDR_LEN <= end) {
     const len = buf.readUInt16LE(off);
-    if (len < RTATTR_HDR_LEN || off + len > end) throw new MalformedNetlinkError(`${where}: attribute length ${len} at offset ${off - start} overruns ${end - start} bytes`);
+    if (len < RTATTR_HDR_LEN || off + len > end)
+      throw new MalformedNetlinkError(`${where}: attribute length ${len} at offset ${off - start} overruns ${end - start} bytes`);
     visit(buf.readUInt16LE(off + 2) & 0x3fff, off + RTATTR_HDR_LEN, off + len);
     off += (len + 3) & ~3;
   }
@@ -73,7 +75,8 @@ export function parseAttributes(buf: Buffer, start: number, where: string): Map<
   let off = start;
   while (off + RTATTR_HDR_LEN <= buf.length) {
     const len = buf.readUInt16LE(off);
-    if (len < RTATTR_HDR_LEN || off + len > buf.length) throw new MalformedNetlinkError(`${where}: attribute length ${len} at offset ${off} overruns ${buf.length} bytes`);
+    if (len < RTATTR_HDR_LEN || off + len > buf.length)
+      throw new MalformedNetlinkError(`${where}: attribute length ${len} at offset ${off} overruns ${buf.length} bytes`);
     // The top bits flag nested/byte-order; the type is the low 14 bits.
     attrs.set(buf.readUInt16LE(off + 2) & 0x3fff, buf.subarray(off + RTATTR_HDR_LEN, off + len));
     off += align4(len);

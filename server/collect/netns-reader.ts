@@ -62,10 +62,18 @@ export function toReadResult(raw: unknown): ReadResult {
     return { id: r.id, ok: true, kind: "counters", counters: Buffer.from(r.counters), reading: r.reading };
   }
   const answers = r.answers;
-  if (!Array.isArray(answers) || answers.length !== 3 || !(r.hostIdHere instanceof ArrayBuffer)) throw new TypeError(`reader worker result for ${r.id} is malformed`);
+  if (!Array.isArray(answers) || answers.length !== 3 || !(r.hostIdHere instanceof ArrayBuffer))
+    throw new TypeError(`reader worker result for ${r.id} is malformed`);
   const [links, addrs, routes] = answers;
-  if (!(links instanceof ArrayBuffer) || !(addrs instanceof ArrayBuffer) || !(routes instanceof ArrayBuffer)) throw new TypeError(`reader worker answers for ${r.id} are not bytes`);
-  const full: FullReadResult = { id: r.id, ok: true, kind: "full", answers: [Buffer.from(links), Buffer.from(addrs), Buffer.from(routes)], hostIdHere: Buffer.from(r.hostIdHere) };
+  if (!(links instanceof ArrayBuffer) || !(addrs instanceof ArrayBuffer) || !(routes instanceof ArrayBuffer))
+    throw new TypeError(`reader worker answers for ${r.id} are not bytes`);
+  const full: FullReadResult = {
+    id: r.id,
+    ok: true,
+    kind: "full",
+    answers: [Buffer.from(links), Buffer.from(addrs), Buffer.from(routes)],
+    hostIdHere: Buffer.from(r.hostIdHere),
+  };
   return typeof r.reading === "string" ? { ...full, reading: r.reading } : full;
 }
 
@@ -244,7 +252,10 @@ export class NetnsReader {
 function watchState(isWanted: boolean, unavailable: Reply["watchUnavailable"]): WatchState {
   if (!isWanted) return { isOn: false, reason: "turned off (NSATLAS_WATCH_CHANGES=false)" };
   if (unavailable === undefined) return { isOn: true };
-  const why = unavailable.stage === "NETLINK_LISTEN_ALL_NSID" && unavailable.errno === 1 ? "listening to every namespace needs CAP_NET_BROADCAST" : describeFailure(unavailable.stage, unavailable.errno);
+  const why =
+    unavailable.stage === "NETLINK_LISTEN_ALL_NSID" && unavailable.errno === 1
+      ? "listening to every namespace needs CAP_NET_BROADCAST"
+      : describeFailure(unavailable.stage, unavailable.errno);
   return { isOn: false, reason: why };
 }
 

@@ -167,7 +167,7 @@ function exchange(fd, request) {
  * to the previous one. @param {Buffer} answer
  */
 function clearSeqAndPort(answer) {
-  for (let off = 0; off + 16 <= answer.length; ) {
+  for (let off = 0; off + 16 <= answer.length;) {
     const len = answer.readUInt32LE(off);
     answer.fill(0, off + 8, off + 16);
     if (len < 16) break;
@@ -285,7 +285,7 @@ class ChangeWatch {
       }
       const nsid = this.sourceNsid();
       this.changed.add(nsid);
-      for (let off = 0; off + 16 <= n; ) {
+      for (let off = 0; off + 16 <= n;) {
         const len = this.dataView.readUInt32LE(off);
         const type = this.dataView.readUInt16LE(off + 4);
         // struct ifinfomsg follows the header: family, pad, type, then ifi_index at +4.
@@ -307,9 +307,10 @@ class ChangeWatch {
   /** The host's id for the namespace an event came from (its control message), -1 for the host's own. */
   sourceNsid() {
     const controlLen = Number(this.msgView.readBigUInt64LE(40));
-    for (let off = 0; off + 16 <= controlLen; ) {
+    for (let off = 0; off + 16 <= controlLen;) {
       const len = Number(this.controlView.readBigUInt64LE(off));
-      if (this.controlView.readInt32LE(off + 8) === SOL_NETLINK && this.controlView.readInt32LE(off + 12) === NETLINK_LISTEN_ALL_NSID) return this.controlView.readInt32LE(off + 16);
+      if (this.controlView.readInt32LE(off + 8) === SOL_NETLINK && this.controlView.readInt32LE(off + 12) === NETLINK_LISTEN_ALL_NSID)
+        return this.controlView.readInt32LE(off + 16);
       if (len < 16) break;
       off += (len + 7) & ~7;
     }
@@ -406,7 +407,7 @@ function fullReading(s, requests) {
 function hostIdOf(nsFd, nsidByFd) {
   const answer = Buffer.from(exchange(homeSocket, withFd(nsidByFd.request, nsidByFd.fdOffset, nsFd)));
   if (answer.length < 20 || answer.readUInt16LE(4) === NLMSG_ERROR) return -1;
-  for (let off = 20; off + 8 <= answer.length; ) {
+  for (let off = 20; off + 8 <= answer.length;) {
     const len = answer.readUInt16LE(off);
     if (len < 4) break;
     if ((answer.readUInt16LE(off + 2) & 0x3fff) === 1 && len >= 8) return answer.readInt32LE(off + 4);
@@ -515,7 +516,9 @@ parentPort?.on("message", (message) => {
     const before = remembered;
     remembered = new Map(); // namespaces missing from this pass are forgotten
     const now = Date.now();
-    answerInBatches(message.requestId, message.jobs, (job) => readOne(job, requests, before, now), { watchUnavailable: watch?.unavailable && { stage: watch.unavailable.stage, errno: watch.unavailable.errno } });
+    answerInBatches(message.requestId, message.jobs, (job) => readOne(job, requests, before, now), {
+      watchUnavailable: watch?.unavailable && { stage: watch.unavailable.stage, errno: watch.unavailable.errno },
+    });
   } else if (message.type === "diag") {
     // Every namespace in one message: one round trip per namespace cost more than its dumps.
     const requests = message.requests.map((/** @type {ArrayBuffer} */ d) => Buffer.from(d));

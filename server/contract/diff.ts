@@ -36,7 +36,6 @@ export const changeSchema = z.object({
 });
 export type Change = z.infer<typeof changeSchema>;
 
-
 /** An interface present in both snapshots whose counters moved. */
 export const counterDeltaSchema = z.object({
   netnsId: z.string(),

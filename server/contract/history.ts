@@ -1,7 +1,11 @@
 import { z } from "zod";
 
 /** A snapshot id: "<takenAt in ms>-<8 hex>" for the agent's own; imported files keep theirs. */
-export const snapshotIdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a snapshot id: letters, digits, _ . -");
+export const snapshotIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a snapshot id: letters, digits, _ . -");
 
 /** How a stored snapshot got into the store. */
 export const SNAPSHOT_ORIGINS = ["recorded", "frozen", "imported"] as const;

@@ -91,7 +91,8 @@ function diffNetns(old: Netns, now: Netns, hasListeners: boolean): Change[] {
   if (hasListeners) {
     const listeners = setChanges(old.listeners ?? [], now.listeners ?? [], listenerText);
     for (const l of listeners.added) out.push(change("listener-opened", now, { after: listenerText(l) }, `listening: ${listenerText(l)}${processText(l)}`));
-    for (const l of listeners.removed) out.push(change("listener-closed", now, { before: listenerText(l) }, `no longer listening: ${listenerText(l)}${processText(l)}`));
+    for (const l of listeners.removed)
+      out.push(change("listener-closed", now, { before: listenerText(l) }, `no longer listening: ${listenerText(l)}${processText(l)}`));
   }
   return out;
 }
@@ -102,7 +103,8 @@ function diffIface(n: Netns, was: Interface, now: Interface): Change[] {
   if (stateOf(was) !== stateOf(now)) {
     out.push(change("iface-state", n, { iface: now, before: stateOf(was), after: stateOf(now) }, `${now.name}: ${stateOf(was)} → ${stateOf(now)}`));
   }
-  if (was.mtu !== now.mtu) out.push(change("mtu", n, { iface: now, before: String(was.mtu), after: String(now.mtu) }, `${now.name}: MTU ${was.mtu} → ${now.mtu}`));
+  if (was.mtu !== now.mtu)
+    out.push(change("mtu", n, { iface: now, before: String(was.mtu), after: String(now.mtu) }, `${now.name}: MTU ${was.mtu} → ${now.mtu}`));
   if (was.masterIfindex !== now.masterIfindex) {
     const name = (ifindex: number | undefined) => (ifindex === undefined ? "none" : (n.interfaces.find((i) => i.ifindex === ifindex)?.name ?? `if${ifindex}`));
     const [b, a] = [name(was.masterIfindex), name(now.masterIfindex)];

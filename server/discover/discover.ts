@@ -95,7 +95,11 @@ export function discover(options: DiscoverOptions = {}): Discovery {
   if (options.fdScanner !== undefined) {
     const fdStarted = performance.now();
     const hints = { nsfsDev: hostNs.dev, mountPoints: new Map(mounts.filter((m) => m.mountNamespace === undefined).map((m) => [m.mountPoint, m.inode])) };
-    for (const f of options.fdScanner.scan(processes.map((p) => p.pid), proc, hints)) {
+    for (const f of options.fdScanner.scan(
+      processes.map((p) => p.pid),
+      proc,
+      hints,
+    )) {
       const isNew = !found.has(f.inode);
       const b = entry(f.inode);
       if (isNew && f.isTypeUnverified) b.isTypeUnverified = true;

@@ -77,7 +77,8 @@ export function exposeNetns(store: SnapshotStore, snapshot: Snapshot, request: {
   const { netns, defaultName } = resolveTarget(snapshot, request.target);
   if (netns.isHost) throw new ExposeError("that is the host's own namespace: `ip netns` needs no name for it", 400);
   const name = exposeNameSchema.safeParse(request.name ?? defaultName.replace(/[^A-Za-z0-9_.-]/g, "_"));
-  if (!name.success || name.data === "." || name.data === "..") throw new ExposeError(`"${request.name ?? defaultName}" cannot be an ip netns name: ${name.error?.issues[0]?.message ?? "reserved"}`, 400);
+  if (!name.success || name.data === "." || name.data === "..")
+    throw new ExposeError(`"${request.name ?? defaultName}" cannot be an ip netns name: ${name.error?.issues[0]?.message ?? "reserved"}`, 400);
   const source = sourceFor(netns);
   const target = `${dir}/${name.data}`;
   mkdirSync(dir, { recursive: true, mode: 0o755 });

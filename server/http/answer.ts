@@ -11,7 +11,8 @@ export async function answer(work: () => Promise<Response>): Promise<Response> {
     return await work();
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
-    if (err instanceof UnknownSnapshotError) return problemResponse(404, "No such snapshot", `${detail}: it was never stored here or has been removed by the history's limits`);
+    if (err instanceof UnknownSnapshotError)
+      return problemResponse(404, "No such snapshot", `${detail}: it was never stored here or has been removed by the history's limits`);
     if (err instanceof ExposeError) return problemResponse(err.status, "Expose refused", detail);
     if (err instanceof HistoryUnavailableError) return problemResponse(503, "The snapshot store is unavailable", detail);
     return problemResponse(503, "The node could not be read", detail);
@@ -31,7 +32,8 @@ export function readAt(request: Request): { ok: true; at: At } | { ok: false; re
 export function readView(request: Request): { ok: true; view: SnapshotView } | { ok: false; response: Response } {
   const raw = new URL(request.url).searchParams.get("view");
   const view = snapshotViewSchema.safeParse(raw === null || raw === "" ? "full" : raw);
-  if (!view.success) return { ok: false, response: problemResponse(400, "Unknown snapshot view", `view must be one of: ${snapshotViewSchema.options.join(", ")}`) };
+  if (!view.success)
+    return { ok: false, response: problemResponse(400, "Unknown snapshot view", `view must be one of: ${snapshotViewSchema.options.join(", ")}`) };
   return { ok: true, view: view.data };
 }
 

@@ -92,7 +92,13 @@ export function checkRequest(request: RequestFacts, door: FrontDoor): Verdict {
       const who = authenticate(headers, door.token);
       if (who === undefined) {
         if (!isApi && (method === "GET" || method === "HEAD")) return { kind: "login", next: pathname };
-        return { kind: "problem", status: 401, title: "Authentication required", detail: "send Authorization: Bearer <NSATLAS_TOKEN>, or log in at /login", headers: { "www-authenticate": 'Bearer realm="nsatlas"' } };
+        return {
+          kind: "problem",
+          status: 401,
+          title: "Authentication required",
+          detail: "send Authorization: Bearer <NSATLAS_TOKEN>, or log in at /login",
+          headers: { "www-authenticate": 'Bearer realm="nsatlas"' },
+        };
       }
       auth = who;
     }
@@ -101,7 +107,12 @@ export function checkRequest(request: RequestFacts, door: FrontDoor): Verdict {
     // The login form is a plain HTML form: it cannot send the header, so it must come from this origin.
     const isLogin = pathname === "/api/v1/login" || pathname === "/api/v1/logout";
     if (!isSameOrigin(headers) || (!isLogin && headers.get(WRITE_HEADER) !== "1")) {
-      return { kind: "problem", status: 403, title: "Cross-site write refused", detail: `writes must come from the dashboard (header ${WRITE_HEADER}: 1, same origin) or carry a bearer token` };
+      return {
+        kind: "problem",
+        status: 403,
+        title: "Cross-site write refused",
+        detail: `writes must come from the dashboard (header ${WRITE_HEADER}: 1, same origin) or carry a bearer token`,
+      };
     }
   }
   return { kind: "pass", auth };

@@ -33,7 +33,8 @@ export function findPodmanPod(snapshot: Snapshot, nameOrId: string): Lookup | un
   return undefined;
 }
 
-const matches = (id: string, name: string, query: string) => name === query || id === query || (query.length >= 6 && /^[0-9a-f]+$/.test(query) && id.startsWith(query));
+const matches = (id: string, name: string, query: string) =>
+  name === query || id === query || (query.length >= 6 && /^[0-9a-f]+$/.test(query) && id.startsWith(query));
 
 /**
  * A container by name, full id or id prefix (6+ hex digits), standalone or inside a pod: with its

@@ -41,7 +41,9 @@ export function assignOwners(netns: OwnableNetns[], workloads: PlacedWorkload[],
   for (const s of sandboxes) members.set(s.id, [s]);
   for (const w of workloads) {
     if (w.kind === "sandbox" || (w.pod === undefined && w.sandboxId === undefined) || w.podmanPod !== undefined) continue;
-    const sandbox = sandboxes.find((s) => (w.sandboxId !== undefined && s.id === w.sandboxId) || (w.pod !== undefined && s.pod?.uid === w.pod.uid && s.runtime === w.runtime));
+    const sandbox = sandboxes.find(
+      (s) => (w.sandboxId !== undefined && s.id === w.sandboxId) || (w.pod !== undefined && s.pod?.uid === w.pod.uid && s.runtime === w.runtime),
+    );
     if (sandbox !== undefined) members.get(sandbox.id)?.push(w);
   }
   const claimed = new Set<string>();
@@ -77,7 +79,12 @@ export function assignOwners(netns: OwnableNetns[], workloads: PlacedWorkload[],
   for (const [id, group] of podmanPods) {
     const infra = group.find((w) => w.kind === "sandbox");
     const first = group[0];
-    add(infra?.netnsId ?? group.find((w) => w.netnsId)?.netnsId, { kind: "podman-pod", id, name: first?.podmanPod?.name ?? id, containers: group.map(podContainer) });
+    add(infra?.netnsId ?? group.find((w) => w.netnsId)?.netnsId, {
+      kind: "podman-pod",
+      id,
+      name: first?.podmanPod?.name ?? id,
+      containers: group.map(podContainer),
+    });
   }
 
   // Standalone containers: an owner of every namespace they live in (shared ones list all of them).

@@ -24,7 +24,10 @@ export async function collectWorkloads(adapters: RuntimeAdapter[], deadlineMs: n
         const workloads = await withDeadline(deadlineMs, (signal) => adapter.listWorkloads(signal));
         return { workloads, status: { name: adapter.name, endpoint: adapter.endpoint, status: "ok" as const, latencyMs: latencyMs() } };
       } catch (err) {
-        return { workloads: [], status: { name: adapter.name, endpoint: adapter.endpoint, ...classifyEngineError(err, adapter.endpoint), latencyMs: latencyMs() } };
+        return {
+          workloads: [],
+          status: { name: adapter.name, endpoint: adapter.endpoint, ...classifyEngineError(err, adapter.endpoint), latencyMs: latencyMs() },
+        };
       }
     }),
   );

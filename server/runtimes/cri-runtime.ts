@@ -1,6 +1,14 @@
 import { z } from "zod";
 import { CriClient } from "./cri/cri-client";
-import { criContainerListSchema, criSandboxListSchema, criSandboxStatusSchema, mapCriContainer, mapCriSandbox, mapSandboxInfo, type SandboxRuntimeInfo } from "./map-cri";
+import {
+  criContainerListSchema,
+  criSandboxListSchema,
+  criSandboxStatusSchema,
+  mapCriContainer,
+  mapCriSandbox,
+  mapSandboxInfo,
+  type SandboxRuntimeInfo,
+} from "./map-cri";
 import type { RuntimeAdapter, RuntimeName } from "./runtime";
 
 const versionSchema = z.object({ runtimeName: z.string(), runtimeVersion: z.string() });
@@ -41,7 +49,9 @@ export function createCriRuntime(options: { socketPath: string; timeoutMs: numbe
         sandboxes
           .filter((s) => !sandboxInfo.has(s.id))
           .map(async (s) => {
-            const status = criSandboxStatusSchema.parse(await client.call("PodSandboxStatus", { podSandboxId: s.id, verbose: true }, options.timeoutMs, signal));
+            const status = criSandboxStatusSchema.parse(
+              await client.call("PodSandboxStatus", { podSandboxId: s.id, verbose: true }, options.timeoutMs, signal),
+            );
             sandboxInfo.set(s.id, mapSandboxInfo(status));
           }),
       );

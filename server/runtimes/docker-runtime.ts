@@ -72,7 +72,9 @@ export function createDockerApiRuntime(options: DockerApiOptions): DockerApiRunt
     },
     async getJson(path, signal) {
       return new Promise((resolve, reject) => {
-        client.modem.dial({ path, method: "GET", abortSignal: signal, statusCodes: { 200: true } }, (err: unknown, data: unknown) => (err ? reject(err) : resolve(data)));
+        client.modem.dial({ path, method: "GET", abortSignal: signal, statusCodes: { 200: true } }, (err: unknown, data: unknown) =>
+          err ? reject(err) : resolve(data),
+        );
       });
     },
     close() {

@@ -72,7 +72,8 @@ export class EngineWatch {
         return r;
       }
       const lastSeen = this.answeredBefore.get(r.endpoint);
-      if (r.status === "absent" && lastSeen !== undefined) return { ...r, status: "unreachable" as const, error: `stopped: answered until ${lastSeen}, now ${r.error ?? "no engine listening"}` };
+      if (r.status === "absent" && lastSeen !== undefined)
+        return { ...r, status: "unreachable" as const, error: `stopped: answered until ${lastSeen}, now ${r.error ?? "no engine listening"}` };
       return r;
     });
     return { ...state, runtimes };

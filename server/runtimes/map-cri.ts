@@ -5,9 +5,7 @@ import type { Workload } from "./workload";
 const metadata = z.object({ name: z.string(), namespace: z.string().default(""), uid: z.string().default("") }).loose();
 
 export const criSandboxListSchema = z.object({
-  items: z.array(
-    z.object({ id: z.string(), metadata: metadata.nullable(), state: z.string(), labels: z.record(z.string(), z.string()).default({}) }).loose(),
-  ),
+  items: z.array(z.object({ id: z.string(), metadata: metadata.nullable(), state: z.string(), labels: z.record(z.string(), z.string()).default({}) }).loose()),
 });
 export type CriSandbox = z.infer<typeof criSandboxListSchema>["items"][number];
 
@@ -35,7 +33,12 @@ const sandboxInfoSchema = z
   .object({
     pid: z.number().int().optional(),
     runtimeSpec: z
-      .object({ linux: z.object({ namespaces: z.array(z.object({ type: z.string(), path: z.string().optional() }).loose()).default([]) }).loose().optional() })
+      .object({
+        linux: z
+          .object({ namespaces: z.array(z.object({ type: z.string(), path: z.string().optional() }).loose()).default([]) })
+          .loose()
+          .optional(),
+      })
       .loose()
       .optional(),
   })
@@ -61,7 +64,13 @@ export function mapSandboxInfo(status: z.infer<typeof criSandboxStatusSchema>): 
   return { ...(info.data.pid ? { pid: info.data.pid } : {}), ...(netnsPath ? { netnsPath } : {}) };
 }
 
-const STATE: Record<string, string> = { SANDBOX_READY: "ready", SANDBOX_NOTREADY: "notready", CONTAINER_RUNNING: "running", CONTAINER_CREATED: "created", CONTAINER_EXITED: "exited" };
+const STATE: Record<string, string> = {
+  SANDBOX_READY: "ready",
+  SANDBOX_NOTREADY: "notready",
+  CONTAINER_RUNNING: "running",
+  CONTAINER_CREATED: "created",
+  CONTAINER_EXITED: "exited",
+};
 const stateText = (s: string) => STATE[s] ?? s.toLowerCase();
 
 export function mapCriSandbox(runtime: RuntimeName, sandbox: CriSandbox, info: SandboxRuntimeInfo): Workload {

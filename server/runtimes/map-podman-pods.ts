@@ -8,7 +8,10 @@ export const podmanPodListSchema = z.array(
       Id: z.string(),
       Name: z.string(),
       InfraId: z.string().optional(),
-      Containers: z.array(z.object({ Id: z.string() }).loose()).nullable().default([]),
+      Containers: z
+        .array(z.object({ Id: z.string() }).loose())
+        .nullable()
+        .default([]),
     })
     .loose(),
 );

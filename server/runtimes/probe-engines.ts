@@ -8,7 +8,9 @@ import { createPodmanRuntime } from "./podman-runtime";
 import type { RuntimeAdapter } from "./runtime";
 
 /** Every engine endpoint the configuration names, as adapters (none when no socket is configured). */
-export function engineAdapters(config: Pick<Config, "engineTimeoutMs"> & Partial<Pick<Config, "dockerSocket" | "podmanSocket" | "criSockets">>): RuntimeAdapter[] {
+export function engineAdapters(
+  config: Pick<Config, "engineTimeoutMs"> & Partial<Pick<Config, "dockerSocket" | "podmanSocket" | "criSockets">>,
+): RuntimeAdapter[] {
   const timeoutMs = config.engineTimeoutMs;
   return [
     ...(config.dockerSocket ? [createDockerApiRuntime({ name: "docker", socketPath: config.dockerSocket, timeoutMs })] : []),

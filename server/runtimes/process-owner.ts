@@ -24,13 +24,19 @@ export function describeProcess(pid: number, proc = "/proc"): ProcessDescription
     }
   }
   const cgroup = readCgroup(pid, proc);
-  const unit = cgroup?.split("/").reverse().find((part) => /\.(service|scope)$/.test(part));
+  const unit = cgroup
+    ?.split("/")
+    .reverse()
+    .find((part) => /\.(service|scope)$/.test(part));
   return { name, ...(cgroup ? { cgroup } : {}), ...(unit ? { unit } : {}) };
 }
 
 /** cgroup v2's single line ("0::/path"), else v1's name=systemd hierarchy, else the first one. */
 export function parseCgroup(text: string): string | undefined {
-  const lines = text.split("\n").filter(Boolean).map((l) => l.split(":"));
+  const lines = text
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => l.split(":"));
   const pick = lines.find((l) => l[0] === "0" && l[1] === "") ?? lines.find((l) => l[1] === "name=systemd") ?? lines[0];
   const path = pick?.slice(2).join(":");
   return path === undefined || path === "" ? undefined : path;

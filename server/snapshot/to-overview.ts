@@ -4,6 +4,9 @@ import type { Snapshot, SnapshotOverview } from "../contract/snapshot";
 export function toOverview(snapshot: Snapshot): SnapshotOverview {
   return {
     ...snapshot,
-    netns: snapshot.netns.map(({ routes: _routes, interfaces, ...netns }) => ({ ...netns, interfaces: interfaces.map(({ stats: _stats, ...iface }) => iface) })),
+    netns: snapshot.netns.map(({ routes: _routes, interfaces, ...netns }) => ({
+      ...netns,
+      interfaces: interfaces.map(({ stats: _stats, ...iface }) => iface),
+    })),
   };
 }

@@ -77,7 +77,8 @@ export const compress = (json: string): Buffer => deflateSync(json);
 /** Rebuilds the snapshot; every stored byte is parsed again (a damaged row fails loudly, never half-renders). */
 export function decodeSnapshot(headerBytes: Buffer, bodyBytes: Buffer[]): Snapshot {
   const header = headerSchema.parse(JSON.parse(inflateSync(headerBytes).toString("utf8")));
-  if (header.netns.length !== bodyBytes.length) throw new Error(`snapshot ${header.id}: ${header.netns.length} namespaces in the header, ${bodyBytes.length} stored`);
+  if (header.netns.length !== bodyBytes.length)
+    throw new Error(`snapshot ${header.id}: ${header.netns.length} namespaces in the header, ${bodyBytes.length} stored`);
   const netns = bodyBytes.map((bytes, index): Netns => {
     const body = bodySchema.parse(JSON.parse(inflateSync(bytes).toString("utf8")));
     const extra = header.netns[index] ?? { refs: [], processCount: 0, counters: [] };

@@ -11,7 +11,8 @@ const MAX_ISSUES = 5;
  * then the contract. Every refusal says what is wrong and where, in words a person can act on.
  */
 export function parseImport(bytes: Uint8Array, maxBytes: number): ImportResult {
-  if (bytes.length === 0) return { ok: false, title: "Empty file", detail: "the file has no content: export a snapshot from nsatlas, or run `nsatlas snapshot --json > file`" };
+  if (bytes.length === 0)
+    return { ok: false, title: "Empty file", detail: "the file has no content: export a snapshot from nsatlas, or run `nsatlas snapshot --json > file`" };
   if (bytes.length > maxBytes) {
     return { ok: false, title: "File too large", detail: `the file has ${bytes.length} bytes; the limit is ${maxBytes} (NSATLAS_IMPORT_MAX_MB)` };
   }
@@ -32,7 +33,9 @@ export function parseImport(bytes: Uint8Array, maxBytes: number): ImportResult {
     return {
       ok: false,
       title: truncated ? "Truncated file" : "Not JSON",
-      detail: truncated ? `the JSON stops before it is complete (${text.length} characters read): the file was cut off` : `the file is not valid JSON: ${reason}`,
+      detail: truncated
+        ? `the JSON stops before it is complete (${text.length} characters read): the file was cut off`
+        : `the file is not valid JSON: ${reason}`,
     };
   }
   const parsed = snapshotSchema.safeParse(json);

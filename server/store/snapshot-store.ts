@@ -107,7 +107,18 @@ export class SnapshotStore {
           `INSERT INTO snapshot (id, taken_at, origin, hostname, fingerprint, netns_count, anomaly_count, stored_bytes, header, bodies)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(snapshot.id, Date.parse(snapshot.takenAt), origin, snapshot.node.hostname, split.fingerprint, snapshot.netns.length, snapshot.anomalies.length, added, header, bodyList(ids));
+        .run(
+          snapshot.id,
+          Date.parse(snapshot.takenAt),
+          origin,
+          snapshot.node.hostname,
+          split.fingerprint,
+          snapshot.netns.length,
+          snapshot.anomalies.length,
+          added,
+          header,
+          bodyList(ids),
+        );
     })();
     const stored = this.entry(snapshot.id);
     if (stored === undefined) throw new Error(`snapshot ${snapshot.id} was written but cannot be read back`);
@@ -142,9 +153,8 @@ export class SnapshotStore {
 
   /** The fingerprint of the newest snapshot this node took (recorded or frozen), to skip recording an unchanged node. */
   latestOwnFingerprint(): string | undefined {
-    return this.db
-      .prepare<[], { fingerprint: string }>("SELECT fingerprint FROM snapshot WHERE origin != 'imported' ORDER BY taken_at DESC LIMIT 1")
-      .get()?.fingerprint;
+    return this.db.prepare<[], { fingerprint: string }>("SELECT fingerprint FROM snapshot WHERE origin != 'imported' ORDER BY taken_at DESC LIMIT 1").get()
+      ?.fingerprint;
   }
 
   fingerprintOf(snapshot: Snapshot): string {
@@ -153,7 +163,9 @@ export class SnapshotStore {
 
   totalBytes(): number {
     const row = this.db
-      .prepare<[], { bytes: number }>("SELECT (SELECT COALESCE(SUM(length(header) + length(bodies)), 0) FROM snapshot) + (SELECT COALESCE(SUM(bytes), 0) FROM netns_body) AS bytes")
+      .prepare<[], { bytes: number }>(
+        "SELECT (SELECT COALESCE(SUM(length(header) + length(bodies)), 0) FROM snapshot) + (SELECT COALESCE(SUM(bytes), 0) FROM netns_body) AS bytes",
+      )
       .get();
     return row?.bytes ?? 0;
   }
@@ -171,12 +183,20 @@ export class SnapshotStore {
       let total = this.totalBytes();
       if (total <= limits.maxBytes) return;
       // Over the size limit: count who uses each body, so each removal knows exactly what it frees.
-      const rows = this.db.prepare<[], { id: string; own: number; bodies: Buffer }>(
-        `SELECT id, length(header) + length(bodies) AS own, bodies FROM snapshot WHERE id != ${newest} ORDER BY origin = 'recorded' DESC, taken_at`,
-      ).all();
+      const rows = this.db
+        .prepare<[], { id: string; own: number; bodies: Buffer }>(
+          `SELECT id, length(header) + length(bodies) AS own, bodies FROM snapshot WHERE id != ${newest} ORDER BY origin = 'recorded' DESC, taken_at`,
+        )
+        .all();
       const users = new Map<number, number>();
-      for (const row of this.db.prepare<[], { bodies: Buffer }>("SELECT bodies FROM snapshot").iterate()) for (const id of bodyIds(row.bodies)) users.set(id, (users.get(id) ?? 0) + 1);
-      const size = new Map(this.db.prepare<[], { id: number; bytes: number }>("SELECT id, bytes FROM netns_body").all().map((b) => [b.id, b.bytes]));
+      for (const row of this.db.prepare<[], { bodies: Buffer }>("SELECT bodies FROM snapshot").iterate())
+        for (const id of bodyIds(row.bodies)) users.set(id, (users.get(id) ?? 0) + 1);
+      const size = new Map(
+        this.db
+          .prepare<[], { id: number; bytes: number }>("SELECT id, bytes FROM netns_body")
+          .all()
+          .map((b) => [b.id, b.bytes]),
+      );
       const remove = this.db.prepare("DELETE FROM snapshot WHERE id = ?");
       const removeBody = this.db.prepare("DELETE FROM netns_body WHERE id = ?");
       for (const row of rows) {
@@ -200,7 +220,8 @@ export class SnapshotStore {
   /** Deletes namespace bodies no stored snapshot names any more (after snapshots were removed). */
   private sweepBodies(): void {
     const referenced = new Set<number>();
-    for (const row of this.db.prepare<[], { bodies: Buffer }>("SELECT bodies FROM snapshot").iterate()) for (const id of bodyIds(row.bodies)) referenced.add(id);
+    for (const row of this.db.prepare<[], { bodies: Buffer }>("SELECT bodies FROM snapshot").iterate())
+      for (const id of bodyIds(row.bodies)) referenced.add(id);
     const remove = this.db.prepare("DELETE FROM netns_body WHERE id = ?");
     for (const { id } of this.db.prepare<[], { id: number }>("SELECT id FROM netns_body").all()) if (!referenced.has(id)) remove.run(id);
   }
@@ -219,7 +240,9 @@ export class SnapshotStore {
 
   /** Records a namespace the agent exposed under /run/netns (so that only its own are ever undone). */
   addExposure(e: ExposureRecord): void {
-    this.db.prepare("INSERT INTO exposure (name, netns_id, target, created_at, who) VALUES (?, ?, ?, ?, ?)").run(e.name, e.netnsId, e.target, e.createdAt, e.who);
+    this.db
+      .prepare("INSERT INTO exposure (name, netns_id, target, created_at, who) VALUES (?, ?, ?, ?, ?)")
+      .run(e.name, e.netnsId, e.target, e.createdAt, e.who);
   }
 
   removeExposure(name: string): void {
@@ -228,7 +251,9 @@ export class SnapshotStore {
 
   exposures(): ExposureRecord[] {
     return this.db
-      .prepare<[], { name: string; netns_id: string; target: string; created_at: number; who: string }>("SELECT name, netns_id, target, created_at, who FROM exposure ORDER BY name")
+      .prepare<[], { name: string; netns_id: string; target: string; created_at: number; who: string }>(
+        "SELECT name, netns_id, target, created_at, who FROM exposure ORDER BY name",
+      )
       .all()
       .map((r) => ({ name: r.name, netnsId: r.netns_id, target: r.target, createdAt: r.created_at, who: r.who }));
   }

@@ -31,7 +31,9 @@ async function main(): Promise<void> {
   const lab = new ScaleLab();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nsatlas-bench-history-"));
   // Engines are not the subject here: procfs, mountinfo and netlink only.
-  const service = new SnapshotService(parseConfig({ NSATLAS_SNAPSHOT_TTL_MS: "0", NSATLAS_DOCKER_SOCKET: NO_ENGINE, NSATLAS_PODMAN_SOCKET: NO_ENGINE, NSATLAS_CRI_SOCKETS: NO_ENGINE }));
+  const service = new SnapshotService(
+    parseConfig({ NSATLAS_SNAPSHOT_TTL_MS: "0", NSATLAS_DOCKER_SOCKET: NO_ENGINE, NSATLAS_PODMAN_SOCKET: NO_ENGINE, NSATLAS_CRI_SOCKETS: NO_ENGINE }),
+  );
   const store = SnapshotStore.open(dir);
   try {
     lab.destroy();
@@ -78,14 +80,20 @@ async function main(): Promise<void> {
     const rows: [string, string][] = [
       ["namespaces", String(first.netns.length)],
       ["snapshot ms (plain, median)", median(plain).toFixed(1)],
-      ["snapshot + listeners ms (what the history stores)", `${median(withListeners).toFixed(1)} (${(median(withListeners) / median(plain)).toFixed(2)}× plain)`],
+      [
+        "snapshot + listeners ms (what the history stores)",
+        `${median(withListeners).toFixed(1)} (${(median(withListeners) / median(plain)).toFixed(2)}× plain)`,
+      ],
       ["snapshot as JSON (an export)", kib(jsonBytes)],
       ["first stored snapshot", `${kib(firstEntry.storedBytes)} (${(firstEntry.storedBytes / jsonBytes).toFixed(3)} of its JSON)`],
       ["next snapshot, network unchanged", `${kib(median(unchanged))} (${(median(unchanged) / jsonBytes).toFixed(3)} of its JSON)`],
       ["next snapshot, one namespace changed", `${kib(median(changed))} (${(median(changed) / jsonBytes).toFixed(3)} of its JSON)`],
       ["per day, steady node (nothing recorded after the first)", kib(firstEntry.storedBytes)],
       [`per day, a change every ${RECORD_INTERVAL_S} s (${86_400 / RECORD_INTERVAL_S} snapshots)`, mib(perDayBusy)],
-      ["store ms: put / get / unchanged tick (median)", `${median(putMs).toFixed(1)} / ${median(getMs).toFixed(1)} / ${median(fingerprintMs).toFixed(1)} (put = ${(median(putMs) / median(plain)).toFixed(2)}× a snapshot)`],
+      [
+        "store ms: put / get / unchanged tick (median)",
+        `${median(putMs).toFixed(1)} / ${median(getMs).toFixed(1)} / ${median(fingerprintMs).toFixed(1)} (put = ${(median(putMs) / median(plain)).toFixed(2)}× a snapshot)`,
+      ],
       ["logical bytes per stored snapshot in this run", kib(logicalPerSnapshot)],
       ["database file on disk (checkpointed)", `${kib(dbFile)} for ${store.list().length} snapshots; ${kib(diskPerSnapshot)} per snapshot after the first`],
       [`per day on disk, a change every ${RECORD_INTERVAL_S} s`, mib(diskPerSnapshot * (86_400 / RECORD_INTERVAL_S))],

@@ -27,7 +27,8 @@ const WITH_BASELINE = process.env.NSATLAS_BENCH_BASELINE !== "false";
 const TTL_MS = 2000;
 const NO_ENGINE = "/nonexistent/nsatlas-bench.sock";
 
-const scansOf = async (url: string) => ((await (await fetch(`${url}/api/v1/healthz`)).json()) as { agent: { scans: number; openFds: number; rssBytes: number } }).agent;
+const scansOf = async (url: string) =>
+  ((await (await fetch(`${url}/api/v1/healthz`)).json()) as { agent: { scans: number; openFds: number; rssBytes: number } }).agent;
 
 type Roles = Awaited<ReturnType<typeof groupCpuByRole>>;
 
@@ -67,12 +68,15 @@ async function cpuWithDashboardOpen(browser: Browser, server: DashboardServer): 
   }
 }
 
-const rolesText = (r: Roles) => `main thread ${r.main.toFixed(2)}, reader worker ${r.reader.toFixed(2)}, V8/libuv helpers ${r.helpers.toFixed(2)}, launcher ${r.launcher.toFixed(2)}`;
+const rolesText = (r: Roles) =>
+  `main thread ${r.main.toFixed(2)}, reader worker ${r.reader.toFixed(2)}, V8/libuv helpers ${r.helpers.toFixed(2)}, launcher ${r.launcher.toFixed(2)}`;
 
 async function main(): Promise<void> {
   const lab = new ScaleLab();
   const labFile = manifestPath(labConfig());
-  const engines = fs.existsSync(labFile) ? labEnv(readManifest(labFile)) : { NSATLAS_DOCKER_SOCKET: NO_ENGINE, NSATLAS_PODMAN_SOCKET: NO_ENGINE, NSATLAS_CRI_SOCKETS: NO_ENGINE };
+  const engines = fs.existsSync(labFile)
+    ? labEnv(readManifest(labFile))
+    : { NSATLAS_DOCKER_SOCKET: NO_ENGINE, NSATLAS_PODMAN_SOCKET: NO_ENGINE, NSATLAS_CRI_SOCKETS: NO_ENGINE };
   lab.destroy();
   await lab.growTo(SIZE);
   const server = await startDashboard({ ...engines, NSATLAS_SNAPSHOT_TTL_MS: String(TTL_MS) });
@@ -92,28 +96,43 @@ async function main(): Promise<void> {
     const open = await cpuWithDashboardOpen(browser, server);
     await server.stop();
     // The baseline, in the same run: the same agent reading every namespace in full on every scan.
-    const baseline = WITH_BASELINE ? await (async () => {
-      const plain = await startDashboard({ ...engines, NSATLAS_SNAPSHOT_TTL_MS: String(TTL_MS), NSATLAS_WATCH_CHANGES: "false" });
-      try {
-        return await cpuWithDashboardOpen(browser, plain);
-      } finally {
-        await plain.stop();
-      }
-    })() : undefined;
+    const baseline = WITH_BASELINE
+      ? await (async () => {
+          const plain = await startDashboard({ ...engines, NSATLAS_SNAPSHOT_TTL_MS: String(TTL_MS), NSATLAS_WATCH_CHANGES: "false" });
+          try {
+            return await cpuWithDashboardOpen(browser, plain);
+          } finally {
+            await plain.stop();
+          }
+        })()
+      : undefined;
 
     console.log(`\nbench:load: ${host.length} namespaces, ${CLIENTS} clients for ${DURATION_MS / 1000} s on ${paths.length} paths (loopback, 2 vCPU)`);
-    console.log(`  requests served      ${load.requests} (${(load.requests / (DURATION_MS / 1000)).toFixed(0)}/s), errors ${load.errors}${load.errorSamples.length ? ` e.g. ${load.errorSamples.join("; ")}` : ""}`);
+    console.log(
+      `  requests served      ${load.requests} (${(load.requests / (DURATION_MS / 1000)).toFixed(0)}/s), errors ${load.errors}${load.errorSamples.length ? ` e.g. ${load.errorSamples.join("; ")}` : ""}`,
+    );
     console.log(`  latency ms           p50 ${load.p50Ms.toFixed(0)}, p99 ${load.p99Ms.toFixed(0)}, max ${load.maxMs.toFixed(0)}`);
-    for (const [p, r] of Object.entries(load.byPath)) console.log(`    ${p.padEnd(32)} ${String(r.requests).padStart(6)} requests, p50 ${r.p50Ms.toFixed(0)}, p99 ${r.p99Ms.toFixed(0)}`);
-    console.log(`  scans                ${scans} for ${load.byPath["/api/v1/snapshot"]?.requests ?? 0} snapshot requests (bound: duration / TTL + 1 = ${bound}) ${scans <= bound ? "ok" : "OVER"}`);
+    for (const [p, r] of Object.entries(load.byPath))
+      console.log(`    ${p.padEnd(32)} ${String(r.requests).padStart(6)} requests, p50 ${r.p50Ms.toFixed(0)}, p99 ${r.p99Ms.toFixed(0)}`);
+    console.log(
+      `  scans                ${scans} for ${load.byPath["/api/v1/snapshot"]?.requests ?? 0} snapshot requests (bound: duration / TTL + 1 = ${bound}) ${scans <= bound ? "ok" : "OVER"}`,
+    );
     console.log(`  open fds             ${before.openFds} before, ${after.openFds} after`);
     console.log(`  agent CPU, idle      ${idle.total.toFixed(2)}% of one core (${rolesText(idle.roles)})`);
-    console.log(`  agent CPU, one dashboard open (polling every 5 s; ${open.polls} polls in ${CPU_WINDOWS} windows of ${CPU_WINDOW_MS / 1000} s after ${CPU_WARMUP_MS / 1000} s of warm-up):`);
-    console.log(`    windows            ${open.windows.map((w) => `${w.total.toFixed(2)}%`).join(", ")}; median ${open.median.total.toFixed(2)}% = ${(open.median.total / Math.max(idle.total, 0.01)).toFixed(1)}× idle; target ≤ 2% ${open.median.total <= 2 ? "met" : "NOT MET"}`);
+    console.log(
+      `  agent CPU, one dashboard open (polling every 5 s; ${open.polls} polls in ${CPU_WINDOWS} windows of ${CPU_WINDOW_MS / 1000} s after ${CPU_WARMUP_MS / 1000} s of warm-up):`,
+    );
+    console.log(
+      `    windows            ${open.windows.map((w) => `${w.total.toFixed(2)}%`).join(", ")}; median ${open.median.total.toFixed(2)}% = ${(open.median.total / Math.max(idle.total, 0.01)).toFixed(1)}× idle; target ≤ 2% ${open.median.total <= 2 ? "met" : "NOT MET"}`,
+    );
     console.log(`    median window      ${rolesText(open.median.roles)}`);
     if (baseline !== undefined) {
-      console.log(`  baseline, same run: the change watch off (NSATLAS_WATCH_CHANGES=false: every namespace read in full on every scan; ${baseline.polls} polls):`);
-      console.log(`    windows            ${baseline.windows.map((w) => `${w.total.toFixed(2)}%`).join(", ")}; median ${baseline.median.total.toFixed(2)}%; with the watch ÷ without = ${(open.median.total / Math.max(baseline.median.total, 0.01)).toFixed(2)}`);
+      console.log(
+        `  baseline, same run: the change watch off (NSATLAS_WATCH_CHANGES=false: every namespace read in full on every scan; ${baseline.polls} polls):`,
+      );
+      console.log(
+        `    windows            ${baseline.windows.map((w) => `${w.total.toFixed(2)}%`).join(", ")}; median ${baseline.median.total.toFixed(2)}%; with the watch ÷ without = ${(open.median.total / Math.max(baseline.median.total, 0.01)).toFixed(2)}`,
+      );
       console.log(`    median window      ${rolesText(baseline.median.roles)}`);
     }
   } finally {

@@ -34,7 +34,9 @@ function docker(args: string[]): Promise<void> {
 }
 
 function removeBenchContainers(): void {
-  const ids = tryRun("docker", ["ps", "-aq", "--filter", `label=${LABEL}`]).out.split("\n").filter(Boolean);
+  const ids = tryRun("docker", ["ps", "-aq", "--filter", `label=${LABEL}`])
+    .out.split("\n")
+    .filter(Boolean);
   if (ids.length > 0) tryRun("docker", ["rm", "-f", ...ids]);
 }
 
@@ -49,7 +51,9 @@ async function main(): Promise<void> {
     const started = performance.now();
     for (let i = 0; i < CONTAINERS; i += 10) {
       await Promise.all(
-        Array.from({ length: Math.min(10, CONTAINERS - i) }, (_, k) => docker(["run", "-d", "--name", `nsb-c${i + k}`, "--label", LABEL, config.image.docker, "sleep", "2147483647"])),
+        Array.from({ length: Math.min(10, CONTAINERS - i) }, (_, k) =>
+          docker(["run", "-d", "--name", `nsb-c${i + k}`, "--label", LABEL, config.image.docker, "sleep", "2147483647"]),
+        ),
       );
     }
     console.log(`bench:owners: ${CONTAINERS} containers started in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -91,7 +95,9 @@ async function main(): Promise<void> {
       coldDocker.push(s.runtimes.find((r) => r.name === "docker")?.latencyMs ?? 0);
       coldCalls = { ...fresh.calls };
     }
-    const containers = (await takeSnapshot(reader, { engines: warmEngines })).snapshot.netns.flatMap((n) => n.owners).filter((o) => o.kind === "docker-container").length;
+    const containers = (await takeSnapshot(reader, { engines: warmEngines })).snapshot.netns
+      .flatMap((n) => n.owners)
+      .filter((o) => o.kind === "docker-container").length;
     const m = { without: median(without), warm: median(warm), interval: median(interval), cold: median(cold) };
     console.log(`
 | snapshot | median ms | vs without owners |

@@ -48,13 +48,17 @@ async function main(): Promise<number> {
   const warm = samples[1] ?? samples[0];
   const last = samples.at(-1);
   if (warm === undefined || last === undefined) throw new Error("no samples");
-  console.log(`\nbench:soak: ${SCANS} scans in ${((performance.now() - started) / 1000).toFixed(0)} s (engines asked and fds scanned every time, history every 20th)`);
+  console.log(
+    `\nbench:soak: ${SCANS} scans in ${((performance.now() - started) / 1000).toFixed(0)} s (engines asked and fds scanned every time, history every 20th)`,
+  );
   console.log("  scan   heap MiB  RSS MiB");
   for (const s of samples) console.log(`  ${String(s.scan).padStart(5)}  ${mib(s.heap).padStart(8)}  ${mib(s.rss).padStart(7)}`);
   const heapGrowth = last.heap - warm.heap;
   const rssGrowth = last.rss - warm.rss;
   const isBounded = heapGrowth <= HEAP_BOUND && rssGrowth <= RSS_BOUND;
-  console.log(`  after warm-up (scan ${warm.scan} → ${last.scan}): heap ${heapGrowth >= 0 ? "+" : ""}${mib(heapGrowth)} MiB, RSS ${rssGrowth >= 0 ? "+" : ""}${mib(rssGrowth)} MiB: ${isBounded ? "bounded" : "GROWING"}`);
+  console.log(
+    `  after warm-up (scan ${warm.scan} → ${last.scan}): heap ${heapGrowth >= 0 ? "+" : ""}${mib(heapGrowth)} MiB, RSS ${rssGrowth >= 0 ? "+" : ""}${mib(rssGrowth)} MiB: ${isBounded ? "bounded" : "GROWING"}`,
+  );
   return isBounded ? 0 : 1;
 }
 

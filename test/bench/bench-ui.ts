@@ -61,7 +61,9 @@ async function keystrokeToTable(page: Page, url: string): Promise<number[]> {
     const before: number = await page.evaluate(() => (window as unknown as { __marks: { rowCountChanged: number[] } }).__marks.rowCountChanged.length);
     const start: number = await page.evaluate(() => performance.now());
     await box.press(ch === "-" ? "Minus" : ch);
-    await page.waitForFunction((n) => (window as unknown as { __marks: { rowCountChanged: number[] } }).__marks.rowCountChanged.length > n, before, { timeout: 10_000 }).catch(() => undefined);
+    await page
+      .waitForFunction((n) => (window as unknown as { __marks: { rowCountChanged: number[] } }).__marks.rowCountChanged.length > n, before, { timeout: 10_000 })
+      .catch(() => undefined);
     const end: number = await page.evaluate(() => (window as unknown as { __marks: { rowCountChanged: number[] } }).__marks.rowCountChanged.at(-1) ?? 0);
     if (end > start) times.push(end - start);
   }
@@ -86,7 +88,9 @@ async function main(): Promise<void> {
       const panned = await pans(page);
       const typing = await keystrokeToTable(page, server.url);
       const tableRows = await page.locator("tr[data-netns]").count();
-      rows.push(`| ${size} | ${nodes} | ${median(graph).toFixed(0)} | ${panned ? "yes" : "NO"} | ${typing.length > 0 ? median(typing).toFixed(0) : "-"} (${typing.map((t) => t.toFixed(0)).join(", ")}) | ${tableRows} |`);
+      rows.push(
+        `| ${size} | ${nodes} | ${median(graph).toFixed(0)} | ${panned ? "yes" : "NO"} | ${typing.length > 0 ? median(typing).toFixed(0) : "-"} (${typing.map((t) => t.toFixed(0)).join(", ")}) | ${tableRows} |`,
+      );
       console.log(rows.at(-1));
       await context.close();
     }

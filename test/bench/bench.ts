@@ -129,7 +129,11 @@ function report(rows: Array<Row & { size: number }>): string {
   ];
   const r250 = rows.find((r) => r.size === 250);
   const r1000 = rows.find((r) => r.size === 1000);
-  if (r250 && r1000) lines.push("", `growth 250 → 1000: snapshot × ${f(r1000.snapshotMs / r250.snapshotMs, 2)} (floor × ${r250.floorMs && r1000.floorMs ? f(r1000.floorMs / r250.floorMs, 2) : "-"})`);
+  if (r250 && r1000)
+    lines.push(
+      "",
+      `growth 250 → 1000: snapshot × ${f(r1000.snapshotMs / r250.snapshotMs, 2)} (floor × ${r250.floorMs && r1000.floorMs ? f(r1000.floorMs / r250.floorMs, 2) : "-"})`,
+    );
   return lines.join("\n");
 }
 
@@ -155,7 +159,9 @@ async function main(): Promise<void> {
       console.error(`bench: the snapshot missed namespaces that lsns or mountinfo list (${missing.map((r) => `${r.missing} at N=${r.size}`).join(", ")})`);
       process.exitCode = 1;
     }
-    console.log(`\n${report(rows)}\n\nbench: ${os.cpus().length} CPUs, kernel ${os.release()}, ${RUNS} runs each (iproute2: 3, lsns: 5), ${((performance.now() - t) / 1000).toFixed(0)} s in all`);
+    console.log(
+      `\n${report(rows)}\n\nbench: ${os.cpus().length} CPUs, kernel ${os.release()}, ${RUNS} runs each (iproute2: 3, lsns: 5), ${((performance.now() - t) / 1000).toFixed(0)} s in all`,
+    );
     fs.mkdirSync(path.join(ROOT, "test/.results"), { recursive: true });
     fs.writeFileSync(path.join(ROOT, "test/.results/bench.json"), JSON.stringify({ at: new Date().toISOString(), kernel: os.release(), rows }, null, 2));
   } finally {

@@ -17,7 +17,13 @@ const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length 
  * `clients` concurrent keep-alive clients, each requesting `paths` in turn for `durationMs`, on
  * loopback. Every answer is read to its end; latencies are per request.
  */
-export async function runLoad(options: { baseUrl: string; paths: string[]; clients: number; durationMs: number; headers?: Record<string, string> }): Promise<LoadResult> {
+export async function runLoad(options: {
+  baseUrl: string;
+  paths: string[];
+  clients: number;
+  durationMs: number;
+  headers?: Record<string, string>;
+}): Promise<LoadResult> {
   const url = new URL(options.baseUrl);
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.clients });
   const latencies: Record<string, number[]> = {};
@@ -51,7 +57,9 @@ export async function runLoad(options: { baseUrl: string; paths: string[]; clien
     }),
   );
   agent.destroy();
-  const all = Object.values(latencies).flat().sort((a, b) => a - b);
+  const all = Object.values(latencies)
+    .flat()
+    .sort((a, b) => a - b);
   const byPath = Object.fromEntries(
     Object.entries(latencies).map(([path, xs]) => {
       const sorted = [...xs].sort((a, b) => a - b);

@@ -53,7 +53,8 @@ export class ScaleLab {
     const lines: string[] = [];
     for (let b = Math.floor((from - 1) / PER_BRIDGE); b <= Math.floor((total - 1) / PER_BRIDGE); b++) {
       const br = `${BENCH_PREFIX}-br${b}`;
-      if (!tryRun("ip", ["link", "show", br]).ok) lines.push(`link add ${br} type bridge`, `link set ${br} addrgenmode none`, `addr add 10.${240 + b}.0.1/16 dev ${br}`, `link set ${br} up`);
+      if (!tryRun("ip", ["link", "show", br]).ok)
+        lines.push(`link add ${br} type bridge`, `link set ${br} addrgenmode none`, `addr add 10.${240 + b}.0.1/16 dev ${br}`, `link set ${br} up`);
     }
     for (let i = from; i <= total; i++) {
       const b = Math.floor((i - 1) / PER_BRIDGE);
@@ -70,14 +71,18 @@ export class ScaleLab {
     await pool(indexes, 8, (i) => {
       const b = Math.floor((i - 1) / PER_BRIDGE);
       const host = `${Math.floor(i / 250) + 1}.${(i % 250) + 2}`;
-      return runAsync("nsenter", [`--net=/run/netns/${BENCH_PREFIX}-${i}`, "ip", "-batch", "-"], [
-        "link set lo up",
-        "link set eth0 addrgenmode none",
-        `addr add 10.${240 + b}.${host}/16 dev eth0`,
-        `addr add fd00:240:${b}::${i.toString(16)}/64 dev eth0 nodad`,
-        "link set eth0 up",
-        `route add default via 10.${240 + b}.0.1`,
-      ].join("\n"));
+      return runAsync(
+        "nsenter",
+        [`--net=/run/netns/${BENCH_PREFIX}-${i}`, "ip", "-batch", "-"],
+        [
+          "link set lo up",
+          "link set eth0 addrgenmode none",
+          `addr add 10.${240 + b}.${host}/16 dev eth0`,
+          `addr add fd00:240:${b}::${i.toString(16)}/64 dev eth0 nodad`,
+          "link set eth0 up",
+          `route add default via 10.${240 + b}.0.1`,
+        ].join("\n"),
+      );
     });
     this.named = total;
   }
@@ -116,10 +121,16 @@ export class ScaleLab {
       }
     }
     this.holders.length = 0;
-    const names = tryRun("ip", ["netns", "list"]).out.split("\n").map((l) => l.split(" ")[0] ?? "").filter((n) => n.startsWith(`${BENCH_PREFIX}-`));
+    const names = tryRun("ip", ["netns", "list"])
+      .out.split("\n")
+      .map((l) => l.split(" ")[0] ?? "")
+      .filter((n) => n.startsWith(`${BENCH_PREFIX}-`));
     // -force: go on past lines that fail; host veth ends vanish on their own (asynchronously) with their namespace.
     if (names.length > 0) tryRun("ip", ["-force", "-batch", "-"], { input: `${names.map((n) => `netns del ${n}`).join("\n")}\n` });
-    const bridges = tryRun("ip", ["-o", "link", "show", "type", "bridge"]).out.split("\n").map((l) => l.split(": ")[1] ?? "").filter((n) => n.startsWith(`${BENCH_PREFIX}-br`));
+    const bridges = tryRun("ip", ["-o", "link", "show", "type", "bridge"])
+      .out.split("\n")
+      .map((l) => l.split(": ")[1] ?? "")
+      .filter((n) => n.startsWith(`${BENCH_PREFIX}-br`));
     if (bridges.length > 0) tryRun("ip", ["-force", "-batch", "-"], { input: `${bridges.map((n) => `link del ${n}`).join("\n")}\n` });
     this.named = 0;
   }

@@ -6,7 +6,9 @@ import { buildTopology, focusNodeId, neighbourhood } from "../../components/topo
 import { topologyToSvg } from "../../components/topology/export-svg";
 import { snapshotSchema } from "../../server/contract/snapshot";
 
-const snapshot = snapshotSchema.parse(JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, "../fixtures/snapshot/lab-snapshot.json"), "utf8")).snapshot);
+const snapshot = snapshotSchema.parse(
+  JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, "../fixtures/snapshot/lab-snapshot.json"), "utf8")).snapshot,
+);
 const topology = buildTopology(snapshot, { hideLoopback: true });
 const ids = new Set(topology.nodes.map((n) => n.id));
 
@@ -27,13 +29,21 @@ describe("topology model", () => {
     const veths = snapshot.netns.flatMap((n) => n.interfaces.filter((i) => i.kind === "veth" && i.peer && i.peer.netnsId !== n.id));
     expect(topology.edges.filter((e) => e.kind === "veth" || e.kind === "bridge-port")).toHaveLength(veths.length / 2);
     const toHubs = topology.edges.filter((e) => e.target.startsWith("bridge:") || e.source.startsWith("bridge:"));
-    const bridgePorts = snapshot.netns.flatMap((n) => n.interfaces.filter((i) => i.kind === "veth" && i.masterIfindex !== undefined && n.interfaces.find((m) => m.ifindex === i.masterIfindex)?.kind === "bridge"));
+    const bridgePorts = snapshot.netns.flatMap((n) =>
+      n.interfaces.filter(
+        (i) => i.kind === "veth" && i.masterIfindex !== undefined && n.interfaces.find((m) => m.ifindex === i.masterIfindex)?.kind === "bridge",
+      ),
+    );
     expect(toHubs).toHaveLength(bridgePorts.length);
   });
 
   it("hides loopback unless asked", () => {
     expect(topology.nodes.flatMap((n) => n.ports).some((p) => p.kind === "loopback")).toBe(false);
-    expect(buildTopology(snapshot, { hideLoopback: false }).nodes.flatMap((n) => n.ports).some((p) => p.kind === "loopback")).toBe(true);
+    expect(
+      buildTopology(snapshot, { hideLoopback: false })
+        .nodes.flatMap((n) => n.ports)
+        .some((p) => p.kind === "loopback"),
+    ).toBe(true);
   });
 
   it("focuses on a pod's neighbourhood: its box, its bridge, not the whole node", () => {

@@ -34,12 +34,19 @@ describe("from the overview to the host bridge", () => {
       await page.waitForURL(/q=/);
       await expect.poll(() => overview.rowIds()).toEqual([pod.inode]);
 
-      await page.getByRole("link", { name: new RegExp(`${pod.owner.namespace}/${pod.owner.name}`) }).first().click();
+      await page
+        .getByRole("link", { name: new RegExp(`${pod.owner.namespace}/${pod.owner.name}`) })
+        .first()
+        .click();
       await page.waitForURL(`**/pods/${pod.owner.namespace}/${pod.owner.name}`);
       const detail = new DetailPage(page);
       for (const want of pod.interfaces) expect(await detail.addressesOf(want.name)).toEqual(expect.arrayContaining(want.addresses));
       expect(await page.getByTestId("containers").innerText()).toContain("sidecar");
-      await page.getByTestId("listeners").getByText(/Nothing listens here|tcp|udp/).first().waitFor();
+      await page
+        .getByTestId("listeners")
+        .getByText(/Nothing listens here|tcp|udp/)
+        .first()
+        .waitFor();
       await page.screenshot({ path: artifact(`pod-${colorScheme}.png`), fullPage: true });
 
       const eth0 = pod.interfaces[0];
@@ -66,7 +73,11 @@ describe("links a colleague can open", () => {
     await page.waitForURL(/kind=kubernetes-pod/);
     await overview.search(suite.manifest().prefix);
     await page.waitForURL(/q=/);
-    const expected = suite.manifest().netns.filter((n) => n.owner.kind === "kubernetes-pod").map((n) => n.inode).sort();
+    const expected = suite
+      .manifest()
+      .netns.filter((n) => n.owner.kind === "kubernetes-pod")
+      .map((n) => n.inode)
+      .sort();
     await expect.poll(async () => (await overview.rowIds()).sort()).toEqual(expected);
 
     await page.reload();
@@ -108,7 +119,12 @@ describe("an engine that stops", () => {
     const proxy = new SocketProxy(socket, suite.manifest().engines.docker.socket);
     await proxy.start();
     const stopDocker = () => proxy.stop();
-    const watched = await startDashboard({ ...labEnv(suite.manifest()), NSATLAS_DOCKER_SOCKET: socket, NSATLAS_ENGINE_REFRESH_MS: "0", NSATLAS_SNAPSHOT_TTL_MS: "500" });
+    const watched = await startDashboard({
+      ...labEnv(suite.manifest()),
+      NSATLAS_DOCKER_SOCKET: socket,
+      NSATLAS_ENGINE_REFRESH_MS: "0",
+      NSATLAS_SNAPSHOT_TTL_MS: "500",
+    });
     const context = await suite.browser().newContext({ viewport: { width: 1400, height: 1000 } });
     try {
       const page = await context.newPage();

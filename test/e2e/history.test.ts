@@ -124,7 +124,9 @@ describe("anomalies and import in the browser", () => {
     const page = await context.newPage();
     await new OverviewPage(page).open(suite.server().url);
     await page.getByTestId("import-file").setInputFiles(truncated);
-    await expect.poll(async () => (await page.getByTestId("history-error").count()) > 0 && (await page.getByTestId("history-error").innerText())).toContain("Truncated file");
+    await expect
+      .poll(async () => (await page.getByTestId("history-error").count()) > 0 && (await page.getByTestId("history-error").innerText()))
+      .toContain("Truncated file");
 
     const good = path.join(tmp, "good.json");
     fs.writeFileSync(good, exported);

@@ -27,7 +27,9 @@ describe("topology", () => {
       await openTopology(page);
       for (const ns of suite.manifest().netns) await page.locator(`[data-topo-node="netns:${ns.inode}"]`).waitFor({ state: "attached" });
       expect(await page.locator('[data-topo-node][data-topo-kind="host"]').count()).toBe(1);
-      expect(await page.locator('[data-topo-kind="bridge"]').count()).toBeGreaterThanOrEqual(suite.manifest().hostInterfaces.filter((i) => i.kind === "bridge").length);
+      expect(await page.locator('[data-topo-kind="bridge"]').count()).toBeGreaterThanOrEqual(
+        suite.manifest().hostInterfaces.filter((i) => i.kind === "bridge").length,
+      );
       await page.screenshot({ path: artifact(`topology-${colorScheme}.png`) });
       await context.close();
     }
@@ -98,7 +100,10 @@ describe("topology", () => {
     const context = await suite.browser().newContext({ viewport: { width: 1600, height: 1100 }, acceptDownloads: true });
     const page = await context.newPage();
     await openTopology(page);
-    for (const [button, ext, magic] of [["export-svg", ".svg", "<svg"], ["export-png", ".png", "\u0089PNG"]] as const) {
+    for (const [button, ext, magic] of [
+      ["export-svg", ".svg", "<svg"],
+      ["export-png", ".png", "\u0089PNG"],
+    ] as const) {
       const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId(button).click()]);
       expect(download.suggestedFilename().endsWith(ext)).toBe(true);
       const file = await download.path();

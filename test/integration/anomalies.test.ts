@@ -51,7 +51,13 @@ describe("anomaly flags", () => {
     const snapshot = await service.snapshot({ fresh: true });
     expect(snapshot.netns.filter((n) => labIds.has(n.id)).length).toBe(labIds.size);
     // The lab's interfaces and namespaces: every one of them is in order.
-    const labFlags = snapshot.anomalies.filter((a) => a.places.some((p) => labIds.has(p.netnsId) && (p.netnsId !== manifest.hostInode || p.ifaceName?.startsWith(manifest.prefix) || p.ifaceName?.startsWith("veth") || p.ifaceName === "docker0")));
+    const labFlags = snapshot.anomalies.filter((a) =>
+      a.places.some(
+        (p) =>
+          labIds.has(p.netnsId) &&
+          (p.netnsId !== manifest.hostInode || p.ifaceName?.startsWith(manifest.prefix) || p.ifaceName?.startsWith("veth") || p.ifaceName === "docker0"),
+      ),
+    );
     expect(labFlags).toEqual([]);
   });
 

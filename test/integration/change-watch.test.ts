@@ -204,7 +204,11 @@ describe("each kind of change is seen at the next scan", () => {
     // host (whose veth end lost its carrier, an event that follows by up to a second).
     const { scanned, full } = await scanOfSteadyNode();
     for (const name of [w2, w7]) expect(shape(netnsOf(scanned.snapshot, name))).toEqual(shape(netnsOf(full, name)));
-    const hostLinks = (s: Snapshot) => s.netns.find((n) => n.isHost)?.interfaces.filter((i) => i.name.startsWith(p)).map((i) => `${i.name} ${i.operState}`);
+    const hostLinks = (s: Snapshot) =>
+      s.netns
+        .find((n) => n.isHost)
+        ?.interfaces.filter((i) => i.name.startsWith(p))
+        .map((i) => `${i.name} ${i.operState}`);
     expect(hostLinks(scanned.snapshot)).toEqual(hostLinks(full));
     expect(hostLinks(scanned.snapshot)).toContain(`${p}h5 down`);
     // Then quiet again.
@@ -261,7 +265,11 @@ describe("when namespaces cannot be vouched for", () => {
     try {
       await off.snapshot({ fresh: true });
       const second = await off.snapshot({ fresh: true });
-      expect(off.lastReads).toMatchObject({ full: second.netns.length, countersOnly: 0, watch: { isOn: false, reason: "turned off (NSATLAS_WATCH_CHANGES=false)" } });
+      expect(off.lastReads).toMatchObject({
+        full: second.netns.length,
+        countersOnly: 0,
+        watch: { isOn: false, reason: "turned off (NSATLAS_WATCH_CHANGES=false)" },
+      });
     } finally {
       off.close();
     }
@@ -285,7 +293,16 @@ describe("when namespaces cannot be vouched for", () => {
     const scans = (caps: string[]) => {
       const r = spawnSync(
         "setpriv",
-        ["--inh-caps=-all", "--ambient-caps=-all", `--bounding-set=-all${caps.map((c) => `,+${c}`).join("")}`, "--", process.execPath, "--import", "tsx", script],
+        [
+          "--inh-caps=-all",
+          "--ambient-caps=-all",
+          `--bounding-set=-all${caps.map((c) => `,+${c}`).join("")}`,
+          "--",
+          process.execPath,
+          "--import",
+          "tsx",
+          script,
+        ],
         { encoding: "utf8", env: { ...process.env, ...labEnv(manifest) }, maxBuffer: 64 * 1024 * 1024 },
       );
       expect(r.status, r.stderr).toBe(0);

@@ -111,7 +111,10 @@ describe("expose and unexpose", () => {
 
 describe("nsatlas expose / unexpose", () => {
   const cli = (args: string[], env: Record<string, string>) =>
-    spawnSync(process.execPath, [path.resolve("server/bin/nsatlas.mjs"), ...args], { encoding: "utf8", env: { ...process.env, ...labEnv(manifest), NSATLAS_DATA_DIR: dataDir, ...env } });
+    spawnSync(process.execPath, [path.resolve("server/bin/nsatlas.mjs"), ...args], {
+      encoding: "utf8",
+      env: { ...process.env, ...labEnv(manifest), NSATLAS_DATA_DIR: dataDir, ...env },
+    });
 
   it("is off unless NSATLAS_ALLOW_EXPOSE=true, and says how to turn it on", () => {
     const off = cli(["expose", "nslab-web1", "--name", `${manifest.prefix}-x-off`], {});

@@ -53,7 +53,11 @@ describe("an engine that dies and comes back", () => {
       let killed = await service.snapshot({ fresh: true });
       await waitFor("docker reported down", 15_000, async () => statusOf((killed = await service.snapshot({ fresh: true })), "docker")?.status !== "ok");
       expect(statusOf(killed, "docker")).toMatchObject({ status: "unreachable", error: expect.stringContaining(proxy.path) });
-      await waitFor("process owners for the container", 15_000, async () => ownersOf((killed = await service.snapshot({ fresh: true })), web).join() === "process");
+      await waitFor(
+        "process owners for the container",
+        15_000,
+        async () => ownersOf((killed = await service.snapshot({ fresh: true })), web).join() === "process",
+      );
       await proxy.start();
       await waitFor("docker answering again", 15_000, async () => statusOf(await service.snapshot({ fresh: true }), "docker")?.status === "ok");
       await waitFor("docker owners back", 15_000, async () => ownersOf(await service.snapshot({ fresh: true }), web).includes("docker-container"));
@@ -71,7 +75,11 @@ describe("an engine that dies and comes back", () => {
       let gone = await service.snapshot({ fresh: true });
       await waitFor("CRI reported down", 15_000, async () => statusOf((gone = await service.snapshot({ fresh: true })), "containerd-cri")?.status !== "ok");
       expect(statusOf(gone, "containerd-cri")?.status).toBe("unreachable");
-      await waitFor("CRI pods without their pod owner", 15_000, async () => !ownersOf((gone = await service.snapshot({ fresh: true })), api).includes("kubernetes-pod"));
+      await waitFor(
+        "CRI pods without their pod owner",
+        15_000,
+        async () => !ownersOf((gone = await service.snapshot({ fresh: true })), api).includes("kubernetes-pod"),
+      );
       expect(ownersOf(gone, api)).toEqual(expect.arrayContaining(["ip-netns", "process"]));
       await proxy.start();
       await waitFor("CRI pods owned again", 30_000, async () => ownersOf(await service.snapshot({ fresh: true }), api).includes("kubernetes-pod"));
@@ -143,7 +151,11 @@ describe("the data directory", () => {
       // Fill what is left of the 2 MiB tmpfs.
       tryRun("dd", ["if=/dev/zero", `of=${filler}`, "bs=64k", "count=64"]);
       let refused: unknown;
-      for (let i = 0; i < 5 && refused === undefined; i++) refused = await h.freeze().then(() => undefined, (err: unknown) => err);
+      for (let i = 0; i < 5 && refused === undefined; i++)
+        refused = await h.freeze().then(
+          () => undefined,
+          (err: unknown) => err,
+        );
       expect(refused).toBeInstanceOf(HistoryUnavailableError);
       expect(String(refused)).toMatch(/full/i);
       expect(h.list()).toMatchObject({ isAvailable: true });

@@ -27,16 +27,28 @@ const bearer = { authorization: `Bearer ${TOKEN}` };
 /** Every route in app/, with sample parameters: new routes are covered without editing this test. */
 function everyRoute(): { path: string; isApi: boolean; methods: string[] }[] {
   const root = path.resolve("app");
-  const sample: Record<string, string> = { "[netnsId]": "4026531833", "[namespace]": "nslab-shop", "[name]": "cart-0", "[nameOrId]": "nslab-app", "[snapshotId]": "1-aa", "[[...rest]]": "" };
+  const sample: Record<string, string> = {
+    "[netnsId]": "4026531833",
+    "[namespace]": "nslab-shop",
+    "[name]": "cart-0",
+    "[nameOrId]": "nslab-app",
+    "[snapshotId]": "1-aa",
+    "[[...rest]]": "",
+  };
   const found: { path: string; isApi: boolean; methods: string[] }[] = [];
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
       else if (entry.name === "page.tsx" || entry.name === "route.ts") {
-        const segments = path.relative(root, dir).split(path.sep).filter(Boolean).map((s) => sample[s] ?? s);
+        const segments = path
+          .relative(root, dir)
+          .split(path.sep)
+          .filter(Boolean)
+          .map((s) => sample[s] ?? s);
         const url = `/${segments.filter(Boolean).join("/")}`;
-        const methods = entry.name === "page.tsx" ? ["GET"] : [...fs.readFileSync(full, "utf8").matchAll(/export async function (GET|POST)/g)].map((m) => m[1] ?? "GET");
+        const methods =
+          entry.name === "page.tsx" ? ["GET"] : [...fs.readFileSync(full, "utf8").matchAll(/export async function (GET|POST)/g)].map((m) => m[1] ?? "GET");
         found.push({ path: url, isApi: entry.name === "route.ts", methods });
       }
     }
@@ -98,7 +110,13 @@ describe("with NSATLAS_TOKEN set", () => {
     const html = await page.text();
     const asset = /\/_next\/static\/[^"]+\.js/.exec(html)?.[0];
     expect(asset).toBeDefined();
-    for (const res of [page, await raw("/api/v1/snapshot", { headers: bearer }), await raw("/api/v1/snapshot"), await raw(asset ?? "/"), await raw("/no-such-page", { headers: bearer })]) {
+    for (const res of [
+      page,
+      await raw("/api/v1/snapshot", { headers: bearer }),
+      await raw("/api/v1/snapshot"),
+      await raw(asset ?? "/"),
+      await raw("/no-such-page", { headers: bearer }),
+    ]) {
       const csp = res.headers.get("content-security-policy") ?? "";
       expect(csp).toMatch(/script-src 'self' 'nonce-[\w+/=]+' 'strict-dynamic'/);
       expect(csp).not.toContain("unsafe-eval");
@@ -115,7 +133,11 @@ describe("with NSATLAS_TOKEN set", () => {
 describe("starting on a network address", () => {
   it("refuses without a token, naming the setting", () => {
     const { NSATLAS_TOKEN: _unset, ...env } = process.env;
-    const r = spawnSync(process.execPath, ["--import", "tsx", "server/bin/start.ts"], { encoding: "utf8", env: { ...env, NSATLAS_HOST: "0.0.0.0" }, timeout: 60_000 });
+    const r = spawnSync(process.execPath, ["--import", "tsx", "server/bin/start.ts"], {
+      encoding: "utf8",
+      env: { ...env, NSATLAS_HOST: "0.0.0.0" },
+      timeout: 60_000,
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("NSATLAS_TOKEN");
   });

@@ -26,13 +26,37 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const NASTY = ["..", "../..", "%2e%2e", "%00", "\u0000", "<script>alert(1)</script>", "'; DROP TABLE snapshot; --", "a".repeat(5000), "../../etc/passwd", "\r\nx-injected: 1", "😀", "%", "?", "#", "4026531833", "1795949896003-4dcd58bb", "now", "nslab-app"];
+const NASTY = [
+  "..",
+  "../..",
+  "%2e%2e",
+  "%00",
+  "\u0000",
+  "<script>alert(1)</script>",
+  "'; DROP TABLE snapshot; --",
+  "a".repeat(5000),
+  "../../etc/passwd",
+  "\r\nx-injected: 1",
+  "😀",
+  "%",
+  "?",
+  "#",
+  "4026531833",
+  "1795949896003-4dcd58bb",
+  "now",
+  "nslab-app",
+];
 const segment = fc.oneof(fc.string({ maxLength: 80 }), fc.string({ unit: "binary", maxLength: 40 }), fc.constantFrom(...NASTY));
 const enc = (s: string) => encodeURIComponent(s);
 
 async function hit(what: string, path: string, init: RequestInit = {}): Promise<Response> {
   tried[what] = (tried[what] ?? 0) + 1;
-  const res = await fetch(`${server.url}${path}`, { redirect: "manual", signal: AbortSignal.timeout(15_000), ...init, headers: { "x-nsatlas-request": "1", ...(init.headers ?? {}) } });
+  const res = await fetch(`${server.url}${path}`, {
+    redirect: "manual",
+    signal: AbortSignal.timeout(15_000),
+    ...init,
+    headers: { "x-nsatlas-request": "1", ...(init.headers ?? {}) },
+  });
   expect([path.slice(0, 200), res.status < 500]).toEqual([path.slice(0, 200), true]);
   return res;
 }
@@ -89,7 +113,11 @@ describe("generated path and query parameters", () => {
   });
 
   it("POST expose/unexpose with generated bodies: 4xx problems (expose is off), nothing under /run/netns", async () => {
-    const body = fc.oneof(fc.string({ maxLength: 200 }), fc.json({ maxDepth: 3 }), fc.record({ target: segment, name: fc.option(segment) }).map((o) => JSON.stringify(o)));
+    const body = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.json({ maxDepth: 3 }),
+      fc.record({ target: segment, name: fc.option(segment) }).map((o) => JSON.stringify(o)),
+    );
     await fc.assert(
       fc.asyncProperty(body, fc.constantFrom("/api/v1/expose", "/api/v1/unexpose"), async (text, path) => {
         const res = await hit("expose/unexpose", path, { method: "POST", body: text });
@@ -106,7 +134,9 @@ describe("generated snapshot imports", () => {
   const snapshot = labSnapshot();
   const json = JSON.stringify(snapshot);
   /** The recorded snapshot with one field replaced by a generated value of any type. */
-  const mutated = fc.tuple(fc.constantFrom("id", "takenAt", "node", "netns", "staleFiles", "runtimes", "timings", "anomalies"), fc.jsonValue({ maxDepth: 3 })).map(([key, value]) => JSON.stringify({ ...snapshot, [key]: value }));
+  const mutated = fc
+    .tuple(fc.constantFrom("id", "takenAt", "node", "netns", "staleFiles", "runtimes", "timings", "anomalies"), fc.jsonValue({ maxDepth: 3 }))
+    .map(([key, value]) => JSON.stringify({ ...snapshot, [key]: value }));
   const deepInterface = fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify({ ...snapshot, netns: [{ ...snapshot.netns[0], interfaces: [value] }] }));
   const nested = fc.integer({ min: 1_000, max: 200_000 }).map((depth) => `${"[".repeat(depth)}${"]".repeat(depth)}`);
   const cut = fc.integer({ min: 1, max: json.length - 1 }).map((at) => json.slice(0, at));

@@ -26,7 +26,9 @@ function makeNetnsWithVeth(): string {
 
 /** Starts a process one of whose threads enters the test namespace; resolves with that thread's id. */
 function holdWithThread(): Promise<number> {
-  holder = spawn(process.execPath, [path.join(import.meta.dirname, "helpers/thread-holder.mjs"), `/run/netns/${name}`], { stdio: ["ignore", "pipe", "inherit"] });
+  holder = spawn(process.execPath, [path.join(import.meta.dirname, "helpers/thread-holder.mjs"), `/run/netns/${name}`], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   return new Promise<number>((resolve, reject) => {
     holder?.stdout?.on("data", (d: Buffer) => {
       const m = /ready (\d+)/.exec(d.toString());
@@ -45,7 +47,7 @@ afterAll(() => reader.close());
 
 describe("a namespace held only by", () => {
   it.each([
-    ["a bind mount that is then removed (the fd reads back as \"/\")", "mount"],
+    ['a bind mount that is then removed (the fd reads back as "/")', "mount"],
     ["/proc/PID/ns/net of a process that then exits (the fd reads back as net:[N])", "proc"],
   ])("an open file descriptor, opened through %s, is found through that fd and read", async (_how, via) => {
     const inode = makeNetnsWithVeth();

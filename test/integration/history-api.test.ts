@@ -91,7 +91,10 @@ describe("the history API", () => {
   it("serves the polling pages' view (no routes, no counters) of the frozen snapshot, and of the node now", async () => {
     const full = snapshotSchema.parse((await get(`/api/v1/snapshot?at=${frozenId}`)).body);
     const overview = snapshotOverviewSchema.parse((await get(`/api/v1/snapshot?view=overview&at=${frozenId}`)).body);
-    const strip = (s: typeof full) => ({ ...s, netns: s.netns.map(({ routes: _r, ...n }) => ({ ...n, interfaces: n.interfaces.map(({ stats: _s, ...i }) => i) })) });
+    const strip = (s: typeof full) => ({
+      ...s,
+      netns: s.netns.map(({ routes: _r, ...n }) => ({ ...n, interfaces: n.interfaces.map(({ stats: _s, ...i }) => i) })),
+    });
     expect(overview).toEqual(strip(full));
     expect(full.netns.some((n) => n.routes.length > 0)).toBe(true);
     const live = (await get("/api/v1/snapshot?view=overview")).body;
@@ -123,7 +126,11 @@ describe("the history API", () => {
   });
 
   it("imports what `nsatlas snapshot --json` prints", async () => {
-    const cli = spawnSync(process.execPath, [path.resolve("server/bin/nsatlas.mjs"), "snapshot", "--json"], { encoding: "utf8", env: { ...process.env, ...labEnv(manifest) }, maxBuffer: 64 * 1024 * 1024 });
+    const cli = spawnSync(process.execPath, [path.resolve("server/bin/nsatlas.mjs"), "snapshot", "--json"], {
+      encoding: "utf8",
+      env: { ...process.env, ...labEnv(manifest) },
+      maxBuffer: 64 * 1024 * 1024,
+    });
     expect(cli.status).toBe(0);
     const imported = await post("/api/v1/snapshots/import", cli.stdout);
     expect(imported.status).toBe(201);

@@ -60,7 +60,9 @@ describe("lab manifest", () => {
   it("covers every kind of owner the foundation issue asks for", () => {
     const kinds = new Set(manifest.netns.map((n) => (n.owner.kind === "kubernetes-pod" ? `pod-${n.owner.runtime}` : n.owner.kind)));
     expect([...kinds].sort()).toEqual(["bind-mount", "docker-container", "ip-netns", "pod-containerd-cri", "pod-docker", "podman-pod", "process"]);
-    const podNamespaces = new Set(manifest.netns.flatMap((n) => (n.owner.kind === "kubernetes-pod" && n.owner.runtime === "docker" ? [n.owner.namespace] : [])));
+    const podNamespaces = new Set(
+      manifest.netns.flatMap((n) => (n.owner.kind === "kubernetes-pod" && n.owner.runtime === "docker" ? [n.owner.namespace] : [])),
+    );
     expect(podNamespaces.size).toBe(2);
     expect(manifest.netns.filter((n) => n.owner.kind === "kubernetes-pod" && n.owner.runtime === "containerd-cri")).toHaveLength(2);
   });
@@ -133,7 +135,9 @@ describe.each(["ip-netns:", "process-only", "odd-mount", "docker:", "k8s-docker:
 
 describe("namespaces without any engine", () => {
   it("lists the ip-netns ones under their names", () => {
-    const names = run("ip", ["netns", "list"]).split("\n").map((l) => l.split(" ")[0]);
+    const names = run("ip", ["netns", "list"])
+      .split("\n")
+      .map((l) => l.split(" ")[0]);
     for (const ns of manifest.netns) if (ns.owner.kind === "ip-netns") expect(names).toContain(ns.owner.name);
   });
 
@@ -158,7 +162,12 @@ describe("namespaces without any engine", () => {
       expect(cidrs(link)).toEqual(expect.arrayContaining(want.addresses));
     }
     const bridge = `${config.prefix}-br0`;
-    expect(hostLinks.filter((l) => l.master === bridge).map((l) => l.ifname).sort()).toEqual([`${config.prefix}-a0`, `${config.prefix}-b0`]);
+    expect(
+      hostLinks
+        .filter((l) => l.master === bridge)
+        .map((l) => l.ifname)
+        .sort(),
+    ).toEqual([`${config.prefix}-a0`, `${config.prefix}-b0`]);
   });
 });
 

@@ -17,7 +17,10 @@ let full: Snapshot;
 /** Runs the CLI with the bounding set reduced to `caps` (empty: full root). */
 function cli(args: string[], caps?: string[]) {
   const command = [process.execPath, path.resolve("server/bin/nsatlas.mjs"), ...args];
-  const argv = caps === undefined ? command : ["setpriv", "--inh-caps=-all", "--ambient-caps=-all", `--bounding-set=-all${caps.map((c) => `,+${c}`).join("")}`, "--", ...command];
+  const argv =
+    caps === undefined
+      ? command
+      : ["setpriv", "--inh-caps=-all", "--ambient-caps=-all", `--bounding-set=-all${caps.map((c) => `,+${c}`).join("")}`, "--", ...command];
   const [bin = "", ...rest] = argv;
   return spawnSync(bin, rest, { encoding: "utf8", env: { ...process.env, ...labEnv(manifest) }, maxBuffer: 64 * 1024 * 1024 });
 }

@@ -53,7 +53,9 @@ describe("under load", () => {
     const durationMs = 8000;
     const result = await runLoad({ baseUrl: server.url, paths: ["/api/v1/snapshot", "/", `/api/v1/netns/${host}`, "/topology"], clients: 20, durationMs });
     const scans = (await agent()).scans - before.scans;
-    console.log(`load: ${result.requests} requests, ${result.errors} errors, p50 ${result.p50Ms.toFixed(0)} ms, p99 ${result.p99Ms.toFixed(0)} ms, ${scans} scans`);
+    console.log(
+      `load: ${result.requests} requests, ${result.errors} errors, p50 ${result.p50Ms.toFixed(0)} ms, p99 ${result.p99Ms.toFixed(0)} ms, ${scans} scans`,
+    );
     expect(result.errorSamples).toEqual([]);
     expect(result.errors).toBe(0);
     expect(result.requests).toBeGreaterThan(40);

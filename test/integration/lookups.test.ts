@@ -89,7 +89,10 @@ describe("HTTP API", () => {
 });
 
 function where(arg: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [path.resolve("server/bin/nsatlas.mjs"), "where", arg], { encoding: "utf8", env: { ...process.env, ...labEnv(manifest) } });
+  const r = spawnSync(process.execPath, [path.resolve("server/bin/nsatlas.mjs"), "where", arg], {
+    encoding: "utf8",
+    env: { ...process.env, ...labEnv(manifest) },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -28,7 +28,8 @@ async function snapshotWith(overrides: Record<string, string>): Promise<Snapshot
   }
 }
 
-const dockerNamespaces = () => manifest.netns.filter((n) => n.owner.kind === "docker-container" || (n.owner.kind === "kubernetes-pod" && n.owner.runtime === "docker"));
+const dockerNamespaces = () =>
+  manifest.netns.filter((n) => n.owner.kind === "docker-container" || (n.owner.kind === "kubernetes-pod" && n.owner.runtime === "docker"));
 const criNamespaces = () => manifest.netns.filter((n) => n.owner.kind === "kubernetes-pod" && n.owner.runtime === "containerd-cri");
 
 describe("degraded engines", () => {

@@ -54,12 +54,24 @@ describe("owners of the lab's namespaces", () => {
         case "kubernetes-pod": {
           const [pod, ...more] = ofKind(n, "kubernetes-pod");
           expect(more).toEqual([]);
-          expect(pod).toMatchObject({ runtime: o.runtime, namespace: o.namespace, podName: o.name, name: `${o.namespace}/${o.name}`, uid: o.uid, sandboxId: o.sandboxId });
+          expect(pod).toMatchObject({
+            runtime: o.runtime,
+            namespace: o.namespace,
+            podName: o.name,
+            name: `${o.namespace}/${o.name}`,
+            uid: o.uid,
+            sandboxId: o.sandboxId,
+          });
           expect(pod?.containers.map((c) => c.name).sort(), want.key).toEqual([...o.containers].sort());
           expect(pod?.containers.every((c) => c.state === "running")).toBe(true);
           if (o.runtime === "docker") {
             expect(pod?.containers.filter((c) => c.isSandbox).map((c) => c.kubernetesName)).toEqual(["POD"]);
-            expect(pod?.containers.filter((c) => !c.isSandbox).map((c) => c.kubernetesName).sort()).toEqual(["app", "sidecar"]);
+            expect(
+              pod?.containers
+                .filter((c) => !c.isSandbox)
+                .map((c) => c.kubernetesName)
+                .sort(),
+            ).toEqual(["app", "sidecar"]);
           } else {
             // A CRI pod's namespace also has the name the CNI plugin gave it under /run/netns.
             expect(ofKind(n, "ip-netns").map((x) => x.name)).toEqual([want.paths[0]?.split("/").pop()]);
@@ -93,7 +105,9 @@ describe("owners of the lab's namespaces", () => {
 
   it("claims no namespace outside the lab for an engine", () => {
     const labInodes = new Set(manifest.netns.map((n) => n.inode));
-    const claimedByEngine = snapshot.netns.filter((n) => !labInodes.has(n.id) && !n.isHost).flatMap((n) => n.owners.filter((o) => o.kind !== "process" && o.kind !== "ip-netns"));
+    const claimedByEngine = snapshot.netns
+      .filter((n) => !labInodes.has(n.id) && !n.isHost)
+      .flatMap((n) => n.owners.filter((o) => o.kind !== "process" && o.kind !== "ip-netns"));
     expect(claimedByEngine).toEqual([]);
   });
 });

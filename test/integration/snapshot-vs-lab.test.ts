@@ -86,7 +86,10 @@ describe("snapshot of the lab", () => {
       for (const want of ns.interfaces) {
         const got = iface(n, want.name);
         expect(got.kind, `${ns.key} ${want.name}`).toBe(want.kind);
-        expect(got.addresses.map((a) => `${a.address}/${a.prefixLength}`), `${ns.key} ${want.name}`).toEqual(expect.arrayContaining(want.addresses));
+        expect(
+          got.addresses.map((a) => `${a.address}/${a.prefixLength}`),
+          `${ns.key} ${want.name}`,
+        ).toEqual(expect.arrayContaining(want.addresses));
         expect(got.mtu).toBeGreaterThan(0);
       }
     }
@@ -119,7 +122,10 @@ describe("snapshot of the lab", () => {
     const host = netnsById(manifest.hostInode);
     for (const want of manifest.hostInterfaces.filter((i) => i.kind === "bridge")) expect(iface(host, want.name).kind).toBe("bridge");
     const br0 = iface(host, `${manifest.prefix}-br0`);
-    const ports = host.interfaces.filter((i) => i.masterIfindex === br0.ifindex).map((i) => i.name).sort();
+    const ports = host.interfaces
+      .filter((i) => i.masterIfindex === br0.ifindex)
+      .map((i) => i.name)
+      .sort();
     expect(ports).toEqual([`${manifest.prefix}-a0`, `${manifest.prefix}-b0`]);
   });
 
@@ -193,7 +199,10 @@ describe("a second pass with the decoder's memory", () => {
     const inSnapshot = (s: Snapshot, id: string) => s.netns.find((n) => n.id === id);
     for (const id of lab) {
       expect(inSnapshot(second, id)?.routes, `routes of ${id}`).toEqual(inSnapshot(plain, id)?.routes);
-      expect(inSnapshot(second, id)?.interfaces.map((i) => i.addresses), `addresses of ${id}`).toEqual(inSnapshot(plain, id)?.interfaces.map((i) => i.addresses));
+      expect(
+        inSnapshot(second, id)?.interfaces.map((i) => i.addresses),
+        `addresses of ${id}`,
+      ).toEqual(inSnapshot(plain, id)?.interfaces.map((i) => i.addresses));
     }
     // Same objects, not just equal ones: the worker's answers carried no per-request bytes.
     const reused = lab.filter((id) => inSnapshot(second, id)?.routes === inSnapshot(first, id)?.routes);

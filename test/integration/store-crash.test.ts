@@ -11,7 +11,9 @@ afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 /** Runs the writer for `ms`, kills it with SIGKILL, and returns the ids it reported committed. */
 async function writeThenKill(ms: number): Promise<string[]> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.resolve(import.meta.dirname, "helpers/store-writer.ts"), dataDir], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", path.resolve(import.meta.dirname, "helpers/store-writer.ts"), dataDir], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   let out = "";
   child.stdout.on("data", (d: Buffer) => {
     out += d.toString();

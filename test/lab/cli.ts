@@ -29,7 +29,8 @@ async function main(command: string | undefined): Promise<void> {
         return;
       }
       const m = readManifest(manifestPath(config));
-      for (const n of m.netns) console.log(`${n.inode.padEnd(12)} ${n.key.padEnd(40)} ${n.interfaces.map((i) => `${i.name}:${i.addresses.join(",")}`).join(" ")}`);
+      for (const n of m.netns)
+        console.log(`${n.inode.padEnd(12)} ${n.key.padEnd(40)} ${n.interfaces.map((i) => `${i.name}:${i.addresses.join(",")}`).join(" ")}`);
       return;
     }
     case "env": {

@@ -10,9 +10,7 @@ export type StartedProcess = z.infer<typeof startedProcessSchema>;
 const stateSchema = z.object({
   processes: z.array(startedProcessSchema).default([]),
   /** Set when the lab started dockerd, with what dockerd's start changed that lab:down must undo. */
-  dockerd: z
-    .object({ pid: z.number().int(), hadDocker0: z.boolean(), hadDockerChains: z.boolean(), forwardPolicy: z.string() })
-    .optional(),
+  dockerd: z.object({ pid: z.number().int(), hadDocker0: z.boolean(), hadDockerChains: z.boolean(), forwardPolicy: z.string() }).optional(),
   /** Set when /run/netns was not a mount point before the lab's first `ip netns add` made it one. */
   runNetnsMountedByLab: z.boolean().optional(),
 });

@@ -79,7 +79,10 @@ export async function labDown(config: LabConfig, options: { keepDockerd?: boolea
   const file = manifestPath(config);
   const leftoverPaths = fs.existsSync(file) ? safeManifestPaths(file) : [];
   await podmanDown(config);
-  await criDown(config, leftoverPaths.filter((p) => p.startsWith("/run/netns/cni-") || p.startsWith("/var/run/netns/cni-")));
+  await criDown(
+    config,
+    leftoverPaths.filter((p) => p.startsWith("/run/netns/cni-") || p.startsWith("/var/run/netns/cni-")),
+  );
   if (dockerAnswers()) dockerWorkloadsDown(config);
   await plainDown(config);
   deleteHostLinks(config.prefix);

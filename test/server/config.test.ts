@@ -33,7 +33,12 @@ describe("parseConfig", () => {
   });
 
   it("takes DOCKER_HOST over the socket setting and splits the CRI list", () => {
-    const config = parseConfig({ DOCKER_HOST: "unix:///tmp/d.sock", NSATLAS_DOCKER_SOCKET: "/x.sock", NSATLAS_CRI_SOCKETS: " /a.sock, ,/b.sock ", PORT: "8080" });
+    const config = parseConfig({
+      DOCKER_HOST: "unix:///tmp/d.sock",
+      NSATLAS_DOCKER_SOCKET: "/x.sock",
+      NSATLAS_CRI_SOCKETS: " /a.sock, ,/b.sock ",
+      PORT: "8080",
+    });
     expect(config.dockerSocket).toBe("/tmp/d.sock");
     expect(config.criSockets).toEqual(["/a.sock", "/b.sock"]);
     expect(config.port).toBe(8080);

@@ -9,13 +9,25 @@ const base: Health = {
   uptimeMs: 65_000,
   node: { hostname: "node-7", kernel: "6.18.44" },
   runtimes: [],
-  agent: { scans: 3, rssBytes: 120 * 1024 * 1024, heapUsedBytes: 40 * 1024 * 1024, openFds: 31, missingCapabilities: [], changeWatch: { isOn: true, lastScan: { readInFull: 3, countersOnly: 265 } } },
+  agent: {
+    scans: 3,
+    rssBytes: 120 * 1024 * 1024,
+    heapUsedBytes: 40 * 1024 * 1024,
+    openFds: 31,
+    missingCapabilities: [],
+    changeWatch: { isOn: true, lastScan: { readInFull: 3, countersOnly: 265 } },
+  },
 };
 
 describe("HealthPanel", () => {
   it("says which capabilities are missing and what stops working", () => {
     const html = renderToStaticMarkup(
-      <HealthPanel health={{ ...base, agent: { ...base.agent, missingCapabilities: [{ name: "CAP_SYS_PTRACE", degrades: "namespaces held only by a process are not found" }] } }} />,
+      <HealthPanel
+        health={{
+          ...base,
+          agent: { ...base.agent, missingCapabilities: [{ name: "CAP_SYS_PTRACE", degrades: "namespaces held only by a process are not found" }] },
+        }}
+      />,
     );
     expect(html).toContain("CAP_SYS_PTRACE");
     expect(html).toContain("namespaces held only by a process are not found");
@@ -24,7 +36,11 @@ describe("HealthPanel", () => {
 
   it("says whether scans skip unchanged namespaces, and why not", () => {
     expect(renderToStaticMarkup(<HealthPanel health={base} />)).toContain("on: last scan read 3 in full, 265 counters only");
-    const off = renderToStaticMarkup(<HealthPanel health={{ ...base, agent: { ...base.agent, changeWatch: { isOn: false, reason: "listening to every namespace needs CAP_NET_BROADCAST" } } }} />);
+    const off = renderToStaticMarkup(
+      <HealthPanel
+        health={{ ...base, agent: { ...base.agent, changeWatch: { isOn: false, reason: "listening to every namespace needs CAP_NET_BROADCAST" } } }}
+      />,
+    );
     expect(off).toContain("off: listening to every namespace needs CAP_NET_BROADCAST (every scan reads every namespace in full)");
   });
 
@@ -51,7 +67,12 @@ describe("HealthPanel", () => {
 
   it("raises an alert naming an engine that does not answer", () => {
     const html = renderToStaticMarkup(
-      <HealthPanel health={{ ...base, runtimes: [{ name: "docker", endpoint: "/var/run/docker.sock", status: "unreachable", error: "no answer within 2000 ms", latencyMs: 2000 }] }} />,
+      <HealthPanel
+        health={{
+          ...base,
+          runtimes: [{ name: "docker", endpoint: "/var/run/docker.sock", status: "unreachable", error: "no answer within 2000 ms", latencyMs: 2000 }],
+        }}
+      />,
     );
     expect(html).toContain('role="alert"');
     expect(html).toContain("no answer within 2000 ms");

@@ -14,7 +14,9 @@ import { nodeCounts, toRows } from "../../../components/overview/overview-model"
 import { parseOverviewParams } from "../../../components/url/search-params";
 import { snapshotSchema, type Netns, type Snapshot } from "../../../server/contract/snapshot";
 
-const recorded = snapshotSchema.parse(JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, "../../fixtures/snapshot/lab-snapshot.json"), "utf8")).snapshot);
+const recorded = snapshotSchema.parse(
+  JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, "../../fixtures/snapshot/lab-snapshot.json"), "utf8")).snapshot,
+);
 const params = parseOverviewParams(new URLSearchParams());
 const base = recorded.netns.find((n) => n.interfaces.some((i) => i.kind === "veth") && !n.isHost);
 if (base === undefined) throw new Error("the recorded snapshot has no namespace with a veth");
@@ -64,7 +66,9 @@ describe("odd data", () => {
 
   it("renders an empty node: no namespaces, no engines", () => {
     const empty: Snapshot = { ...recorded, netns: [], runtimes: [] };
-    const html = renderToStaticMarkup(<OverviewHeader snapshot={empty} counts={nodeCounts(empty)} />) + renderToStaticMarkup(<NetnsTable rows={[]} params={params} onSort={() => {}} />);
+    const html =
+      renderToStaticMarkup(<OverviewHeader snapshot={empty} counts={nodeCounts(empty)} />) +
+      renderToStaticMarkup(<NetnsTable rows={[]} params={params} onSort={() => {}} />);
     expect(html).toContain("No container engine found");
     expect(html).toContain("No namespace matches");
   });

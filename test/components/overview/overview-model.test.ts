@@ -26,7 +26,10 @@ describe("overview model", () => {
     const eth0 = pod?.interfaces.find((i) => i.name === "eth0");
     const podName = pod?.owners.find((o) => o.kind === "kubernetes-pod")?.name ?? "";
     for (const q of [podName, eth0?.addresses[0]?.address ?? "", eth0?.mac ?? ""]) {
-      expect(filterRows(rows, params(`q=${encodeURIComponent(q)}`)).map((r) => r.netns.id), q).toContain(pod?.id);
+      expect(
+        filterRows(rows, params(`q=${encodeURIComponent(q)}`)).map((r) => r.netns.id),
+        q,
+      ).toContain(pod?.id);
     }
     expect(filterRows(rows, params(`q=${encodeURIComponent(`${podName} no-such-word`)}`))).toEqual([]);
   });
@@ -49,9 +52,13 @@ describe("overview model", () => {
   });
 
   it("sorts by interface count both ways", () => {
-    const asc = sortRows(rows, params("sort=interfaces&dir=asc")).slice(1).map((r) => r.netns.interfaces.length);
+    const asc = sortRows(rows, params("sort=interfaces&dir=asc"))
+      .slice(1)
+      .map((r) => r.netns.interfaces.length);
     expect(asc).toEqual([...asc].sort((a, b) => a - b));
-    const desc = sortRows(rows, params("sort=interfaces&dir=desc")).slice(1).map((r) => r.netns.interfaces.length);
+    const desc = sortRows(rows, params("sort=interfaces&dir=desc"))
+      .slice(1)
+      .map((r) => r.netns.interfaces.length);
     expect(desc).toEqual([...desc].sort((a, b) => b - a));
   });
 });

@@ -15,7 +15,14 @@ describe("overview URL state", () => {
   });
 
   it("falls back to defaults on hand-edited nonsense instead of failing", () => {
-    expect(parseOverviewParams(new URLSearchParams("kind=bogus,pod&sort=%3Cscript%3E&dir=sideways&engine=..%2F"))).toEqual({ q: "", kind: [], engine: [], k8sns: [], sort: "owner", dir: "asc" });
+    expect(parseOverviewParams(new URLSearchParams("kind=bogus,pod&sort=%3Cscript%3E&dir=sideways&engine=..%2F"))).toEqual({
+      q: "",
+      kind: [],
+      engine: [],
+      k8sns: [],
+      sort: "owner",
+      dir: "asc",
+    });
     expect(parseLiveParams(new URLSearchParams("live=maybe&every=0"))).toEqual({ live: true, every: 5 });
     expect(parseLiveParams(new URLSearchParams("live=0&every=30"))).toEqual({ live: false, every: 30 });
   });

@@ -7,7 +7,16 @@ const require = createRequire(import.meta.url);
 const AXE_SOURCE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
 const resultsSchema = z.object({
-  violations: z.array(z.object({ id: z.string(), impact: z.string().nullable().optional(), help: z.string(), nodes: z.array(z.object({ target: z.array(z.unknown()) }).loose()) }).loose()),
+  violations: z.array(
+    z
+      .object({
+        id: z.string(),
+        impact: z.string().nullable().optional(),
+        help: z.string(),
+        nodes: z.array(z.object({ target: z.array(z.unknown()) }).loose()),
+      })
+      .loose(),
+  ),
 });
 
 /** axe-core's serious and critical violations on the page as it is now, as "rule: help (n nodes)". */

@@ -10,7 +10,10 @@ export class DetailPage {
 
   async addressesOf(name: string): Promise<string[]> {
     const text = await this.iface(name).locator('[data-testid="addresses"]').innerText();
-    return text.split("\n").map((s) => s.trim()).filter(Boolean);
+    return text
+      .split("\n")
+      .map((s) => s.trim())
+      .filter(Boolean);
   }
 
   leadsTo(name: string): Locator {

@@ -11,7 +11,10 @@ const ipLinkSchema = z
     link_netnsid: z.number().int().optional(),
     master: z.string().optional(),
     linkinfo: z
-      .object({ info_kind: z.string().optional(), info_data: z.object({ type: z.string().optional(), id: z.number().optional(), link: z.string().optional() }).loose().optional() })
+      .object({
+        info_kind: z.string().optional(),
+        info_data: z.object({ type: z.string().optional(), id: z.number().optional(), link: z.string().optional() }).loose().optional(),
+      })
       .loose()
       .optional(),
     addr_info: z.array(z.object({ family: z.string(), local: z.string(), prefixlen: z.number().int() }).loose()).default([]),

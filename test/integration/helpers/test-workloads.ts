@@ -34,13 +34,30 @@ export class TestWorkloads {
   pod(podName: string): { namespace: string; name: string; pause: string; inode: string } {
     const namespace = this.name("");
     const uid = stableUuid(`${namespace}/${podName}`, (s) => createHash("sha256").update(s).digest("hex"));
-    const labels = ["io.kubernetes.pod.name", podName, "io.kubernetes.pod.namespace", namespace, "io.kubernetes.pod.uid", uid, "io.kubernetes.docker.type", "podsandbox"];
+    const labels = [
+      "io.kubernetes.pod.name",
+      podName,
+      "io.kubernetes.pod.namespace",
+      namespace,
+      "io.kubernetes.pod.uid",
+      uid,
+      "io.kubernetes.docker.type",
+      "podsandbox",
+    ];
     const pause = `k8s_POD_${podName}_${namespace}_${uid}_0`;
     this.containers.push(pause);
     run("docker", [
-      "run", "-d", "--name", pause, "--label", config.label,
+      "run",
+      "-d",
+      "--name",
+      pause,
+      "--label",
+      config.label,
       ...labels.flatMap((v, i) => (i % 2 === 0 ? ["--label", `${v}=${labels[i + 1]}`] : [])),
-      "--network", `${config.prefix}-pods`, config.image.docker, ...SLEEP,
+      "--network",
+      `${config.prefix}-pods`,
+      config.image.docker,
+      ...SLEEP,
     ]);
     return { namespace, name: podName, pause, inode: this.sandboxInode(pause) };
   }

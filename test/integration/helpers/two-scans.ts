@@ -11,7 +11,11 @@ try {
   await service.snapshot({ fresh: true });
   const second = await service.snapshot({ fresh: true });
   const reads = service.lastReads;
-  const shape = second.netns.map((n) => `${n.id} ${n.interfaces.map((i) => `${i.name}:${i.mtu}:${i.operState}:${i.peer?.netnsId ?? ""}`).join(",")} ${n.routes.length} ${n.errors.length}`).sort();
+  const shape = second.netns
+    .map(
+      (n) => `${n.id} ${n.interfaces.map((i) => `${i.name}:${i.mtu}:${i.operState}:${i.peer?.netnsId ?? ""}`).join(",")} ${n.routes.length} ${n.errors.length}`,
+    )
+    .sort();
   process.stdout.write(JSON.stringify({ full: reads?.full, countersOnly: reads?.countersOnly, watch: reads?.watch, shape }));
 } finally {
   service.close();

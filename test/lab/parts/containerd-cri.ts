@@ -61,7 +61,13 @@ state = "${path.join(paths.dir, "state")}"
   );
   fs.writeFileSync(
     path.join(paths.cniConf, "10-lab.conflist"),
-    cniBridgeConflist({ name: `${config.prefix}-cri`, bridge: `${config.prefix}-cni0`, subnet: SUBNETS.cri, ipamDir: path.join(paths.dir, "ipam"), withLoopback: true }),
+    cniBridgeConflist({
+      name: `${config.prefix}-cri`,
+      bridge: `${config.prefix}-cni0`,
+      subnet: SUBNETS.cri,
+      ipamDir: path.join(paths.dir, "ipam"),
+      withLoopback: true,
+    }),
   );
 }
 
@@ -118,14 +124,22 @@ export async function criUp(config: LabConfig, imageTars: string[]): Promise<{ n
           "CreateContainer",
           {
             podSandboxId,
-            config: { metadata: { name: "main" }, image: { image: config.image.oci }, command: ["sleep", "2147483647"], logPath: "main.log", labels: { "nsatlas.lab": config.prefix } },
+            config: {
+              metadata: { name: "main" },
+              image: { image: config.image.oci },
+              command: ["sleep", "2147483647"],
+              logPath: "main.log",
+              labels: { "nsatlas.lab": config.prefix },
+            },
             sandboxConfig,
           },
           CALL_MS,
         ),
       );
       await client.call("StartContainer", { containerId }, CALL_MS);
-      const containerInfo = z.object({ info: z.record(z.string(), z.string()) }).parse(await client.call("ContainerStatus", { containerId, verbose: true }, CALL_MS));
+      const containerInfo = z
+        .object({ info: z.record(z.string(), z.string()) })
+        .parse(await client.call("ContainerStatus", { containerId, verbose: true }, CALL_MS));
       const containerPid = z.object({ pid: z.number().int() }).parse(JSON.parse(containerInfo.info.info ?? "{}")).pid;
       const status = statusResponse.parse(await client.call("PodSandboxStatus", { podSandboxId, verbose: true }, CALL_MS));
       const info = sandboxInfo.parse(JSON.parse(status.info.info ?? "{}"));

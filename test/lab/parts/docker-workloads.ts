@@ -90,7 +90,11 @@ export function dockerWorkloadsUp(config: LabConfig): DockerPart {
     if (n === undefined) throw new Error(`${info.Name} is not on ${network}`);
     return { name: ifname, kind: "veth", addresses: [`${n.IPAddress}/${n.IPPrefixLen}`], peer: { netns: "host", master: bridges[network] } };
   };
-  for (const [name, network] of [[`${p}-web1`, "bridge"], [`${p}-web2`, "bridge"], [`${p}-app`, `${p}-net1`]] as const) {
+  for (const [name, network] of [
+    [`${p}-web1`, "bridge"],
+    [`${p}-web2`, "bridge"],
+    [`${p}-app`, `${p}-net1`],
+  ] as const) {
     containerNetns(name, [bridged(inspect(name), network, "eth0")]);
   }
   const multi = inspect(`${p}-multi`);
@@ -98,11 +102,12 @@ export function dockerWorkloadsUp(config: LabConfig): DockerPart {
   containerNetns(`${p}-none`, []);
   const mac = inspect(`${p}-mac`).NetworkSettings.Networks[`${p}-mac`];
   if (mac === undefined) throw new Error(`${p}-mac has no macvlan address`);
-  containerNetns(`${p}-mac`, [
-    { name: "eth0", kind: "macvlan", addresses: [`${mac.IPAddress}/${mac.IPPrefixLen}`], parent, parentNetns: "host" },
-  ]);
+  containerNetns(`${p}-mac`, [{ name: "eth0", kind: "macvlan", addresses: [`${mac.IPAddress}/${mac.IPPrefixLen}`], parent, parentNetns: "host" }]);
 
-  for (const [namespace, pod] of [[`${p}-shop`, "cart-0"], [`${p}-pay`, "ledger-0"]] as const) {
+  for (const [namespace, pod] of [
+    [`${p}-shop`, "cart-0"],
+    [`${p}-pay`, "ledger-0"],
+  ] as const) {
     netns.push(dockershimPod(config, namespace, pod, bridges));
   }
 
@@ -121,18 +126,40 @@ function dockershimPod(config: LabConfig, namespace: string, pod: string, bridge
   const network = `${config.prefix}-pods`;
   const pauseName = `k8s_POD_${pod}_${namespace}_${uid}_0`;
   const pauseId = docker(
-    "run", "-d", "--name", pauseName, "--label", config.label, "--network", network, "--ipc", "shareable", "--hostname", pod,
+    "run",
+    "-d",
+    "--name",
+    pauseName,
+    "--label",
+    config.label,
+    "--network",
+    network,
+    "--ipc",
+    "shareable",
+    "--hostname",
+    pod,
     ...labelArgs([...podLabels, "io.kubernetes.docker.type", "podsandbox"]),
-    config.image.docker, ...SLEEP,
+    config.image.docker,
+    ...SLEEP,
   );
   const containers = [pauseName];
   const pids = [inspect(pauseName).State.Pid];
   for (const container of ["app", "sidecar"]) {
     const name = `k8s_${container}_${pod}_${namespace}_${uid}_0`;
     docker(
-      "run", "-d", "--name", name, "--label", config.label, "--network", `container:${pauseId}`, "--ipc", `container:${pauseId}`,
+      "run",
+      "-d",
+      "--name",
+      name,
+      "--label",
+      config.label,
+      "--network",
+      `container:${pauseId}`,
+      "--ipc",
+      `container:${pauseId}`,
       ...labelArgs([...podLabels, "io.kubernetes.docker.type", "container", "io.kubernetes.container.name", container, "io.kubernetes.sandbox.id", pauseId]),
-      config.image.docker, ...SLEEP,
+      config.image.docker,
+      ...SLEEP,
     );
     containers.push(name);
     pids.push(inspect(name).State.Pid);
@@ -153,7 +180,9 @@ function dockershimPod(config: LabConfig, namespace: string, pod: string, bridge
 /** Removes the lab's containers, networks and image (found by label, so it works after a half-finished up). */
 export function dockerWorkloadsDown(config: LabConfig): void {
   const ids = (kind: "ps" | "network", ...args: string[]) =>
-    tryRun("docker", kind === "ps" ? ["ps", "-aq", ...args] : ["network", "ls", "-q", ...args]).out.split("\n").filter((s) => /^[0-9a-f]+$/.test(s));
+    tryRun("docker", kind === "ps" ? ["ps", "-aq", ...args] : ["network", "ls", "-q", ...args])
+      .out.split("\n")
+      .filter((s) => /^[0-9a-f]+$/.test(s));
   const containers = ids("ps", "--filter", `label=${config.label}`);
   if (containers.length > 0) tryRun("docker", ["rm", "-f", "-v", ...containers]);
   const networks = ids("network", "--filter", `label=${config.label}`);

@@ -15,7 +15,10 @@ const HOLDER_ROLE = "netns-holder";
 const RUN_NETNS = "/run/netns";
 
 function isMountPoint(dir: string): boolean {
-  return fs.readFileSync("/proc/self/mountinfo", "utf8").split("\n").some((line) => line.split(" ")[4] === dir);
+  return fs
+    .readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .some((line) => line.split(" ")[4] === dir);
 }
 
 function ip(...args: string[]): void {
@@ -37,7 +40,10 @@ export async function plainUp(config: LabConfig): Promise<PlainPart> {
   const hostInterfaces: LabInterface[] = [{ name: br, kind: "bridge", addresses: [`${v4}.1/24`, `${v6}1/64`] }];
 
   // Two named namespaces on the bridge, each with eth0 (veth) carrying IPv4 and IPv6.
-  for (const [letter, host] of [["a", 2], ["b", 3]] as const) {
+  for (const [letter, host] of [
+    ["a", 2],
+    ["b", 3],
+  ] as const) {
     const name = `${p}-${letter}`;
     const hostEnd = `${p}-${letter}0`;
     ip("netns", "add", name);
@@ -77,12 +83,18 @@ export async function plainUp(config: LabConfig): Promise<PlainPart> {
   ip("link", "add", "name", "to-d", "netns", c, "type", "veth", "peer", "name", "to-c", "netns", d);
   const dv4 = SUBNETS.direct.v4;
   const dv6 = SUBNETS.direct.v6;
-  for (const [ns, dev, host] of [[c, "to-d", 1], [d, "to-c", 2]] as const) {
+  for (const [ns, dev, host] of [
+    [c, "to-d", 1],
+    [d, "to-c", 2],
+  ] as const) {
     ip("-n", ns, "addr", "add", `${dv4}.${host}/30`, "dev", dev);
     ip("-n", ns, "-6", "addr", "add", `${dv6}${host}/64`, "dev", dev, "nodad");
     ip("-n", ns, "link", "set", dev, "up");
   }
-  for (const [ns, dev, other, otherDev, host] of [[c, "to-d", d, "to-c", 1], [d, "to-c", c, "to-d", 2]] as const) {
+  for (const [ns, dev, other, otherDev, host] of [
+    [c, "to-d", d, "to-c", 1],
+    [d, "to-c", c, "to-d", 2],
+  ] as const) {
     netns.push({
       key: `ip-netns:${ns}`,
       inode: netnsInode(`/run/netns/${ns}`),

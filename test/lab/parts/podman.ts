@@ -58,7 +58,13 @@ runroot = "${path.join(paths.dir, "run")}"
   );
   fs.writeFileSync(
     path.join(cniDir, `${config.prefix}-pnet.conflist`),
-    cniBridgeConflist({ name: `${config.prefix}-pnet`, bridge: `${config.prefix}-pbr0`, subnet: SUBNETS.podman, ipamDir: path.join(paths.dir, "ipam"), withLoopback: false }),
+    cniBridgeConflist({
+      name: `${config.prefix}-pnet`,
+      bridge: `${config.prefix}-pbr0`,
+      subnet: SUBNETS.podman,
+      ipamDir: path.join(paths.dir, "ipam"),
+      withLoopback: false,
+    }),
   );
 }
 
@@ -111,7 +117,12 @@ export async function podmanUp(config: LabConfig, imageTars: string[]): Promise<
         paths: [infra.NetworkSettings.SandboxKey],
         pids: [infra.State.Pid, appInfo.State.Pid],
         interfaces: [
-          { name: "eth0", kind: "veth", addresses: net ? [`${net.IPAddress}/${net.IPPrefixLen}`] : [], peer: { netns: "host", master: `${config.prefix}-pbr0` } },
+          {
+            name: "eth0",
+            kind: "veth",
+            addresses: net ? [`${net.IPAddress}/${net.IPPrefixLen}`] : [],
+            peer: { netns: "host", master: `${config.prefix}-pbr0` },
+          },
         ],
       },
     ],

@@ -23,7 +23,11 @@ describe("findAnomalies", () => {
     const earlier = {
       netns: snapshot.netns.map((n) =>
         n.id === target.id
-          ? { ...n, owners: [{ kind: "ip-netns" as const, name: "another" }], interfaces: n.interfaces.map((i) => (i.stats ? { ...i, stats: { ...i.stats, txDropped: 0, rxDropped: 0, rxErrors: 0, txErrors: 0 } } : i)) }
+          ? {
+              ...n,
+              owners: [{ kind: "ip-netns" as const, name: "another" }],
+              interfaces: n.interfaces.map((i) => (i.stats ? { ...i, stats: { ...i.stats, txDropped: 0, rxDropped: 0, rxErrors: 0, txErrors: 0 } } : i)),
+            }
           : n,
       ),
     };

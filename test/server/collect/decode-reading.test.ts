@@ -41,7 +41,10 @@ describe.each(["ip_netns_lab_a", "ip_netns_lab_b", "ip_netns_lab_c", "docker_lab
     for (const r of content.routes) if (r.outIfindex !== undefined) expect(ifindexes.has(r.outIfindex)).toBe(true);
     for (const want of lab.netns.interfaces.filter((i) => i.addresses.length > 0)) {
       const link = content.links.find((l) => l.name === want.name);
-      expect(content.routes.some((r) => r.table === 254 && r.outIfindex === link?.ifindex && r.type === "unicast"), want.name).toBe(true);
+      expect(
+        content.routes.some((r) => r.table === 254 && r.outIfindex === link?.ifindex && r.type === "unicast"),
+        want.name,
+      ).toBe(true);
     }
   });
 });
@@ -79,7 +82,7 @@ describe("broken answers", () => {
   const { result } = loadReading("ip_netns_lab_a");
   const links = result.answers[0];
   const offsets: number[] = [];
-  for (let off = 0; off < links.length; ) {
+  for (let off = 0; off < links.length;) {
     offsets.push(off);
     off += (links.readUInt32LE(off) + 3) & ~3;
   }
@@ -118,6 +121,9 @@ describe("broken answers", () => {
 
   it("marks a namespace whose file vanished as gone, and other failures as errors", () => {
     expect(decodeReading({ id: "1", ok: false, stage: "open", errno: 2 })).toMatchObject({ isGone: true, errors: [] });
-    expect(decodeReading({ id: "1", ok: false, stage: "setns", errno: 1 })).toMatchObject({ isGone: false, errors: ["setns failed: EPERM (entering a namespace needs CAP_SYS_ADMIN)"] });
+    expect(decodeReading({ id: "1", ok: false, stage: "setns", errno: 1 })).toMatchObject({
+      isGone: false,
+      errors: ["setns failed: EPERM (entering a namespace needs CAP_SYS_ADMIN)"],
+    });
   });
 });

@@ -29,7 +29,10 @@ export function loadReading(name: string) {
       hostIdHere: b(f.answers.hostIdHere),
       reading: `recorded-${name}`,
     },
-    counters: f.answers.counters === undefined ? undefined : { id: f.lab.netns.inode, ok: true as const, kind: "counters" as const, counters: b(f.answers.counters), reading: `recorded-${name}` },
+    counters:
+      f.answers.counters === undefined
+        ? undefined
+        : { id: f.lab.netns.inode, ok: true as const, kind: "counters" as const, counters: b(f.answers.counters), reading: `recorded-${name}` },
   };
 }
 

@@ -18,7 +18,11 @@ function recorded(name: string): { full: FullReadResult; counters: Counters } {
 }
 
 /** The same bytes in new buffers, as the worker hands over on every pass. */
-const copy = (r: FullReadResult): FullReadResult => ({ ...r, answers: [Buffer.from(r.answers[0]), Buffer.from(r.answers[1]), Buffer.from(r.answers[2])], hostIdHere: Buffer.from(r.hostIdHere) });
+const copy = (r: FullReadResult): FullReadResult => ({
+  ...r,
+  answers: [Buffer.from(r.answers[0]), Buffer.from(r.answers[1]), Buffer.from(r.answers[2])],
+  hostIdHere: Buffer.from(r.hostIdHere),
+});
 
 describe("ReadingDecoder", () => {
   it("decodes like decodeReading", () => {
@@ -87,7 +91,11 @@ describe("ReadingDecoder with counters-only answers", () => {
     const first = decoder.decode(full);
     decoder.endPass();
     const second = decoder.decode(counters);
-    const fresh = new Map(splitMessages(counters.counters, "counters").map((m) => decodeStats(m, "counters")).map((s) => [s.ifindex, s.stats]));
+    const fresh = new Map(
+      splitMessages(counters.counters, "counters")
+        .map((m) => decodeStats(m, "counters"))
+        .map((s) => [s.ifindex, s.stats]),
+    );
     expect(second.errors).toEqual([]);
     expect(second.addresses).toBe(first.addresses);
     expect(second.routes).toBe(first.routes);

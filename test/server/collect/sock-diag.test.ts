@@ -11,7 +11,10 @@ function fromSs(text: string): string[] {
       const cols = line.trim().split(/\s+/);
       const local = cols[4] ?? "";
       const at = local.lastIndexOf(":");
-      const host = local.slice(0, at).replace(/^\[|\]$/g, "").replace(/%.*$/, "");
+      const host = local
+        .slice(0, at)
+        .replace(/^\[|\]$/g, "")
+        .replace(/%.*$/, "");
       return `${cols[0]} ${host === "*" ? "::" : host} ${local.slice(at + 1)}`;
     })
     .sort();
@@ -24,7 +27,9 @@ describe("sock_diag listeners", () => {
 
   it("decodes exactly what ss printed at the same moment", () => {
     const { ss, answers } = loadListeners();
-    const decoded = decodeListeners(answers, "host").map((l) => `${l.protocol} ${l.address} ${l.port}`).sort();
+    const decoded = decodeListeners(answers, "host")
+      .map((l) => `${l.protocol} ${l.address} ${l.port}`)
+      .sort();
     expect(decoded).toEqual(fromSs(ss));
     expect(decoded.length).toBeGreaterThan(0);
   });

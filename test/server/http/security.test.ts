@@ -5,7 +5,11 @@ import { checkRequest, contentSecurityPolicy, sameSecret, securityHeaders, SESSI
 const TOKEN = "correct-horse-battery-staple";
 const open: FrontDoor = { token: undefined, isDev: false };
 const guarded: FrontDoor = { token: TOKEN, isDev: false };
-const req = (method: string, pathname: string, headers: Record<string, string> = {}) => ({ method, pathname, headers: new Headers({ host: "127.0.0.1:3000", ...headers }) });
+const req = (method: string, pathname: string, headers: Record<string, string> = {}) => ({
+  method,
+  pathname,
+  headers: new Headers({ host: "127.0.0.1:3000", ...headers }),
+});
 
 describe("the front door without a token (loopback only)", () => {
   it("answers loopback names and refuses others (DNS rebinding)", () => {
@@ -18,7 +22,9 @@ describe("the front door without a token (loopback only)", () => {
     expect(checkRequest(req("POST", "/api/v1/snapshots", { "x-nsatlas-request": "1" }), open).kind).toBe("pass");
     expect(checkRequest(req("POST", "/api/v1/snapshots", { "x-nsatlas-request": "1", origin: "http://evil.example" }), open)).toMatchObject({ status: 403 });
     expect(checkRequest(req("POST", "/api/v1/expose", { "x-nsatlas-request": "1", "sec-fetch-site": "cross-site" }), open)).toMatchObject({ status: 403 });
-    expect(checkRequest(req("POST", "/api/v1/expose", { "x-nsatlas-request": "1", origin: "http://127.0.0.1:3000", "sec-fetch-site": "same-origin" }), open).kind).toBe("pass");
+    expect(
+      checkRequest(req("POST", "/api/v1/expose", { "x-nsatlas-request": "1", origin: "http://127.0.0.1:3000", "sec-fetch-site": "same-origin" }), open).kind,
+    ).toBe("pass");
   });
 });
 
@@ -31,7 +37,10 @@ describe("the front door with a token", () => {
   });
 
   it("lets in a bearer token and a session cookie, not a wrong one, on any host", () => {
-    expect(checkRequest(req("GET", "/api/v1/snapshot", { authorization: `Bearer ${TOKEN}`, host: "node-7:3000" }), guarded)).toEqual({ kind: "pass", auth: "bearer" });
+    expect(checkRequest(req("GET", "/api/v1/snapshot", { authorization: `Bearer ${TOKEN}`, host: "node-7:3000" }), guarded)).toEqual({
+      kind: "pass",
+      auth: "bearer",
+    });
     expect(checkRequest(req("GET", "/", { cookie: `a=b; ${SESSION_COOKIE}=${sessionValue(TOKEN)}` }), guarded)).toEqual({ kind: "pass", auth: "session" });
     expect(checkRequest(req("GET", "/api/v1/snapshot", { authorization: `Bearer ${TOKEN}x` }), guarded).kind).toBe("problem");
     expect(checkRequest(req("GET", "/", { cookie: `${SESSION_COOKIE}=${TOKEN}` }), guarded).kind).toBe("login");
@@ -43,7 +52,8 @@ describe("the front door with a token", () => {
   });
 
   it("keeps the login page and its assets public, and the login form same-origin only", () => {
-    for (const p of ["/login", "/_next/static/chunks/app.js", "/icon.svg"]) expect(checkRequest(req("GET", p), guarded)).toEqual({ kind: "pass", auth: "public" });
+    for (const p of ["/login", "/_next/static/chunks/app.js", "/icon.svg"])
+      expect(checkRequest(req("GET", p), guarded)).toEqual({ kind: "pass", auth: "public" });
     expect(checkRequest(req("POST", "/api/v1/login", { origin: "http://127.0.0.1:3000" }), guarded).kind).toBe("pass");
     expect(checkRequest(req("POST", "/api/v1/login", { origin: "http://evil.example" }), guarded)).toMatchObject({ status: 403 });
   });

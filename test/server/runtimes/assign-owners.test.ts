@@ -24,7 +24,10 @@ describe("assignOwners", () => {
   it("gives each container namespace its container, and no process owner", () => {
     for (const n of f.lab.netns) {
       if (n.owner.kind !== "docker-container") continue;
-      expect(owners.get(n.inode)?.map((o) => [o.kind, o.name]), n.key).toEqual(n.owner.names.map((name) => ["docker-container", name]));
+      expect(
+        owners.get(n.inode)?.map((o) => [o.kind, o.name]),
+        n.key,
+      ).toEqual(n.owner.names.map((name) => ["docker-container", name]));
     }
   });
 

@@ -9,11 +9,19 @@ const read = (name: string): unknown => JSON.parse(fs.readFileSync(path.join(DIR
 /** JSON recorded from the lab's engines (test/fixtures/record-engines.ts), with the manifest's ground truth. */
 export const dockerFixture = () =>
   z
-    .object({ list: z.array(z.unknown()), inspect: z.record(z.string(), z.unknown()), lab: z.object({ netns: z.array(labNetnsSchema), hostNetworkContainers: z.array(z.string()) }) })
+    .object({
+      list: z.array(z.unknown()),
+      inspect: z.record(z.string(), z.unknown()),
+      lab: z.object({ netns: z.array(labNetnsSchema), hostNetworkContainers: z.array(z.string()) }),
+    })
     .parse(read("docker"));
 
 export const podmanFixture = () =>
-  z.object({ list: z.array(z.unknown()), inspect: z.record(z.string(), z.unknown()), pods: z.unknown(), lab: z.object({ netns: z.array(labNetnsSchema) }) }).parse(read("podman"));
+  z
+    .object({ list: z.array(z.unknown()), inspect: z.record(z.string(), z.unknown()), pods: z.unknown(), lab: z.object({ netns: z.array(labNetnsSchema) }) })
+    .parse(read("podman"));
 
 export const criFixture = () =>
-  z.object({ sandboxes: z.unknown(), containers: z.unknown(), statuses: z.record(z.string(), z.unknown()), lab: z.object({ netns: z.array(labNetnsSchema) }) }).parse(read("containerd-cri"));
+  z
+    .object({ sandboxes: z.unknown(), containers: z.unknown(), statuses: z.record(z.string(), z.unknown()), lab: z.object({ netns: z.array(labNetnsSchema) }) })
+    .parse(read("containerd-cri"));

@@ -3,7 +3,14 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { dockerInspectSchema, dockerListEntrySchema, mapDockerContainer } from "../../../server/runtimes/map-docker-container";
 import { attachPodmanPods, podmanPodListSchema } from "../../../server/runtimes/map-podman-pods";
-import { criContainerListSchema, criSandboxListSchema, criSandboxStatusSchema, mapCriContainer, mapCriSandbox, mapSandboxInfo } from "../../../server/runtimes/map-cri";
+import {
+  criContainerListSchema,
+  criSandboxListSchema,
+  criSandboxStatusSchema,
+  mapCriContainer,
+  mapCriSandbox,
+  mapSandboxInfo,
+} from "../../../server/runtimes/map-cri";
 import { criFixture, dockerFixture, podmanFixture } from "./engine-fixtures";
 
 describe("Docker", () => {
@@ -22,7 +29,15 @@ describe("Docker", () => {
     for (const ns of f.lab.netns) {
       if (ns.owner.kind !== "docker-container") continue;
       const w = mapped(ns.owner.names[0] ?? "");
-      expect(w).toMatchObject({ runtime: "docker", kind: "container", name: ns.owner.names[0], state: "running", pid: ns.pids[0], networkMode: ns.owner.networkMode, netnsPath: ns.paths[0] });
+      expect(w).toMatchObject({
+        runtime: "docker",
+        kind: "container",
+        name: ns.owner.names[0],
+        state: "running",
+        pid: ns.pids[0],
+        networkMode: ns.owner.networkMode,
+        netnsPath: ns.paths[0],
+      });
       expect(w.pod).toBeUndefined();
     }
   });

@@ -16,7 +16,11 @@ describe("toOverview", () => {
       const full = snapshot.netns[k];
       expect(n).not.toHaveProperty("routes");
       for (const i of n.interfaces) expect(i).not.toHaveProperty("stats");
-      expect({ ...n, interfaces: n.interfaces.map((i) => ({ ...i, stats: full?.interfaces.find((f) => f.ifindex === i.ifindex)?.stats })), routes: full?.routes }).toEqual(full);
+      expect({
+        ...n,
+        interfaces: n.interfaces.map((i) => ({ ...i, stats: full?.interfaces.find((f) => f.ifindex === i.ifindex)?.stats })),
+        routes: full?.routes,
+      }).toEqual(full);
     }
     expect(snapshot.netns.some((n) => n.routes.length > 0 && n.interfaces.some((i) => i.stats !== undefined))).toBe(true);
     expect(JSON.stringify(overview).length).toBeLessThan(JSON.stringify(snapshot).length * 0.7);

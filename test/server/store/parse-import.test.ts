@@ -24,7 +24,11 @@ describe("parseImport", () => {
     ["a cut-off export", exported.subarray(0, Math.floor(exported.length / 2)), "Truncated file"],
     ["text that is not JSON", Buffer.from("id,takenAt\n1,2\n"), "Not JSON"],
     ["JSON of another shape", Buffer.from(JSON.stringify({ hello: "world" })), "Not an nsatlas snapshot"],
-    ["a snapshot with a wrong type deep inside", Buffer.from(JSON.stringify({ ...labSnapshot(), netns: [{ ...labSnapshot().netns[0], interfaces: "eth0" }] })), "Not an nsatlas snapshot"],
+    [
+      "a snapshot with a wrong type deep inside",
+      Buffer.from(JSON.stringify({ ...labSnapshot(), netns: [{ ...labSnapshot().netns[0], interfaces: "eth0" }] })),
+      "Not an nsatlas snapshot",
+    ],
     ["a snapshot whose id is a path", Buffer.from(JSON.stringify({ ...labSnapshot(), id: "../../etc/passwd" })), "Not an nsatlas snapshot"],
     ["a snapshot whose time is not a date", Buffer.from(JSON.stringify({ ...labSnapshot(), takenAt: "yesterday" })), "Not an nsatlas snapshot"],
   ])("refuses %s with a title that says so", (_what, bytes, title) => {

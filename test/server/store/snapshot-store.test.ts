@@ -87,7 +87,10 @@ describe("SnapshotStore", () => {
   it("keeps within the size limit, removing recorded snapshots before frozen ones, and frees their bodies", () => {
     store.put(at(1000, "f"), "frozen");
     store.put(at(2000, "r1", mtuChanged), "recorded");
-    store.put(at(3000, "r2", (s) => mtuChanged(mtuChanged(s))), "recorded");
+    store.put(
+      at(3000, "r2", (s) => mtuChanged(mtuChanged(s))),
+      "recorded",
+    );
     const full = store.totalBytes();
     const removed = store.enforce({ maxAgeMs: 1e12, maxBytes: full - 1 }, 4000);
     expect(removed).toBe(1);

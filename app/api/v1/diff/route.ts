@@ -17,7 +17,11 @@ export async function GET(request: Request): Promise<Response> {
   const params = diffParamsSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!params.success) {
     const issue = params.error.issues[0];
-    return problemResponse(400, "Malformed diff request", `${issue?.path.join(".") || "query"}: ${issue?.message ?? "invalid"} (from=<snapshot id>&to=<snapshot id|now>)`);
+    return problemResponse(
+      400,
+      "Malformed diff request",
+      `${issue?.path.join(".") || "query"}: ${issue?.message ?? "invalid"} (from=<snapshot id>&to=<snapshot id|now>)`,
+    );
   }
   const { from, to } = params.data;
   return answer(async () => jsonResponse(await getDiff(from, to === "now" ? undefined : to)));

@@ -6,7 +6,8 @@ import { readBodyLimited } from "@/server/http/read-body";
 
 export const dynamic = "force-dynamic";
 
-const see = (location: string, cookie?: string) => new Response(null, { status: 303, headers: { location, "cache-control": "no-store", ...(cookie ? { "set-cookie": cookie } : {}) } });
+const see = (location: string, cookie?: string) =>
+  new Response(null, { status: 303, headers: { location, "cache-control": "no-store", ...(cookie ? { "set-cookie": cookie } : {}) } });
 
 /** The login form's target: token → session cookie (HttpOnly, SameSite=Strict) → back to where the user was going. */
 export async function POST(request: Request): Promise<Response> {
