@@ -8,6 +8,8 @@ export default defineConfig({
   plugins: [react()],
   resolve: { alias },
   test: {
+    // The reader worker and the CLI run bundled (dist/), as in production.
+    globalSetup: ["test/setup/build-server.ts"],
     projects: [
       {
         extends: true,

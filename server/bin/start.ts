@@ -63,6 +63,9 @@ function main(): void {
     console.warn("nsatlas: not running as root: namespaces of other users' processes and setns will be unavailable");
   }
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+  // The reader worker runs bundled (dist/); esbuild takes well under a second, so it always runs.
+  const serverBuild = spawnSync(process.execPath, [path.join(ROOT, "scripts/build-server.mjs")], { cwd: ROOT, env, stdio: "inherit" });
+  if (serverBuild.status !== 0) process.exit(serverBuild.status ?? 1);
   if (!buildIsCurrent()) {
     console.log("nsatlas: building the dashboard (sources changed or no build yet)...");
     const build = spawnSync(NEXT_BIN, ["build"], { cwd: ROOT, env, stdio: "inherit" });

@@ -1,8 +1,8 @@
-import fs from "node:fs";
 import path from "node:path";
 import type { Worker } from "node:worker_threads";
 import { z } from "zod";
 import type { IfaceRef } from "../contract/snapshot";
+import { packageRoot } from "../package-root";
 import { describeFailure } from "./describe-failure";
 import { RTNLGRP } from "./netlink-constants";
 import { addrDumpRequest, linkDumpRequest, nsidByFdRequest, routeDumpRequest, statsDumpRequest } from "./netlink-requests";
@@ -112,11 +112,9 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-/** Where the worker script is, whether we run from sources (tsx, vitest) or bundled (next start). */
+/** The bundled worker (scripts/build-server.mjs), found from the package root whichever face runs. */
 function workerScript(): string {
-  const beside = path.join(import.meta.dirname ?? "", "netns-reader.worker.mjs");
-  if (fs.existsSync(beside)) return beside;
-  return path.join(process.cwd(), "server/collect/netns-reader.worker.mjs");
+  return path.join(packageRoot(), "dist/netns-reader.worker.mjs");
 }
 
 /**

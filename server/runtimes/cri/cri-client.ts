@@ -1,14 +1,14 @@
 import path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
+import { packageRoot } from "../../package-root";
 
 const SERVICE = "runtime.v1.RuntimeService";
-const PROTO_PATH = path.join(process.cwd(), "server/runtimes/cri/cri-api.proto");
 
 let definition: protoLoader.PackageDefinition | undefined;
 
 function loadDefinition(): protoLoader.PackageDefinition {
-  definition ??= protoLoader.loadSync(PROTO_PATH, {
+  definition ??= protoLoader.loadSync(path.join(packageRoot(), "server/runtimes/cri/cri-api.proto"), {
     keepCase: false, // camelCase field names, as JavaScript expects
     longs: String, // int64 nanosecond timestamps do not fit a double
     enums: String,

@@ -1,0 +1,37 @@
+// Bundles the privileged backend for plain Node (no TypeScript loader at run time):
+//   dist/cli.mjs                  the `nsatlas` command (CLI and `nsatlas agent`)
+//   dist/netns-reader.worker.mjs  the reader thread, loaded by every face (CLI, agent, dashboard, tests)
+// Dependencies stay external (resolved from node_modules): native addons (koffi, better-sqlite3) cannot be bundled.
+// Run by `npm ci` (prepare), `npm start`, `npm test` and vitest's global setup; takes well under a second.
+import { build } from "esbuild";
+import fs from "node:fs";
+import path from "node:path";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+
+export const ENTRIES = {
+  cli: "server/cli.ts",
+  "netns-reader.worker": "server/collect/netns-reader.worker.mjs",
+};
+
+export async function buildServer() {
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: ENTRIES,
+    outdir: "dist",
+    outExtension: { ".js": ".mjs" },
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    sourcemap: "linked",
+    logLevel: "warning",
+    define: { NSATLAS_BUNDLED_VERSION: JSON.stringify(pkg.version) },
+    // Bundled ESM still meets CommonJS dependencies that call require().
+    banner: { js: 'import { createRequire as __nsatlasRequire } from "node:module"; const require = __nsatlasRequire(import.meta.url);' },
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await buildServer();

@@ -1,0 +1,26 @@
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const packageNameSchema = z.object({ name: z.literal("nsatlas") });
+
+/**
+ * The folder holding nsatlas's package.json, found upwards from this module: the same answer from the
+ * sources (tsx, vitest), the bundle (dist/) and Next's chunks (.next/server/...), whatever the working directory.
+ */
+export function packageRoot(from: string = import.meta.dirname ?? process.cwd()): string {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    if (isNsatlasPackage(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`nsatlas's package.json was not found above ${from}`);
+  }
+}
+
+function isNsatlasPackage(file: string): boolean {
+  if (!fs.existsSync(file)) return false;
+  const text = fs.readFileSync(file, "utf8");
+  try {
+    return packageNameSchema.safeParse(JSON.parse(text)).success;
+  } catch {
+    return false; // not JSON: not ours
+  }
+}
