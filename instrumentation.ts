@@ -4,6 +4,6 @@
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { startHistory } = await import("./server/dal");
-  startHistory();
+  const { startAgent } = await import("./server/dal");
+  startAgent();
 }

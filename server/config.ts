@@ -55,6 +55,10 @@ const envSchema = z.object({
   NSATLAS_IMPORT_MAX_MB: z.coerce.number().min(0.01).max(1024).default(32),
   /** Required to listen on anything but loopback: the API takes it as a bearer token, the UI through /login. */
   NSATLAS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(16, "NSATLAS_TOKEN must have at least 16 characters").max(512).optional()),
+  /** This node's name in every snapshot (Kubernetes: spec.nodeName through the downward API); the hostname when unset. */
+  NSATLAS_NODE_NAME: z.preprocess((v) => (v === "" ? undefined : v), z.string().max(253).optional()),
+  /** While anyone follows the event stream, the node is read at least this often (namespaces held only by a process show up then). */
+  NSATLAS_SCAN_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(5000),
   /** Allow "expose": bind-mounting a container's namespace under /run/netns (a write to the host). */
   NSATLAS_ALLOW_EXPOSE: z
     .enum(["true", "false"])
@@ -82,6 +86,8 @@ export interface Config {
   importMaxBytes: number;
   allowExpose: boolean;
   token: string | undefined;
+  nodeName: string | undefined;
+  scanIntervalMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -118,6 +124,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     importMaxBytes: Math.round(e.NSATLAS_IMPORT_MAX_MB * 1024 * 1024),
     allowExpose: e.NSATLAS_ALLOW_EXPOSE,
     token: e.NSATLAS_TOKEN,
+    nodeName: e.NSATLAS_NODE_NAME,
+    scanIntervalMs: e.NSATLAS_SCAN_INTERVAL_MS,
   };
 }
 

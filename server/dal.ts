@@ -2,104 +2,70 @@
  * The data access layer: the only module app/ calls for data (DESIGN.md §3).
  * Every function here returns contract types (server/contract/), never vendor or internal types.
  */
-import fs from "node:fs";
+import { createAgent, UnknownSnapshotError, type Agent } from "./agent/create-agent";
+import type { ChangeListener } from "./agent/change-feed";
 import { getConfig } from "./config";
-import { missingCapabilities } from "./privileges";
-import { healthSchema, type Health } from "./contract/health";
+import type { ChangeEvent } from "./contract/events";
+import type { Health } from "./contract/health";
 import type { Lookup } from "./contract/lookups";
 import type { Netns, Snapshot, SnapshotOverview, SnapshotView } from "./contract/snapshot";
 import { findContainer, findPod } from "./lookups/find-owner";
-import { NSATLAS_VERSION, nodeInfo, processStartedAt } from "./node-info";
-import { probeEngines } from "./runtimes/probe-engines";
-import { SnapshotService } from "./snapshot/snapshot-service";
-import type { ReadCounts } from "./snapshot/take-snapshot";
-import { toOverview } from "./snapshot/to-overview";
 import { diffSnapshots } from "./diff/diff-snapshots";
 import type { Diff } from "./contract/diff";
 import type { History, StoredSnapshot } from "./contract/history";
-import { SnapshotHistory } from "./store/snapshot-history";
 import { parseImport, type ImportResult } from "./store/parse-import";
 import type { Exposure, Exposures } from "./contract/expose";
 import { ExposeError, exposeNetns, listExposures, unexposeNetns } from "./expose/expose-netns";
 
 /** Is the agent up, on which node, and which container engines answered. */
-export async function getHealth(): Promise<Health> {
-  const startedAt = processStartedAt();
-  const runtimes = await probeEngines(getConfig());
-  const memory = process.memoryUsage();
-  return healthSchema.parse({
-    version: NSATLAS_VERSION,
-    startedAt: startedAt.toISOString(),
-    uptimeMs: Math.max(0, Date.now() - startedAt.getTime()),
-    node: nodeInfo(),
-    runtimes,
-    agent: {
-      scans: service().scans,
-      rssBytes: memory.rss,
-      heapUsedBytes: memory.heapUsed,
-      openFds: fs.readdirSync("/proc/self/fd").length,
-      missingCapabilities: missingCapabilities(),
-      changeWatch: changeWatch(service().lastReads),
-    },
-  });
+export function getHealth(): Promise<Health> {
+  return agent().health();
 }
 
-function changeWatch(reads: ReadCounts | undefined): Health["agent"]["changeWatch"] {
-  if (reads === undefined) return { isOn: getConfig().watchChanges };
-  return { ...reads.watch, lastScan: { readInFull: reads.full, countersOnly: reads.countersOnly } };
+// One agent per process. Kept on globalThis so `next dev` module reloads do not start a second
+// reader worker or a second schedule.
+const AGENT_KEY = Symbol.for("nsatlas.agent");
+type GlobalWithAgent = typeof globalThis & { [AGENT_KEY]?: Agent };
+
+function agent(): Agent {
+  const g: GlobalWithAgent = globalThis;
+  g[AGENT_KEY] ??= createAgent(getConfig(), { record: true });
+  return g[AGENT_KEY];
 }
 
-// One snapshot service and one history per process. Kept on globalThis so `next dev` module
-// reloads do not start a second reader worker or a second schedule.
-const SERVICE_KEY = Symbol.for("nsatlas.snapshot-service");
-const HISTORY_KEY = Symbol.for("nsatlas.snapshot-history");
-type GlobalWithService = typeof globalThis & { [SERVICE_KEY]?: SnapshotService; [HISTORY_KEY]?: SnapshotHistory };
-
-function service(): SnapshotService {
-  const g: GlobalWithService = globalThis;
-  g[SERVICE_KEY] ??= new SnapshotService(getConfig());
-  return g[SERVICE_KEY];
+/** Starts the agent, and with it the history's schedule (called once when the server starts). */
+export function startAgent(): void {
+  agent();
 }
 
-function history(): SnapshotHistory {
-  const g: GlobalWithService = globalThis;
-  g[HISTORY_KEY] ??= new SnapshotHistory(getConfig(), service());
-  return g[HISTORY_KEY];
-}
-
-/** Starts recording the node on its schedule (called once when the server starts). */
-export function startHistory(): void {
-  history().start();
-}
-
-export { ExposeError };
+export { ExposeError, UnknownSnapshotError };
 
 /** `at` names a stored snapshot; without it, the node now. */
 export type At = string | undefined;
 
-/** Thrown when `at` names no stored snapshot. */
-export class UnknownSnapshotError extends Error {}
-
-function stored(at: string): Snapshot {
-  const snapshot = history().get(at);
-  if (snapshot === undefined) throw new UnknownSnapshotError(`no stored snapshot has the id ${at}`);
-  return snapshot;
-}
-
 /** The latest reading of the node (memoised for a short TTL; concurrent callers share one scan), or a stored one. */
-export async function getSnapshot(at?: At): Promise<Snapshot> {
-  return at === undefined ? service().snapshot() : stored(at);
+export function getSnapshot(at?: At): Promise<Snapshot> {
+  return agent().snapshot(at);
 }
 
 /** The snapshot in the form a page asked for (`overview`: without routes and counters). */
-export async function getSnapshotView(at: At, view: SnapshotView): Promise<Snapshot | SnapshotOverview> {
-  const snapshot = await getSnapshot(at);
-  return view === "overview" ? toOverview(snapshot) : snapshot;
+export function getSnapshotView(at: At, view: SnapshotView): Promise<Snapshot | SnapshotOverview> {
+  return agent().view(view, at);
 }
 
 /** One namespace with its listening sockets, or undefined when no namespace has that id. */
-export async function getNetns(id: string, at?: At): Promise<Netns | undefined> {
-  return at === undefined ? service().netns(id) : stored(at).netns.find((n) => n.id === id);
+export function getNetns(id: string, at?: At): Promise<Netns | undefined> {
+  return agent().netns(id, at);
+}
+
+/** Hears every change of the node (the event stream); returns the unsubscribe. */
+export function subscribeChanges(listener: ChangeListener): () => void {
+  return agent().subscribe(listener);
+}
+
+/** The change events after `seq` (Last-Event-ID), or undefined when they are no longer kept. */
+export function changesSince(seq: number): ChangeEvent[] | undefined {
+  return agent().feed.since(seq);
 }
 
 /** The Kubernetes pod and the namespaces it holds, or undefined. */
@@ -114,13 +80,13 @@ export async function getContainer(nameOrId: string, at?: At): Promise<Lookup | 
 
 /** The stored snapshots, oldest first, and the store's state. */
 export function listSnapshots(): History {
-  return history().list();
+  return agent().history.list();
 }
 
 /** Takes a snapshot now and keeps it; `who` goes to the audit log. */
 export async function freezeSnapshot(who: string): Promise<StoredSnapshot> {
-  const entry = await history().freeze();
-  history().audit("freeze", who, `snapshot ${entry.id}`);
+  const entry = await agent().history.freeze();
+  agent().history.audit("freeze", who, `snapshot ${entry.id}`);
   return entry;
 }
 
@@ -133,15 +99,15 @@ export function getImportLimit(): number {
 export async function importSnapshot(bytes: Uint8Array, who: string): Promise<ImportResult & { entry?: StoredSnapshot }> {
   const result = parseImport(bytes, getConfig().importMaxBytes);
   if (!result.ok) return result;
-  const entry = await history().import(result.snapshot);
-  history().audit("import", who, `snapshot ${entry.id} from ${result.snapshot.node.hostname}, ${bytes.length} bytes`);
+  const entry = await agent().history.import(result.snapshot);
+  agent().history.audit("import", who, `snapshot ${entry.id} from ${result.snapshot.node.hostname}, ${bytes.length} bytes`);
   return { ...result, entry };
 }
 
 /** What changed from a stored snapshot to another one, or to the node now (`to` undefined). */
 export async function getDiff(from: string, to?: At): Promise<Diff> {
-  const before = stored(from);
-  const after = to === undefined ? await service().snapshotWithListeners() : stored(to);
+  const before = await agent().snapshot(from);
+  const after = to === undefined ? await agent().service.snapshotWithListeners() : await agent().snapshot(to);
   return diffSnapshots(before, after, { from: false, to: to === undefined });
 }
 
@@ -153,23 +119,23 @@ function requireExpose(): void {
 /** The namespaces this agent exposed under /run/netns, and whether exposing is on. */
 export function getExposures(): Exposures {
   const isEnabled = getConfig().allowExpose;
-  return { isEnabled, exposures: isEnabled ? history().use((store) => listExposures(store)) : [] };
+  return { isEnabled, exposures: isEnabled ? agent().history.use((store) => listExposures(store)) : [] };
 }
 
 /** Bind-mounts a container's or pod's namespace at /run/netns/<name> (only when enabled; logged). */
 export async function exposeNamespace(request: { target: string; name?: string }, who: string): Promise<Exposure> {
   requireExpose();
-  const snapshot = await service().snapshot({ fresh: true });
-  const exposure = history().use((store) => exposeNetns(store, snapshot, request, who));
-  history().audit("expose", who, `${request.target} (netns ${exposure.netnsId}) at ${exposure.path}`);
+  const snapshot = await agent().snapshot(undefined, { fresh: true });
+  const exposure = agent().history.use((store) => exposeNetns(store, snapshot, request, who));
+  agent().history.audit("expose", who, `${request.target} (netns ${exposure.netnsId}) at ${exposure.path}`);
   return exposure;
 }
 
 /** Removes an exposure this agent made (never a name it did not make). */
 export function unexposeNamespace(name: string, who: string): void {
   requireExpose();
-  history().use((store) => unexposeNetns(store, name));
-  history().audit("unexpose", who, `/run/netns/${name}`);
+  agent().history.use((store) => unexposeNetns(store, name));
+  agent().history.audit("unexpose", who, `/run/netns/${name}`);
 }
 
 /** The token a login form must match, or undefined on a loopback-only agent without one. */

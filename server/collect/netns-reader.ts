@@ -184,6 +184,11 @@ export class NetnsReader {
     return out;
   }
 
+  /** Whether the reader thread is up (it starts with the first request and again after it died). */
+  get isRunning(): boolean {
+    return this.worker !== undefined;
+  }
+
   close(): void {
     void this.worker?.terminate();
     this.worker = undefined;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { runtimeStatusSchema } from "./runtime-status";
+import { nodeSchema } from "./snapshot";
 
 /** GET /api/v1/healthz: is the agent up, and which engines answered. */
 export const healthSchema = z.object({
@@ -9,12 +10,7 @@ export const healthSchema = z.object({
   startedAt: z.string(),
   /** Milliseconds since startedAt. */
   uptimeMs: z.number().nonnegative(),
-  node: z.object({
-    /** The node's hostname (uname -n). */
-    hostname: z.string(),
-    /** Kernel release (uname -r). */
-    kernel: z.string(),
-  }),
+  node: nodeSchema,
   /** One entry per engine endpoint probed. */
   runtimes: z.array(runtimeStatusSchema),
   /** The agent process itself: for operators, load tests and leak checks. */

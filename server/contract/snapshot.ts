@@ -213,12 +213,26 @@ export const stageTimingsSchema = z.object({
   totalMs: z.number(),
 });
 
+/** The node a snapshot was read on. Files exported before nodes had names take the hostname as the name. */
+export const nodeSchema = z.preprocess(
+  (v) => (typeof v === "object" && v !== null && !("name" in v) && "hostname" in v ? { ...v, name: v.hostname } : v),
+  z.object({
+    /** The node's name: NSATLAS_NODE_NAME (Kubernetes' spec.nodeName through the downward API), else the hostname. */
+    name: z.string().min(1),
+    /** uname -n. */
+    hostname: z.string(),
+    /** Kernel release (uname -r). */
+    kernel: z.string(),
+  }),
+);
+export type NodeInfo = z.infer<typeof nodeSchema>;
+
 export const snapshotSchema = z.object({
   /** Unique per reading: "<takenAt in ms>-<random>". */
   id: z.string(),
   /** When the reading started (ISO 8601). */
   takenAt: z.string(),
-  node: z.object({ hostname: z.string(), kernel: z.string() }),
+  node: nodeSchema,
   /** Every namespace found, the host's first. */
   netns: z.array(netnsSchema),
   /** Files in /run/netns or /run/docker/netns that are not a namespace (left after one was removed). */

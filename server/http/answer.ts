@@ -1,6 +1,8 @@
 import { snapshotIdSchema } from "../contract/history";
 import { snapshotViewSchema, type SnapshotView } from "../contract/snapshot";
-import { ExposeError, UnknownSnapshotError, type At } from "../dal";
+import { UnknownSnapshotError } from "../agent/create-agent";
+import type { At } from "../dal";
+import { ExposeError } from "../expose/expose-netns";
 import { HistoryUnavailableError } from "../store/snapshot-history";
 import { problemResponse } from "./json";
 import { AUTH_HEADER } from "./security";

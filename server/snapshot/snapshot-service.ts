@@ -25,9 +25,11 @@ export class SnapshotService {
   /** How the latest scan read its namespaces (undefined before the first). */
   lastReads: ReadCounts | undefined;
 
+  /** `onSnapshot` sees every snapshot taken, whoever asked for it (the agent's change feed). */
   constructor(
     config: Pick<Config, "snapshotTtlMs" | "scanFds" | "fdScanIntervalMs" | "engineTimeoutMs"> &
-      Partial<Pick<Config, "dockerSocket" | "podmanSocket" | "criSockets" | "engineRefreshMs" | "watchChanges" | "threadScanIntervalMs">>,
+      Partial<Pick<Config, "dockerSocket" | "podmanSocket" | "criSockets" | "engineRefreshMs" | "watchChanges" | "threadScanIntervalMs" | "nodeName">>,
+    onSnapshot: (snapshot: Snapshot) => void = () => undefined,
   ) {
     this.reader = new NetnsReader(undefined, { watchChanges: config.watchChanges ?? true });
     const fdScanner = config.scanFds ? new FdScanner(config.fdScanIntervalMs) : undefined;
@@ -36,9 +38,17 @@ export class SnapshotService {
     // Long-lived adapters keep their inspect caches between snapshots.
     this.engines = new EngineWatch(engineAdapters(config), config.engineTimeoutMs, config.engineRefreshMs ?? 0);
     this.memo = new SingleFlightMemo(async () => {
-      const reading = await takeSnapshot(this.reader, { fdScanner, threadScanner, engines: this.engines, previous: this.previous, decoder });
+      const reading = await takeSnapshot(this.reader, {
+        fdScanner,
+        threadScanner,
+        engines: this.engines,
+        previous: this.previous,
+        decoder,
+        nodeName: config.nodeName,
+      });
       this.previous = reading.snapshot;
       this.lastReads = reading.reads;
+      onSnapshot(reading.snapshot);
       return reading;
     }, config.snapshotTtlMs);
   }

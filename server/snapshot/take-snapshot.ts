@@ -27,6 +27,8 @@ export interface SnapshotOptions {
   previous?: Snapshot;
   /** Remembers answers between snapshots to skip decoding unchanged ones; without it every answer is decoded. */
   decoder?: ReadingDecoder;
+  /** The node's name in the snapshot (NSATLAS_NODE_NAME); the hostname when undefined. */
+  nodeName?: string;
   /** Validate the result against the contract (tests and the CLI; the API skips it on the hot path). */
   validate?: boolean;
 }
@@ -136,7 +138,7 @@ export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions
   const snapshot: Omit<Snapshot, "anomalies"> = {
     id: `${takenAt.getTime()}-${randomBytes(4).toString("hex")}`,
     takenAt: takenAt.toISOString(),
-    node: nodeInfo(),
+    node: nodeInfo(options.nodeName),
     netns,
     staleFiles: discovery.staleFiles,
     runtimes,

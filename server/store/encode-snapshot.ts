@@ -3,7 +3,8 @@ import { deflateSync, inflateSync } from "node:zlib";
 import { z } from "zod";
 import { anomalySchema } from "../contract/anomaly";
 import { runtimeStatusSchema } from "../contract/runtime-status";
-import { netnsSchema, refSchema, stageTimingsSchema, statsSchema, type Netns, type Snapshot } from "../contract/snapshot";
+import { netnsBody } from "../snapshot/netns-body";
+import { netnsSchema, nodeSchema, refSchema, stageTimingsSchema, statsSchema, type Netns, type Snapshot } from "../contract/snapshot";
 
 /**
  * A snapshot split for storage. Namespace bodies (owners, interfaces without counters, routes,
@@ -30,7 +31,7 @@ const perNetnsSchema = z.object({
 const headerSchema = z.object({
   id: z.string(),
   takenAt: z.string(),
-  node: z.object({ hostname: z.string(), kernel: z.string() }),
+  node: nodeSchema,
   staleFiles: z.array(z.string()),
   runtimes: z.array(runtimeStatusSchema),
   timings: stageTimingsSchema,
@@ -44,9 +45,7 @@ const STAT_ORDER = ["rxBytes", "txBytes", "rxPackets", "txPackets", "rxErrors", 
 
 export function splitSnapshot(snapshot: Snapshot): SplitSnapshot {
   const bodies = snapshot.netns.map((n) => {
-    const { refs: _refs, processCount: _count, ...rest } = n;
-    const body = { ...rest, interfaces: rest.interfaces.map(({ stats: _stats, ...i }) => i) };
-    const json = JSON.stringify(body);
+    const json = JSON.stringify(netnsBody(n));
     return { hash: createHash("sha256").update(json).digest("hex"), json };
   });
   const header = {

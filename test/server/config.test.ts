@@ -29,6 +29,8 @@ describe("parseConfig", () => {
       importMaxBytes: 32 * 1024 * 1024,
       allowExpose: false,
       token: undefined,
+      nodeName: undefined,
+      scanIntervalMs: 5000,
     });
   });
 

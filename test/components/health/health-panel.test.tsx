@@ -7,7 +7,7 @@ const base: Health = {
   version: "0.1.0",
   startedAt: "2026-11-29T08:00:00.000Z",
   uptimeMs: 65_000,
-  node: { hostname: "node-7", kernel: "6.18.44" },
+  node: { name: "node-7", hostname: "node-7", kernel: "6.18.44" },
   runtimes: [],
   agent: {
     scans: 3,
@@ -84,7 +84,9 @@ describe("HealthPanel", () => {
   });
 
   it("escapes hostile names rather than injecting them", () => {
-    const html = renderToStaticMarkup(<HealthPanel health={{ ...base, node: { hostname: "<img src=x onerror=alert(1)>", kernel: "k" } }} />);
+    const html = renderToStaticMarkup(
+      <HealthPanel health={{ ...base, node: { name: "<img src=x onerror=alert(1)>", hostname: "<img src=x onerror=alert(1)>", kernel: "k" } }} />,
+    );
     expect(html).not.toContain("<img");
     expect(html).toContain("&lt;img");
   });

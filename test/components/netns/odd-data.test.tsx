@@ -54,7 +54,7 @@ describe("odd data", () => {
       refs: [{ kind: "bind-mount", path: `/run/netns/${HOSTILE}` }],
       errors: [HOSTILE],
     };
-    const html = renderAll({ ...recorded, node: { hostname: HOSTILE, kernel: HOSTILE }, netns: [netns] }, netns);
+    const html = renderAll({ ...recorded, node: { name: HOSTILE, hostname: HOSTILE, kernel: HOSTILE }, netns: [netns] }, netns);
     expect(html).not.toContain("<img");
     expect(html).toContain("&lt;img");
   });

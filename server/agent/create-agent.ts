@@ -1,0 +1,146 @@
+/**
+ * The agent core: one per process. It owns the pipeline (through SnapshotService: discover → collect →
+ * owners → wire → snapshot), the history store and its schedule, the change feed, and when it scans on
+ * its own. The dashboard's data layer (dal.ts), the CLI and the node agent's HTTP server are thin faces
+ * over it; none of them runs a pipeline step itself.
+ */
+import fs from "node:fs";
+import { ChangeSignal } from "../collect/change-signal";
+import type { Config } from "../config";
+import { healthSchema, type Health } from "../contract/health";
+import type { Netns, Snapshot, SnapshotOverview, SnapshotView } from "../contract/snapshot";
+import { NSATLAS_VERSION, nodeInfo, processStartedAt } from "../node-info";
+import { missingCapabilities } from "../privileges";
+import { probeEngines } from "../runtimes/probe-engines";
+import { SnapshotService } from "../snapshot/snapshot-service";
+import { toOverview } from "../snapshot/to-overview";
+import { SnapshotHistory } from "../store/snapshot-history";
+import { ChangeFeed, type ChangeListener } from "./change-feed";
+import { ScanSchedule } from "./scan-schedule";
+
+export interface AgentOptions {
+  /** Record the history on its schedule (the dashboard and `nsatlas agent`; not one-shot CLI commands). */
+  record?: boolean;
+}
+
+/** Thrown when `at` names no stored snapshot. */
+export class UnknownSnapshotError extends Error {}
+
+/** What /readyz answers: ready once the first scan is done, the store usable and the reader thread up. */
+export interface Readiness {
+  isReady: boolean;
+  /** What is not ready, in words (empty when ready). */
+  notReady: string[];
+}
+
+export interface Agent {
+  readonly config: Config;
+  readonly service: SnapshotService;
+  readonly history: SnapshotHistory;
+  /** The node now (memoised for the TTL; concurrent callers share one scan), or stored snapshot `at`. */
+  snapshot(at?: string, options?: { fresh?: boolean }): Promise<Snapshot>;
+  /** The snapshot in the form asked for (`overview`: without routes and counters). */
+  view(view: SnapshotView, at?: string): Promise<Snapshot | SnapshotOverview>;
+  /** One namespace with its listening sockets, or undefined. */
+  netns(id: string, at?: string): Promise<Netns | undefined>;
+  /** Hears every change from now on; while anyone listens the agent scans on kernel signals and every scanIntervalMs. */
+  subscribe(listener: ChangeListener): () => void;
+  readonly feed: ChangeFeed;
+  readiness(): Readiness;
+  health(): Promise<Health>;
+  close(): void;
+}
+
+export function createAgent(config: Config, options: AgentOptions = {}): Agent {
+  const feed = new ChangeFeed();
+  const service = new SnapshotService(config, (snapshot) => feed.observe(snapshot));
+  const history = new SnapshotHistory(config, service);
+  const schedule = new ScanSchedule(() => service.snapshot({ fresh: true }), config.scanIntervalMs);
+  let signal: ChangeSignal | undefined;
+  let hasScanned = false;
+  if (options.record) history.start();
+
+  function stored(at: string): Snapshot {
+    const snapshot = history.get(at);
+    if (snapshot === undefined) throw new UnknownSnapshotError(`no stored snapshot has the id ${at}`);
+    return snapshot;
+  }
+
+  async function snapshot(at?: string, opts: { fresh?: boolean } = {}): Promise<Snapshot> {
+    if (at !== undefined) return stored(at);
+    const s = await service.snapshot(opts);
+    hasScanned = true;
+    return s;
+  }
+
+  function listen(): void {
+    schedule.start();
+    signal ??= new ChangeSignal(() => schedule.wake());
+    // The first scan is the baseline the events are measured against.
+    schedule.wake();
+  }
+
+  function quiet(): void {
+    schedule.stop();
+    signal?.close();
+    signal = undefined;
+  }
+
+  return {
+    config,
+    service,
+    history,
+    feed,
+    snapshot,
+    async view(view, at) {
+      const s = await snapshot(at);
+      return view === "overview" ? toOverview(s) : s;
+    },
+    async netns(id, at) {
+      return at === undefined ? service.netns(id) : stored(at).netns.find((n) => n.id === id);
+    },
+    subscribe(listener) {
+      const unsubscribe = feed.subscribe(listener);
+      if (feed.subscribers === 1) listen();
+      return () => {
+        unsubscribe();
+        if (feed.subscribers === 0) quiet();
+      };
+    },
+    readiness() {
+      const notReady: string[] = [];
+      if (!hasScanned && service.scans === 0) notReady.push("the first scan has not finished");
+      if (!service.reader.isRunning && service.scans > 0) notReady.push("the reader thread is not running");
+      const store = history.list();
+      if (!store.isAvailable) notReady.push(store.error ?? "the snapshot store is unavailable");
+      return { isReady: notReady.length === 0, notReady };
+    },
+    async health() {
+      const startedAt = processStartedAt();
+      const runtimes = await probeEngines(config);
+      const memory = process.memoryUsage();
+      const reads = service.lastReads;
+      return healthSchema.parse({
+        version: NSATLAS_VERSION,
+        startedAt: startedAt.toISOString(),
+        uptimeMs: Math.max(0, Date.now() - startedAt.getTime()),
+        node: nodeInfo(config.nodeName),
+        runtimes,
+        agent: {
+          scans: service.scans,
+          rssBytes: memory.rss,
+          heapUsedBytes: memory.heapUsed,
+          openFds: fs.readdirSync("/proc/self/fd").length,
+          missingCapabilities: missingCapabilities(),
+          changeWatch:
+            reads === undefined ? { isOn: config.watchChanges } : { ...reads.watch, lastScan: { readInFull: reads.full, countersOnly: reads.countersOnly } },
+        },
+      });
+    },
+    close() {
+      quiet();
+      history.close();
+      service.close();
+    },
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * When the agent reads the node on its own: at once (after a short settling delay) when the kernel
+ * signals a change, and every `intervalMs` otherwise, but only while someone listens. Never two scans
+ * at a time: a wake during a scan runs one more scan after it.
+ */
+export class ScanSchedule {
+  private timer: NodeJS.Timeout | undefined;
+  private periodic: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private isWakePending = false;
+
+  constructor(
+    private readonly scan: () => Promise<unknown>,
+    private readonly intervalMs: number,
+    /** A burst of events (a container start brings several) settles into one scan. */
+    private readonly settleMs = 100,
+  ) {}
+
+  /** Reads the node every intervalMs from now on (no-op when already on). */
+  start(): void {
+    if (this.periodic !== undefined) return;
+    this.periodic = setInterval(() => this.wake(), this.intervalMs);
+    this.periodic.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.periodic);
+    clearTimeout(this.timer);
+    this.periodic = undefined;
+    this.timer = undefined;
+  }
+
+  get isOn(): boolean {
+    return this.periodic !== undefined;
+  }
+
+  /** Something may have changed: scan soon (one scan for a burst of wakes). */
+  wake(): void {
+    if (this.periodic === undefined) return;
+    if (this.running !== undefined) {
+      this.isWakePending = true;
+      return;
+    }
+    if (this.timer !== undefined) return;
+    this.timer = setTimeout(() => this.run(), this.settleMs);
+    this.timer.unref();
+  }
+
+  private run(): void {
+    this.timer = undefined;
+    this.running = this.scan()
+      .then(
+        () => undefined,
+        () => undefined, // a failed scan is reported where snapshots are asked for; the schedule goes on
+      )
+      .finally(() => {
+        this.running = undefined;
+        if (this.isWakePending) {
+          this.isWakePending = false;
+          this.wake();
+        }
+      });
+  }
+}

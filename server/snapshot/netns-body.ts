@@ -1,0 +1,11 @@
+import type { Netns } from "../contract/snapshot";
+
+/**
+ * A namespace without what changes all the time (counters, the processes holding it): what it *is*.
+ * Two readings with equal bodies mean the network there did not change (the history stores bodies once;
+ * the event stream reports a namespace as changed when its body does).
+ */
+export function netnsBody(n: Netns): Omit<Netns, "refs" | "processCount"> {
+  const { refs: _refs, processCount: _count, ...rest } = n;
+  return { ...rest, interfaces: rest.interfaces.map(({ stats: _stats, ...i }) => i) };
+}
