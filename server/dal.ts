@@ -3,12 +3,11 @@
  * Every function here returns contract types (server/contract/), never vendor or internal types.
  */
 import { createAgent, UnknownSnapshotError, type Agent } from "./agent/create-agent";
-import type { ChangeListener } from "./agent/change-feed";
 import { getConfig } from "./config";
-import type { ChangeEvent } from "./contract/events";
-import type { Health } from "./contract/health";
+import type { Health, Readiness } from "./contract/health";
+import type { ChangeSource, ReadSource } from "./http/handlers/read-source";
 import type { Lookup } from "./contract/lookups";
-import type { Netns, Snapshot, SnapshotOverview, SnapshotView } from "./contract/snapshot";
+import type { Snapshot } from "./contract/snapshot";
 import { findContainer, findPod } from "./lookups/find-owner";
 import { diffSnapshots } from "./diff/diff-snapshots";
 import type { Diff } from "./contract/diff";
@@ -48,24 +47,19 @@ export function getSnapshot(at?: At): Promise<Snapshot> {
   return agent().snapshot(at);
 }
 
-/** The snapshot in the form a page asked for (`overview`: without routes and counters). */
-export function getSnapshotView(at: At, view: SnapshotView): Promise<Snapshot | SnapshotOverview> {
-  return agent().view(view, at);
+/** What the snapshot and namespace routes read from (server/http/handlers). */
+export function readSource(): ReadSource {
+  return agent();
 }
 
-/** One namespace with its listening sockets, or undefined when no namespace has that id. */
-export function getNetns(id: string, at?: At): Promise<Netns | undefined> {
-  return agent().netns(id, at);
+/** What the event stream follows (server/http/handlers/event-stream.ts). */
+export function changeSource(): ChangeSource {
+  return agent();
 }
 
-/** Hears every change of the node (the event stream); returns the unsubscribe. */
-export function subscribeChanges(listener: ChangeListener): () => void {
-  return agent().subscribe(listener);
-}
-
-/** The change events after `seq` (Last-Event-ID), or undefined when they are no longer kept. */
-export function changesSince(seq: number): ChangeEvent[] | undefined {
-  return agent().feed.since(seq);
+/** For GET /readyz. */
+export function getReadiness(): Readiness {
+  return agent().readiness();
 }
 
 /** The Kubernetes pod and the namespaces it holds, or undefined. */

@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import { ChangeSignal } from "../collect/change-signal";
 import type { Config } from "../config";
-import { healthSchema, type Health } from "../contract/health";
+import { healthSchema, type Health, type Readiness } from "../contract/health";
 import type { Netns, Snapshot, SnapshotOverview, SnapshotView } from "../contract/snapshot";
 import { NSATLAS_VERSION, nodeInfo, processStartedAt } from "../node-info";
 import { missingCapabilities } from "../privileges";
@@ -15,6 +15,7 @@ import { probeEngines } from "../runtimes/probe-engines";
 import { SnapshotService } from "../snapshot/snapshot-service";
 import { toOverview } from "../snapshot/to-overview";
 import { SnapshotHistory } from "../store/snapshot-history";
+import type { ChangeEvent } from "../contract/events";
 import { ChangeFeed, type ChangeListener } from "./change-feed";
 import { ScanSchedule } from "./scan-schedule";
 
@@ -25,13 +26,6 @@ export interface AgentOptions {
 
 /** Thrown when `at` names no stored snapshot. */
 export class UnknownSnapshotError extends Error {}
-
-/** What /readyz answers: ready once the first scan is done, the store usable and the reader thread up. */
-export interface Readiness {
-  isReady: boolean;
-  /** What is not ready, in words (empty when ready). */
-  notReady: string[];
-}
 
 export interface Agent {
   readonly config: Config;
@@ -45,7 +39,11 @@ export interface Agent {
   netns(id: string, at?: string): Promise<Netns | undefined>;
   /** Hears every change from now on; while anyone listens the agent scans on kernel signals and every scanIntervalMs. */
   subscribe(listener: ChangeListener): () => void;
-  readonly feed: ChangeFeed;
+  /** The change events after `seq` (a resuming client's Last-Event-ID), or undefined when no longer kept. */
+  since(seq: number): ChangeEvent[] | undefined;
+  /** The newest change event's number (0 before any). */
+  lastSeq(): number;
+  /** Ready once the first scan is done, the store usable and the reader thread up. */
   readiness(): Readiness;
   health(): Promise<Health>;
   close(): void;
@@ -90,7 +88,6 @@ export function createAgent(config: Config, options: AgentOptions = {}): Agent {
     config,
     service,
     history,
-    feed,
     snapshot,
     async view(view, at) {
       const s = await snapshot(at);
@@ -107,6 +104,8 @@ export function createAgent(config: Config, options: AgentOptions = {}): Agent {
         if (feed.subscribers === 0) quiet();
       };
     },
+    since: (seq) => feed.since(seq),
+    lastSeq: () => feed.lastSeq,
     readiness() {
       const notReady: string[] = [];
       if (!hasScanned && service.scans === 0) notReady.push("the first scan has not finished");

@@ -36,3 +36,11 @@ export const healthSchema = z.object({
   }),
 });
 export type Health = z.infer<typeof healthSchema>;
+
+/** GET /readyz: 200 when ready, 503 with what is not ready (GET /livez answers a plain "ok"). */
+export const readinessSchema = z.object({
+  isReady: z.boolean(),
+  /** What is not ready, in words; empty when ready. */
+  notReady: z.array(z.string()),
+});
+export type Readiness = z.infer<typeof readinessSchema>;

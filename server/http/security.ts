@@ -30,8 +30,8 @@ export type Verdict =
   | { kind: "problem"; status: number; title: string; detail: string; headers?: Record<string, string> }
   | { kind: "login"; next: string };
 
-/** Paths anyone may load: the login page and its assets. */
-const PUBLIC = [/^\/_next\/static\//, /^\/login$/, /^\/api\/v1\/login$/, /^\/icon\.svg$/, /^\/favicon\.ico$/];
+/** Paths anyone may load: the login page and its assets, and the liveness and readiness probes. */
+const PUBLIC = [/^\/_next\/static\//, /^\/login$/, /^\/api\/v1\/login$/, /^\/icon\.svg$/, /^\/favicon\.ico$/, /^\/livez$/, /^\/readyz$/];
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const LOOPBACK_HOST = /^(127(?:\.\d{1,3}){3}|localhost|\[::1\])(:\d{1,5})?$/i;
 

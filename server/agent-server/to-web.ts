@@ -1,0 +1,39 @@
+/** node:http ⇄ the Web Request/Response the shared handlers speak. */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
+
+/** A body-less Web Request for a GET/HEAD (the agent's routes read no body); the URL is the raw path, not decoded. */
+export function toWebRequest(req: IncomingMessage, origin: string, signal: AbortSignal): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+  }
+  return new Request(new URL(req.url ?? "/", origin), { method: req.method, headers, signal });
+}
+
+/** Writes a Web Response; a streamed body (the event stream) is piped with backpressure. */
+export async function sendWebResponse(res: ServerResponse, response: Response, extraHeaders: Record<string, string>, isHead: boolean): Promise<void> {
+  const headers: Record<string, string> = { ...extraHeaders };
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  if (response.body === null || isHead) {
+    res.writeHead(response.status, headers);
+    res.end();
+    return;
+  }
+  if (headers["content-type"]?.startsWith("text/event-stream")) {
+    res.writeHead(response.status, headers);
+    res.flushHeaders();
+    const body = Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>);
+    res.on("close", () => body.destroy());
+    body.pipe(res);
+    return;
+  }
+  const bytes = Buffer.from(await response.arrayBuffer());
+  headers["content-length"] = String(bytes.length);
+  res.writeHead(response.status, headers);
+  res.end(bytes);
+}
