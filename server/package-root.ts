@@ -9,7 +9,8 @@ const packageNameSchema = z.object({ name: z.literal("nsatlas") });
  * sources (tsx, vitest), the bundle (dist/) and Next's chunks (.next/server/...), whatever the working directory.
  */
 export function packageRoot(from: string = import.meta.dirname ?? process.cwd()): string {
-  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+  // The walk is over our own folders at run time; the bundler must not trace it.
+  for (let dir = path.resolve(/*turbopackIgnore: true*/ from); ; dir = path.dirname(dir)) {
     if (isNsatlasPackage(path.join(dir, "package.json"))) return dir;
     if (path.dirname(dir) === dir) throw new Error(`nsatlas's package.json was not found above ${from}`);
   }

@@ -5,6 +5,7 @@ import { healthSchema } from "@/server/contract/health";
 import { historySchema } from "@/server/contract/history";
 import { lookupSchema } from "@/server/contract/lookups";
 import { netnsSchema, snapshotOverviewSchema } from "@/server/contract/snapshot";
+import { changeStreamState, FOLLOWS_CHANGES } from "../live/change-stream-state";
 import { apiPaths } from "../url/routes";
 import type { LiveParams } from "../url/search-params";
 import { fetchJson } from "./api-client";
@@ -14,6 +15,10 @@ export const HEALTH_POLL_MS = 5_000;
 
 // A stored snapshot never changes: no polling.
 const every = (live: LiveParams) => (live.live && live.at === undefined ? live.every * 1000 : false);
+// What only changes when the network does: no polling while the change stream pushes.
+const everyUnlessStreaming = (live: LiveParams) => () => (changeStreamState.isStreaming() ? false : every(live));
+/** A change event refreshes the query (the node now, not paused). */
+const followsChanges = (live: LiveParams) => ({ [FOLLOWS_CHANGES]: live.live && live.at === undefined });
 
 export function healthQuery() {
   return queryOptions({
@@ -28,7 +33,8 @@ export function snapshotQuery(live: LiveParams) {
   return queryOptions({
     queryKey: queryKeys.snapshot(live.at),
     queryFn: ({ signal }) => fetchJson(apiPaths.snapshotOverview(live.at), snapshotOverviewSchema, signal),
-    refetchInterval: every(live),
+    refetchInterval: everyUnlessStreaming(live),
+    meta: followsChanges(live),
   });
 }
 
@@ -36,7 +42,9 @@ export function netnsQuery(id: string, live: LiveParams) {
   return queryOptions({
     queryKey: queryKeys.netns(id, live.at),
     queryFn: ({ signal }) => fetchJson(apiPaths.netns(id, live.at), netnsSchema, signal),
+    // Counters move without change events: a namespace page keeps polling.
     refetchInterval: every(live),
+    meta: followsChanges(live),
     retry: false,
   });
 }
@@ -45,7 +53,8 @@ export function podQuery(namespace: string, name: string, live: LiveParams) {
   return queryOptions({
     queryKey: queryKeys.pod(namespace, name, live.at),
     queryFn: ({ signal }) => fetchJson(apiPaths.pod(namespace, name, live.at), lookupSchema, signal),
-    refetchInterval: every(live),
+    refetchInterval: everyUnlessStreaming(live),
+    meta: followsChanges(live),
     retry: false,
   });
 }
@@ -54,7 +63,8 @@ export function containerQuery(nameOrId: string, live: LiveParams) {
   return queryOptions({
     queryKey: queryKeys.container(nameOrId, live.at),
     queryFn: ({ signal }) => fetchJson(apiPaths.container(nameOrId, live.at), lookupSchema, signal),
-    refetchInterval: every(live),
+    refetchInterval: everyUnlessStreaming(live),
+    meta: followsChanges(live),
     retry: false,
   });
 }
@@ -75,7 +85,8 @@ export function diffQuery(from: string, live: LiveParams) {
   return queryOptions({
     queryKey: queryKeys.diff(from, live.at),
     queryFn: ({ signal }) => fetchJson(apiPaths.diff(from, live.at), diffSchema, signal),
-    refetchInterval: every(live),
+    refetchInterval: everyUnlessStreaming(live),
+    meta: followsChanges(live),
     retry: false,
   });
 }

@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from "react";
 import type { LiveParams } from "../url/search-params";
+import { useIsStreaming } from "./change-stream";
 
 const INTERVALS = [2, 5, 10, 30, 60];
 
@@ -22,12 +23,22 @@ export function LiveControls({
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, []);
+  const isStreaming = useIsStreaming();
   const ago = updatedAt === 0 ? undefined : Math.max(0, Math.round((now - updatedAt) / 1000));
   return (
     <div className="flex flex-wrap items-center gap-2 text-sm text-slate-600 dark:text-slate-400" data-testid="live-controls">
       <span aria-live="polite" data-testid="updated-ago">
         {isFetching ? "updating…" : ago === undefined ? "not loaded yet" : `updated ${ago} s ago`}
       </span>
+      {isStreaming && live.live && (
+        <span
+          className="rounded bg-emerald-100 px-1.5 py-0.5 text-xs text-emerald-800 dark:bg-emerald-900 dark:text-emerald-200"
+          data-testid="streaming"
+          title="Changes are pushed by the agent as they happen (GET /api/v1/events)"
+        >
+          ● changes pushed
+        </span>
+      )}
       <button
         type="button"
         onClick={() => onChange({ live: live.live ? "0" : "1" })}

@@ -4,6 +4,8 @@ const atQuery = (at: string | undefined) => (at === undefined ? "" : `?at=${enco
 /** Builders for every API path the browser calls; `at` reads a stored snapshot instead of the node now. */
 export const apiPaths = {
   health: () => "/api/v1/healthz",
+  /** The node's changes as Server-Sent Events. */
+  events: () => "/api/v1/events",
   /** The snapshot without routes and counters: what the polling pages show (a namespace's own page asks `netns`). */
   snapshotOverview: (at?: string) => `/api/v1/snapshot?view=overview${at === undefined ? "" : `&at=${encodeURIComponent(at)}`}`,
   netns: (id: string, at?: string) => `/api/v1/netns/${encodeURIComponent(id)}${atQuery(at)}`,

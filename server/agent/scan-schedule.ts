@@ -8,6 +8,8 @@ export class ScanSchedule {
   private periodic: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private isWakePending = false;
+  /** How long the last scan took: a node in constant churn is read at most half the time. */
+  private lastScanMs = 0;
 
   constructor(
     private readonly scan: () => Promise<unknown>,
@@ -42,12 +44,13 @@ export class ScanSchedule {
       return;
     }
     if (this.timer !== undefined) return;
-    this.timer = setTimeout(() => this.run(), this.settleMs);
+    this.timer = setTimeout(() => this.run(), Math.max(this.settleMs, this.lastScanMs));
     this.timer.unref();
   }
 
   private run(): void {
     this.timer = undefined;
+    const started = performance.now();
     this.running = this.scan()
       .then(
         () => undefined,
@@ -55,6 +58,7 @@ export class ScanSchedule {
       )
       .finally(() => {
         this.running = undefined;
+        this.lastScanMs = performance.now() - started;
         if (this.isWakePending) {
           this.isWakePending = false;
           this.wake();

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
-import net from "node:net";
 import path from "node:path";
+import { freePort } from "../../integration/helpers/free-port";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 
@@ -13,16 +13,6 @@ export interface DashboardServer {
   /** The history's data directory (a fresh temporary one unless the caller gave NSATLAS_DATA_DIR). */
   dataDir: string;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 /**
