@@ -11,6 +11,6 @@ const config = [
       "@typescript-eslint/consistent-type-assertions": ["error", { assertionStyle: "as", objectLiteralTypeAssertions: "never" }],
     },
   },
-  { ignores: [".next/**", "node_modules/**", "test/e2e/artifacts/**", "next-env.d.ts"] },
+  { ignores: [".next/**", "node_modules/**", "dist/**", "test/e2e/artifacts/**", "next-env.d.ts"] },
 ];
 export default config;

@@ -2,7 +2,7 @@
  * The data access layer: the only module app/ calls for data (DESIGN.md §3).
  * Every function here returns contract types (server/contract/), never vendor or internal types.
  */
-import { createAgent, UnknownSnapshotError, type Agent } from "./agent/create-agent";
+import { createAgent, type Agent } from "./agent/create-agent";
 import { getConfig } from "./config";
 import type { Health, Readiness } from "./contract/health";
 import type { ChangeSource, ReadSource } from "./http/handlers/read-source";
@@ -36,8 +36,6 @@ function agent(): Agent {
 export function startAgent(): void {
   agent();
 }
-
-export { ExposeError, UnknownSnapshotError };
 
 /** `at` names a stored snapshot; without it, the node now. */
 export type At = string | undefined;

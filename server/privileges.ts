@@ -27,7 +27,7 @@ export const OPTIONAL_CAPABILITIES = [
 ] as const;
 
 /** Bits set in a /proc/PID/status capability line ("CapEff:\t000001ffffffffff"). */
-export function capabilityBits(status: string, field = "CapEff"): bigint {
+function capabilityBits(status: string, field = "CapEff"): bigint {
   const hex = new RegExp(`^${field}:\\s*([0-9a-f]+)$`, "m").exec(status)?.[1];
   return hex === undefined ? 0n : BigInt(`0x${hex}`);
 }

@@ -1,27 +1,18 @@
 import Link from "next/link";
 import type { Anomaly } from "@/server/contract/anomaly";
+import { ANOMALY_KIND_LABELS, netnsIdLabel, sortAnomalies } from "@/server/contract/display";
 import { Badge } from "../ui/badge";
 import { useHrefs } from "../url/at-scope";
 
-const KIND_LABEL: Record<Anomaly["kind"], string> = {
-  "veth-peer-missing": "veth peer missing",
-  "leaked-netns": "leaked namespace",
-  "duplicate-address": "duplicate address",
-  "mtu-mismatch": "MTU mismatch",
-  "default-route-down": "default route down",
-  promiscuous: "promiscuous",
-  "counters-rising": "drops/errors rising",
-};
-
-export function AnomalyBadge({ anomaly }: { anomaly: Anomaly }) {
-  return <Badge tone={anomaly.severity === "critical" ? "bad" : "warn"}>⚠ {KIND_LABEL[anomaly.kind]}</Badge>;
+function AnomalyBadge({ anomaly }: { anomaly: Anomaly }) {
+  return <Badge tone={anomaly.severity === "critical" ? "bad" : "warn"}>⚠ {ANOMALY_KIND_LABELS[anomaly.kind]}</Badge>;
 }
 
 /** What looks wrong, each with its explanation and links to the places: pure. */
 export function AnomalyList({ anomalies, title = "Anomalies" }: { anomalies: Anomaly[]; title?: string }) {
   const hrefs = useHrefs();
   if (anomalies.length === 0) return null;
-  const sorted = [...anomalies].sort((a, b) => Number(b.severity === "critical") - Number(a.severity === "critical"));
+  const sorted = sortAnomalies(anomalies);
   return (
     <section className="rounded-lg border border-rose-200 bg-white p-4 dark:border-rose-900 dark:bg-slate-900" data-testid="anomalies" aria-label={title}>
       <h2 className="mb-2 text-base font-semibold">
@@ -35,7 +26,7 @@ export function AnomalyList({ anomalies, title = "Anomalies" }: { anomalies: Ano
             <span className="flex gap-2 text-xs">
               {a.places.map((p, k) => (
                 <Link prefetch={false} key={k} href={hrefs.netns(p.netnsId, p.ifindex)} className="text-sky-700 underline dark:text-sky-400">
-                  {p.ifaceName ?? `netns ${p.netnsId}`}
+                  {p.ifaceName ?? netnsIdLabel(p.netnsId)}
                 </Link>
               ))}
             </span>

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { WRITE_HEADER } from "@/server/contract/headers";
 import { problemSchema } from "@/server/contract/problem";
 
 /** An API answer that was not what the contract promised, with the server's own words when it sent any. */
@@ -30,7 +31,7 @@ export async function fetchJson<T>(path: string, schema: z.ZodType<T>, signal?: 
  * schema. The custom header marks the request as the dashboard's own (a form on another site cannot set it).
  */
 export async function postJson<T>(path: string, body: BodyInit | undefined, schema: z.ZodType<T>): Promise<T> {
-  const response = await fetch(path, { method: "POST", body, headers: { accept: "application/json", "x-nsatlas-request": "1" } });
+  const response = await fetch(path, { method: "POST", body, headers: { accept: "application/json", [WRITE_HEADER]: "1" } });
   const parsedBody: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {
     const problem = problemSchema.safeParse(parsedBody);

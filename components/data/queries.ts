@@ -11,7 +11,7 @@ import type { LiveParams } from "../url/search-params";
 import { fetchJson } from "./api-client";
 import { queryKeys } from "./query-keys";
 
-export const HEALTH_POLL_MS = 5_000;
+const HEALTH_POLL_MS = 5_000;
 
 // A stored snapshot never changes: no polling.
 const every = (live: LiveParams) => (live.live && live.at === undefined ? live.every * 1000 : false);
@@ -69,7 +69,7 @@ export function containerQuery(nameOrId: string, live: LiveParams) {
   });
 }
 
-export const HISTORY_POLL_MS = 15_000;
+const HISTORY_POLL_MS = 15_000;
 
 /** The stored snapshots (for the time slider). */
 export function historyQuery() {

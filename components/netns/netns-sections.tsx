@@ -1,6 +1,17 @@
 import Link from "next/link";
-import type { Interface, Netns, SnapshotOverview } from "@/server/contract/snapshot";
-import { refItems } from "../overview/netns-table";
+import {
+  bridgeLabel,
+  cidr,
+  enterCommands,
+  ifaceName,
+  listenerProcessesText,
+  listenerText,
+  netnsIdLabel,
+  netnsLabel,
+  refParts,
+  routeText,
+} from "@/server/contract/display";
+import { LOCAL_ROUTE_TABLE, type Interface, type Netns, type SnapshotOverview } from "@/server/contract/snapshot";
 import { CopyButton } from "../ui/copy-button";
 import { OwnerBadge } from "../ui/owner-badge";
 import { useHrefs } from "../url/at-scope";
@@ -26,7 +37,7 @@ function Leads({ iface, netns, snapshot }: { iface: Interface; netns: Netns; sna
     const other = snapshot?.netns.find((n) => n.id === target.netnsId);
     const otherIface = other?.interfaces.find((i) => i.ifindex === target.ifindex);
     const otherMaster = otherIface?.masterIfindex === undefined ? undefined : other?.interfaces.find((i) => i.ifindex === otherIface.masterIfindex);
-    const where = target.netnsId === netns.id ? "here" : other?.isHost ? "the host" : (other?.owners[0]?.name ?? `netns ${target.netnsId}`);
+    const where = target.netnsId === netns.id ? "here" : other === undefined ? netnsIdLabel(target.netnsId) : other.isHost ? "the host" : netnsLabel(other);
     parts.push(
       <span key="target">
         {iface.peer ? "↔ " : "on "}
@@ -36,9 +47,9 @@ function Leads({ iface, netns, snapshot }: { iface: Interface; netns: Netns; sna
           className="text-sky-700 hover:underline dark:text-sky-400"
           data-testid="leads-to"
         >
-          {otherIface?.name ?? `if${target.ifindex}`} in {where}
+          {ifaceName(other, target.ifindex)} in {where}
         </Link>
-        {otherMaster && <span>, on bridge {otherMaster.name}</span>}
+        {otherMaster && <span>, on {bridgeLabel(otherMaster.name)}</span>}
       </span>,
     );
   }
@@ -52,12 +63,8 @@ function Leads({ iface, netns, snapshot }: { iface: Interface; netns: Netns; sna
 
 /** One namespace in full: owners, what holds it, how to enter it, interfaces, routes, listeners: pure. */
 export function NetnsSections({ netns, snapshot, focusedIfindex }: { netns: Netns; snapshot: SnapshotOverview | undefined; focusedIfindex?: number }) {
-  const mount = netns.refs.find((r) => r.kind === "bind-mount" && r.mountNamespace === undefined)?.path;
-  const pid = netns.refs.find((r) => r.kind === "process")?.pid;
-  const path = mount ?? (pid === undefined ? undefined : `/proc/${pid}/ns/net`);
-  const ipNetns = netns.owners.find((o) => o.kind === "ip-netns")?.name;
-  const commands = [...(path ? [`nsenter --net=${path} ip a`, `nsenter --net=${path} ss -tulpn`] : []), ...(ipNetns ? [`ip netns exec ${ipNetns} ip a`] : [])];
-  const ifaceNames = new Map(netns.interfaces.map((i) => [i.ifindex, i.name]));
+  const commands = enterCommands(netns);
+  const routes = netns.routes.filter((r) => r.table !== LOCAL_ROUTE_TABLE);
   return (
     <div className="space-y-6">
       <div className="grid gap-4 md:grid-cols-2">
@@ -74,7 +81,7 @@ export function NetnsSections({ netns, snapshot, focusedIfindex }: { netns: Netn
         </Section>
         <Section title="Held by" testId="held-by">
           <ul className="font-mono text-xs">
-            {refItems(netns.refs, netns.processCount).map((item) => (
+            {refParts(netns).map((item) => (
               <li key={item} className="break-all">
                 {item}
               </li>
@@ -132,10 +139,8 @@ export function NetnsSections({ netns, snapshot, focusedIfindex }: { netns: Netn
                   <td className="px-3 py-2 tabular-nums">{i.mtu}</td>
                   <td className="px-3 py-2 font-mono text-xs">{i.mac ?? "—"}</td>
                   <td className="px-3 py-2 font-mono text-xs" data-testid="addresses">
-                    {i.addresses.map((a) => (
-                      <div key={`${a.address}/${a.prefixLength}`}>
-                        {a.address}/{a.prefixLength}
-                      </div>
+                    {i.addresses.map(cidr).map((a) => (
+                      <div key={a}>{a}</div>
                     ))}
                   </td>
                   <td className="px-3 py-2 text-xs">
@@ -161,18 +166,13 @@ export function NetnsSections({ netns, snapshot, focusedIfindex }: { netns: Netn
         </div>
       </Section>
       <div className="grid gap-6 lg:grid-cols-2">
-        <Section title={`Routes (${netns.routes.filter((r) => r.table !== 255).length}, local table hidden)`} testId="routes">
+        <Section title={`Routes (${routes.length}, local table hidden)`} testId="routes">
           <ul className="font-mono text-xs">
-            {netns.routes
-              .filter((r) => r.table !== 255)
-              .map((r, k) => (
-                <li key={k}>
-                  {r.destination}
-                  {r.gateway ? ` via ${r.gateway}` : ""}
-                  {r.outIfindex !== undefined ? ` dev ${ifaceNames.get(r.outIfindex) ?? r.outIfindex}` : ""}
-                  {r.table !== 254 ? ` table ${r.table}` : ""} <span className="text-slate-600 dark:text-slate-400">{r.protocol}</span>
-                </li>
-              ))}
+            {routes.map((r, k) => (
+              <li key={k}>
+                {routeText(r, (ifindex) => ifaceName(netns, ifindex))} <span className="text-slate-600 dark:text-slate-400">{r.protocol}</span>
+              </li>
+            ))}
           </ul>
         </Section>
         <Section title="Listening sockets" testId="listeners">
@@ -184,8 +184,7 @@ export function NetnsSections({ netns, snapshot, focusedIfindex }: { netns: Netn
             <ul className="font-mono text-xs">
               {netns.listeners.map((l, k) => (
                 <li key={k}>
-                  {l.protocol} {l.family === "inet6" ? `[${l.address}]` : l.address}:{l.port}{" "}
-                  <span className="text-slate-600 dark:text-slate-400">{l.processes.map((p) => `${p.command} (${p.pid})`).join(", ")}</span>
+                  {listenerText(l)} <span className="text-slate-600 dark:text-slate-400">{listenerProcessesText(l)}</span>
                 </li>
               ))}
             </ul>

@@ -1,14 +1,5 @@
+import { netnsKindLabel, type NetnsKind } from "@/server/contract/display";
 import type { OverviewParams } from "../url/search-params";
-
-const KIND_LABELS: Record<string, string> = {
-  "kubernetes-pod": "pods",
-  "docker-container": "containers",
-  "podman-pod": "podman pods",
-  "ip-netns": "ip netns",
-  process: "processes",
-  host: "host",
-  none: "no owner",
-};
 
 function Toggle({ label, isOn, onToggle }: { label: string; isOn: boolean; onToggle: () => void }) {
   return (
@@ -34,7 +25,7 @@ export function FilterBar({
   onChange,
 }: {
   params: OverviewParams;
-  choices: { kinds: string[]; engines: string[]; k8sNamespaces: string[] };
+  choices: { kinds: NetnsKind[]; engines: string[]; k8sNamespaces: string[] };
   shown: number;
   total: number;
   onChange: (changes: Record<string, string | string[] | undefined>) => void;
@@ -67,7 +58,7 @@ export function FilterBar({
       <div className="flex flex-wrap items-center gap-1.5" aria-label="Filter by owner kind">
         <span className="mr-1 text-xs text-slate-600 dark:text-slate-400">owner</span>
         {choices.kinds.map((k) => (
-          <Toggle key={k} label={KIND_LABELS[k] ?? k} isOn={params.kind.some((x) => x === k)} onToggle={() => onChange({ kind: flip(params.kind, k) })} />
+          <Toggle key={k} label={netnsKindLabel(k)} isOn={params.kind.includes(k)} onToggle={() => onChange({ kind: flip(params.kind, k) })} />
         ))}
         {choices.engines.length > 0 && <span className="ml-3 mr-1 text-xs text-slate-600 dark:text-slate-400">engine</span>}
         {choices.engines.map((e) => (

@@ -1,22 +1,10 @@
 import Link from "next/link";
 import { memo } from "react";
-import type { Ref } from "@/server/contract/snapshot";
+import { HOST_LABEL, NO_OWNER_LABEL, refParts } from "@/server/contract/display";
 import { OwnerBadge } from "../ui/owner-badge";
 import { useHrefs } from "../url/at-scope";
 import type { OverviewParams } from "../url/search-params";
 import type { NetnsRow } from "./overview-model";
-
-/** What holds a namespace, most telling first; each item stays whole when the cell wraps. */
-export function refItems(refs: Ref[], processCount: number): string[] {
-  const mounts = refs.filter((r) => r.kind === "bind-mount").map((r) => r.path ?? "");
-  const pids = refs
-    .filter((r) => r.kind === "process")
-    .slice(0, 2)
-    .map((r) => `pid ${r.pid}`);
-  const more = processCount - pids.length;
-  const others = refs.filter((r) => r.kind === "thread" || r.kind === "fd").map((r) => (r.kind === "thread" ? `thread ${r.tid}` : `fd ${r.pid}/${r.fd}`));
-  return [...mounts, ...pids, ...(more > 0 ? [`+${more} processes`] : []), ...others];
-}
 
 const COLUMNS: Array<{ key: OverviewParams["sort"] | undefined; label: string; className?: string }> = [
   { key: "owner", label: "Owner" },
@@ -27,7 +15,7 @@ const COLUMNS: Array<{ key: OverviewParams["sort"] | undefined; label: string; c
 ];
 
 /** Rows rendered before "show all": keeps a search keystroke under 100 ms on a 1,000-namespace node. */
-export const ROW_LIMIT = 200;
+const ROW_LIMIT = 200;
 
 /** The namespace table: one row per namespace, sortable headers: pure. */
 export function NetnsTable({
@@ -106,11 +94,11 @@ const NetnsTableRow = memo(function NetnsTableRow({ row: { netns: n, addresses, 
     >
       <td className="px-3 py-2">
         <div className="flex flex-col gap-0.5">
-          {n.isHost && <span className="font-semibold">host</span>}
+          {n.isHost && <span className="font-semibold">{HOST_LABEL}</span>}
           {n.owners.map((o, i) => (
             <OwnerBadge key={`${o.kind}-${i}`} owner={o} />
           ))}
-          {!n.isHost && n.owners.length === 0 && <span className="text-slate-600 dark:text-slate-400">no owner</span>}
+          {!n.isHost && n.owners.length === 0 && <span className="text-slate-600 dark:text-slate-400">{NO_OWNER_LABEL}</span>}
           {n.isGone && <span className="text-xs text-rose-700 dark:text-rose-300">gone</span>}
           {anomalyCount > 0 && (
             <span className="text-xs font-medium text-rose-700 dark:text-rose-300" data-testid="row-anomalies">
@@ -125,7 +113,7 @@ const NetnsTableRow = memo(function NetnsTableRow({ row: { netns: n, addresses, 
         </Link>
       </td>
       <td className="max-w-72 px-3 py-2 font-mono text-xs text-slate-600 dark:text-slate-400">
-        {refItems(n.refs, n.processCount).map((item) => (
+        {refParts(n).map((item) => (
           <span key={item} className="mr-2 inline-block break-all">
             {item}
           </span>

@@ -1,4 +1,5 @@
-import type { OverviewInterface, OverviewNetns, Owner, SnapshotOverview } from "@/server/contract/snapshot";
+import { NETNS_KINDS, netnsAddresses, netnsKinds, ownerEngine, primaryOwner, type NetnsKind } from "@/server/contract/display";
+import type { OverviewNetns, SnapshotOverview } from "@/server/contract/snapshot";
 import { anomalyCountByNetns } from "../anomalies/anomaly-counts";
 import type { OverviewParams } from "../url/search-params";
 
@@ -6,7 +7,7 @@ import type { OverviewParams } from "../url/search-params";
 export interface NetnsRow {
   netns: OverviewNetns;
   /** Owner kinds for filtering; "host" for the host namespace, "none" when nothing owns it. */
-  kinds: string[];
+  kinds: NetnsKind[];
   engines: string[];
   k8sNamespaces: string[];
   ownerText: string;
@@ -17,28 +18,11 @@ export interface NetnsRow {
   haystack: string;
 }
 
-const ownerRuntime = (o: Owner): string | undefined => ("runtime" in o ? o.runtime : o.kind === "podman-pod" ? "podman" : undefined);
-
-export function ownerLabel(o: Owner): string {
-  return o.name;
-}
-
-/** An interface's addresses worth showing: everything but loopback and IPv6 link-local. */
-export function shownAddresses(i: OverviewInterface): string[] {
-  return i.addresses.filter((a) => a.scope !== "host" && !(a.family === "inet6" && a.scope === "link")).map((a) => `${a.address}/${a.prefixLength}`);
-}
-
-/** A namespace's addresses worth showing. */
-export function visibleAddresses(n: OverviewNetns): string[] {
-  return n.interfaces.flatMap(shownAddresses);
-}
-
 export function toRows(snapshot: SnapshotOverview): NetnsRow[] {
   const anomalies = anomalyCountByNetns(snapshot.anomalies);
   return snapshot.netns.map((n) => {
-    const kinds = n.isHost ? ["host", ...n.owners.map((o) => o.kind)] : n.owners.length === 0 ? ["none"] : n.owners.map((o) => o.kind);
     const containers = n.owners.flatMap((o) => ("containers" in o ? o.containers.map((c) => `${c.name} ${c.kubernetesName ?? ""} ${c.image ?? ""}`) : []));
-    const addresses = visibleAddresses(n);
+    const addresses = netnsAddresses(n);
     const haystack = [
       n.id,
       ...n.owners.map((o) => `${o.name} ${"id" in o ? o.id : ""} ${o.kind === "docker-container" ? (o.image ?? "") : ""}`),
@@ -51,10 +35,10 @@ export function toRows(snapshot: SnapshotOverview): NetnsRow[] {
       .toLowerCase();
     return {
       netns: n,
-      kinds: [...new Set(kinds)],
-      engines: [...new Set(n.owners.map(ownerRuntime).filter((e): e is string => e !== undefined))],
+      kinds: netnsKinds(n),
+      engines: [...new Set(n.owners.map(ownerEngine).filter((e): e is string => e !== undefined))],
       k8sNamespaces: [...new Set(n.owners.flatMap((o) => (o.kind === "kubernetes-pod" ? [o.namespace] : [])))],
-      ownerText: n.isHost ? "" : (n.owners[0]?.name ?? "~"),
+      ownerText: n.isHost ? "" : (primaryOwner(n.owners)?.name ?? "~"),
       addresses,
       anomalyCount: anomalies.get(n.id) ?? 0,
       haystack,
@@ -68,7 +52,7 @@ export function filterRows(rows: NetnsRow[], params: OverviewParams): NetnsRow[]
   return rows.filter(
     (r) =>
       words.every((w) => r.haystack.includes(w)) &&
-      (params.kind.length === 0 || r.kinds.some((k) => params.kind.some((wanted) => wanted === k))) &&
+      (params.kind.length === 0 || r.kinds.some((k) => params.kind.includes(k))) &&
       (params.engine.length === 0 || r.engines.some((e) => params.engine.includes(e))) &&
       (params.k8sns.length === 0 || r.k8sNamespaces.some((ns) => params.k8sns.includes(ns))),
   );
@@ -122,8 +106,9 @@ export function nodeCounts(snapshot: SnapshotOverview): NodeCounts {
   };
 }
 
-/** Every value a filter can take, from the data (for the filter bar). */
-export function filterChoices(rows: NetnsRow[]): { kinds: string[]; engines: string[]; k8sNamespaces: string[] } {
+/** Every value a filter can take, from the data (for the filter bar): kinds in their display order, the rest sorted. */
+export function filterChoices(rows: NetnsRow[]): { kinds: NetnsKind[]; engines: string[]; k8sNamespaces: string[] } {
   const all = (pick: (r: NetnsRow) => string[]) => [...new Set(rows.flatMap(pick))].sort();
-  return { kinds: all((r) => r.kinds), engines: all((r) => r.engines), k8sNamespaces: all((r) => r.k8sNamespaces) };
+  const kinds = new Set(rows.flatMap((r) => r.kinds));
+  return { kinds: NETNS_KINDS.filter((k) => kinds.has(k)), engines: all((r) => r.engines), k8sNamespaces: all((r) => r.k8sNamespaces) };
 }

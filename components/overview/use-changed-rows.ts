@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import type { OverviewNetns, SnapshotOverview } from "@/server/contract/snapshot";
 
 /** What a user would call "changed" about a namespace: owners, interfaces, states, addresses (not counters). */
-export function netnsSignature(n: OverviewNetns): string {
+function netnsSignature(n: OverviewNetns): string {
   return JSON.stringify([
     n.owners.map((o) => o.name),
     n.interfaces.map((i) => [i.name, i.operState, i.mtu, i.masterIfindex, i.addresses.map((a) => a.address)]),

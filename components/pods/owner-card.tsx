@@ -1,5 +1,6 @@
-import type { Lookup } from "@/server/contract/lookups";
 import Link from "next/link";
+import { containerLabel, ownerEngine, shortId } from "@/server/contract/display";
+import type { Lookup } from "@/server/contract/lookups";
 import { OwnerBadge } from "../ui/owner-badge";
 import { useHrefs } from "../url/at-scope";
 
@@ -7,18 +8,12 @@ import { useHrefs } from "../url/at-scope";
 export function OwnerCard({ lookup }: { lookup: Lookup }) {
   const hrefs = useHrefs();
   const o = lookup.owner;
-  const facts: Array<[string, string]> = [];
-  if (o.kind === "kubernetes-pod") facts.push(["runtime", o.runtime], ["namespace", o.namespace], ["uid", o.uid], ["sandbox", o.sandboxId.slice(0, 12)]);
+  const engine = ownerEngine(o);
+  const facts: Array<[string, string]> = engine === undefined ? [] : [["runtime", engine]];
+  if (o.kind === "kubernetes-pod") facts.push(["namespace", o.namespace], ["uid", o.uid], ["sandbox", shortId(o.sandboxId)]);
   if (o.kind === "docker-container")
-    facts.push(
-      ["runtime", o.runtime],
-      ["id", o.id.slice(0, 12)],
-      ["image", o.image ?? "—"],
-      ["state", o.state],
-      ["network", o.networkMode ?? "—"],
-      ["pid", String(o.pid ?? "—")],
-    );
-  if (o.kind === "podman-pod") facts.push(["runtime", "podman"], ["id", o.id.slice(0, 12)]);
+    facts.push(["id", shortId(o.id)], ["image", o.image ?? "—"], ["state", o.state], ["network", o.networkMode ?? "—"], ["pid", String(o.pid ?? "—")]);
+  if (o.kind === "podman-pod") facts.push(["id", shortId(o.id)]);
   const containers = "containers" in o ? o.containers : [];
   return (
     <section className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
@@ -36,7 +31,7 @@ export function OwnerCard({ lookup }: { lookup: Lookup }) {
       </Link>
       {lookup.container && (
         <p className="text-sm">
-          container <strong>{lookup.container.kubernetesName ?? lookup.container.name}</strong> of this pod
+          container <strong>{containerLabel(lookup.container)}</strong> of this pod
         </p>
       )}
       <dl className="grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-4">
@@ -61,7 +56,7 @@ export function OwnerCard({ lookup }: { lookup: Lookup }) {
             {containers.map((c) => (
               <tr key={c.id} className="border-t border-slate-100 dark:border-slate-800">
                 <td className="py-1">
-                  {c.kubernetesName ?? c.name}
+                  {containerLabel(c)}
                   {c.isSandbox && <span className="ml-1 text-xs text-slate-600 dark:text-slate-400">(sandbox)</span>}
                 </td>
                 <td className="py-1 font-mono text-xs break-all">{c.name}</td>

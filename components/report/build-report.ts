@@ -1,6 +1,6 @@
 import type { Diff } from "@/server/contract/diff";
+import { ANOMALY_KIND_LABELS, ifaceAddresses, ownersText, sortAnomalies } from "@/server/contract/display";
 import type { OverviewNetns, SnapshotOverview } from "@/server/contract/snapshot";
-import { shownAddresses } from "../overview/overview-model";
 
 /** Text safe inside a Markdown table cell or line: no pipes, HTML, backticks or line breaks. */
 export function mdText(s: string): string {
@@ -13,9 +13,7 @@ export function mdText(s: string): string {
     .replace(/`/g, "'");
 }
 
-const addresses = (n: OverviewNetns) => n.interfaces.flatMap((i) => shownAddresses(i).map((a) => `${i.name} ${a}`));
-
-const owners = (n: OverviewNetns) => (n.isHost ? "host" : n.owners.length === 0 ? "no owner" : n.owners.map((o) => `${o.kind} ${o.name}`).join(", "));
+const addresses = (n: OverviewNetns) => n.interfaces.flatMap((i) => ifaceAddresses(i).map((a) => `${i.name} ${a}`));
 
 /**
  * An incident report in Markdown (pure): the snapshot's node, engines, anomalies, the changes of a
@@ -31,7 +29,7 @@ export function buildReport({ snapshot, diff, svg, link }: { snapshot: SnapshotO
 
   lines.push(`## Anomalies (${snapshot.anomalies.length})`, "");
   if (snapshot.anomalies.length === 0) lines.push("None found.");
-  for (const a of snapshot.anomalies) lines.push(`- **${a.severity}** ${a.kind}: ${mdText(a.message)}`);
+  for (const a of sortAnomalies(snapshot.anomalies)) lines.push(`- **${a.severity}** ${ANOMALY_KIND_LABELS[a.kind]}: ${mdText(a.message)}`);
   lines.push("");
 
   if (diff !== undefined) {
@@ -50,7 +48,7 @@ export function buildReport({ snapshot, diff, svg, link }: { snapshot: SnapshotO
   }
 
   lines.push("## Namespaces", "", "| netns | owners | interfaces | addresses |", "|---|---|---|---|");
-  for (const n of snapshot.netns) lines.push(`| ${n.id} | ${mdText(owners(n))} | ${n.interfaces.length} | ${mdText(addresses(n).join(", ") || "-")} |`);
+  for (const n of snapshot.netns) lines.push(`| ${n.id} | ${mdText(ownersText(n))} | ${n.interfaces.length} | ${mdText(addresses(n).join(", ") || "-")} |`);
   lines.push("");
 
   if (svg !== undefined) {

@@ -1,5 +1,6 @@
+import { bridgeLabel } from "@/server/contract/display";
 import type { Positioned } from "./layout";
-import type { Topology } from "./topology-model";
+import { portCaption, type Topology } from "./topology-model";
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
 
@@ -19,7 +20,7 @@ export function topologyToSvg(topology: Topology, positions: Map<string, Positio
     if (n.kind === "bridge") {
       parts.push(`<rect x="${p.x}" y="${p.y}" width="${p.width}" height="${p.height}" rx="22" fill="${colors.hub}" stroke="${colors.stroke}"/>`);
       parts.push(
-        `<text x="${p.x + p.width / 2}" y="${p.y + p.height / 2 + 4}" text-anchor="middle" font-size="12" fill="${colors.text}">bridge ${esc(n.label)}</text>`,
+        `<text x="${p.x + p.width / 2}" y="${p.y + p.height / 2 + 4}" text-anchor="middle" font-size="12" fill="${colors.text}">${esc(bridgeLabel(n.label))}</text>`,
       );
       continue;
     }
@@ -31,7 +32,7 @@ export function topologyToSvg(topology: Topology, positions: Map<string, Positio
       const y = p.y + 34 + k * 22 + 14;
       portY.set(port.id, y - 4);
       parts.push(
-        `<text x="${p.x + 10}" y="${y}" font-size="11" fill="${colors.text}">${esc(port.name)} <tspan fill="${colors.muted}">${esc(port.addresses[0] ?? port.kind)}</tspan></text>`,
+        `<text x="${p.x + 10}" y="${y}" font-size="11" fill="${colors.text}">${esc(port.name)} <tspan fill="${colors.muted}">${esc(portCaption(port))}</tspan></text>`,
       );
     });
   }

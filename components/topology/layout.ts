@@ -8,11 +8,11 @@ export interface Positioned {
   height: number;
 }
 
-export const NODE_WIDTH = 240;
+const NODE_WIDTH = 240;
 const HEADER = 34;
 const PORT_ROW = 22;
 
-export function nodeSize(n: TopoNode): { width: number; height: number } {
+function nodeSize(n: TopoNode): { width: number; height: number } {
   if (n.kind === "bridge") return { width: 150, height: 44 };
   return { width: NODE_WIDTH, height: HEADER + Math.max(1, n.ports.length) * PORT_ROW + 8 };
 }

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { bridgeLabel, cidr, netnsLabel } from "@/server/contract/display";
 import type { SnapshotOverview } from "@/server/contract/snapshot";
 import { OwnerBadge } from "../ui/owner-badge";
 import { useHrefs } from "../url/at-scope";
@@ -27,9 +28,7 @@ export function NodePanel({ snapshot, nodeId, onClose }: { snapshot: SnapshotOve
       aria-label="Selected node"
     >
       <div className="flex items-start justify-between gap-2">
-        <h2 className="text-base font-semibold">
-          {bridge ? `bridge ${bridge.name}` : netns.isHost ? "host namespace" : (netns.owners[0]?.name ?? `netns ${netns.id}`)}
-        </h2>
+        <h2 className="text-base font-semibold">{bridge ? bridgeLabel(bridge.name) : netnsLabel(netns)}</h2>
         <button type="button" onClick={onClose} aria-label="Close panel" className="rounded px-1 hover:bg-slate-100 dark:hover:bg-slate-800">
           ✕
         </button>
@@ -60,7 +59,7 @@ export function NodePanel({ snapshot, nodeId, onClose }: { snapshot: SnapshotOve
           {netns.interfaces.map((i) => (
             <li key={i.ifindex} className="font-mono text-xs">
               <span className="font-semibold">{i.name}</span> <span className="text-slate-600 dark:text-slate-400">{i.kind}</span> {i.operState}
-              {i.addresses.length > 0 && <div className="pl-3">{i.addresses.map((a) => `${a.address}/${a.prefixLength}`).join(" ")}</div>}
+              {i.addresses.length > 0 && <div className="pl-3">{i.addresses.map(cidr).join(" ")}</div>}
             </li>
           ))}
         </ul>

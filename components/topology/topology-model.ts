@@ -1,5 +1,5 @@
-import type { OverviewInterface, OverviewNetns, SnapshotOverview } from "@/server/contract/snapshot";
-import { shownAddresses } from "../overview/overview-model";
+import { ifaceAddresses, netnsLabel, primaryOwner } from "@/server/contract/display";
+import type { OverviewInterface, OverviewNetns, Owner, SnapshotOverview } from "@/server/contract/snapshot";
 
 export interface TopoPort {
   id: string;
@@ -9,6 +9,9 @@ export interface TopoPort {
   isPeerMissing: boolean;
 }
 
+/** The text beside a port's name: its first address, else its kind. */
+export const portCaption = (p: TopoPort): string => p.addresses[0] ?? p.kind;
+
 export interface TopoNode {
   /** "netns:<inode>" or "bridge:<inode>:<ifindex>". */
   id: string;
@@ -16,7 +19,7 @@ export interface TopoNode {
   label: string;
   /** The namespace it is in (a bridge's) or is. */
   netnsId: string;
-  ownerKind?: string;
+  ownerKind?: Owner["kind"];
   k8sNamespace?: string;
   ports: TopoPort[];
 }
@@ -64,17 +67,17 @@ export function buildTopology(snapshot: SnapshotOverview, options: TopologyOptio
   const nodes: TopoNode[] = [];
   const edges: TopoEdge[] = [];
   for (const n of snapshot.netns) {
-    const owner = n.owners.find((o) => o.kind !== "ip-netns") ?? n.owners[0];
+    const owner = primaryOwner(n.owners);
     nodes.push({
       id: netnsNodeId(n.id),
       kind: n.isHost ? "host" : "netns",
-      label: n.isHost ? "host" : (owner?.name ?? `netns ${n.id}`),
+      label: netnsLabel(n),
       netnsId: n.id,
       ...(owner ? { ownerKind: owner.kind } : {}),
       ...(owner?.kind === "kubernetes-pod" ? { k8sNamespace: owner.namespace } : {}),
       ports: n.interfaces
         .filter((i) => !isHiddenPort(n, i))
-        .map((i) => ({ id: portId(n.id, i.ifindex), name: i.name, kind: i.kind, addresses: shownAddresses(i), isPeerMissing: i.isPeerMissing === true })),
+        .map((i) => ({ id: portId(n.id, i.ifindex), name: i.name, kind: i.kind, addresses: ifaceAddresses(i), isPeerMissing: i.isPeerMissing === true })),
     });
     for (const b of n.interfaces.filter((i) => i.kind === "bridge")) {
       nodes.push({ id: bridgeNodeId(n.id, b.ifindex), kind: "bridge", label: b.name, netnsId: n.id, ports: [] });

@@ -1,21 +1,15 @@
 import { Handle, Position, type NodeProps } from "@xyflow/react";
-import type { TopoNode } from "./topology-model";
+import { bridgeLabel } from "@/server/contract/display";
+import { OWNER_TONES } from "../ui/owner-tones";
+import { portCaption, type TopoNode } from "./topology-model";
 
 /** isChanged: flashes after a refresh; anomalyCount and isInDiff: marks for the anomalies and the "changes since" view. */
 export type TopoNodeData = { node: TopoNode; isSelected: boolean; isFocus: boolean; isChanged: boolean; anomalyCount: number; isInDiff: boolean };
 
-const TONE: Record<string, string> = {
-  "kubernetes-pod": "border-sky-500",
-  "docker-container": "border-indigo-500",
-  "podman-pod": "border-violet-500",
-  "ip-netns": "border-emerald-500",
-  process: "border-amber-500",
-};
-
 /** A namespace: a titled box with one row (and one handle on each side) per interface. */
 export function NetnsNode({ data }: NodeProps & { data: TopoNodeData }) {
   const n = data.node;
-  const border = n.kind === "host" ? "border-slate-500" : (TONE[n.ownerKind ?? ""] ?? "border-slate-400");
+  const border = n.kind === "host" ? "border-slate-500" : n.ownerKind === undefined ? "border-slate-400" : OWNER_TONES[n.ownerKind].border;
   return (
     <div
       className={`w-[240px] rounded-md border-2 bg-white text-left text-xs shadow-sm dark:bg-slate-900 ${border} ${data.isSelected ? "ring-4 ring-amber-400" : ""} ${data.isFocus ? "outline-2 outline-sky-400 outline-dashed" : ""} ${n.kind === "host" ? "bg-slate-100 dark:bg-slate-800" : ""} ${data.isChanged ? "changed-flash" : ""}`}
@@ -48,7 +42,7 @@ export function NetnsNode({ data }: NodeProps & { data: TopoNodeData }) {
           <li key={p.id} className="relative flex h-[22px] items-center gap-2 px-2" title={`${p.name} (${p.kind}) ${p.addresses.join(" ")}`}>
             <Handle type="target" position={Position.Left} id={p.id} className="!h-2 !w-2 !border-0 !bg-slate-400" />
             <span className={`font-medium ${p.isPeerMissing ? "text-rose-700 dark:text-rose-300" : ""}`}>{p.name}</span>
-            <span className="truncate text-slate-600 dark:text-slate-400">{p.addresses[0] ?? p.kind}</span>
+            <span className="truncate text-slate-600 dark:text-slate-400">{portCaption(p)}</span>
             <Handle type="source" position={Position.Right} id={p.id} className="!h-2 !w-2 !border-0 !bg-slate-400" />
           </li>
         ))}
@@ -67,10 +61,10 @@ export function BridgeNode({ data }: NodeProps & { data: TopoNodeData }) {
       className={`flex h-[44px] w-[150px] items-center justify-center rounded-full border-2 border-sky-600 bg-sky-50 text-xs font-semibold text-sky-950 dark:bg-sky-950 dark:text-sky-100 ${data.isSelected ? "ring-4 ring-amber-400" : ""}`}
       data-topo-node={data.node.id}
       data-topo-kind="bridge"
-      title={`bridge ${data.node.label}`}
+      title={bridgeLabel(data.node.label)}
     >
       <Handle type="target" position={Position.Left} id="node" className="!opacity-0" />
-      bridge {data.node.label}
+      {bridgeLabel(data.node.label)}
       <Handle type="source" position={Position.Right} id="node" className="!opacity-0" />
     </div>
   );

@@ -1,9 +1,8 @@
 import { z } from "zod";
+import { NETNS_KINDS } from "@/server/contract/display";
 import { snapshotIdSchema } from "@/server/contract/history";
 
-/** Owner kinds the overview filters by ("none" = no owner at all). */
-export const OWNER_KINDS = ["kubernetes-pod", "docker-container", "podman-pod", "ip-netns", "process", "host", "none"] as const;
-export const SORT_KEYS = ["owner", "id", "interfaces", "addresses"] as const;
+const SORT_KEYS = ["owner", "id", "interfaces", "addresses"] as const;
 
 const list = <T extends string>(values: readonly [T, ...T[]]) =>
   z
@@ -14,7 +13,7 @@ const list = <T extends string>(values: readonly [T, ...T[]]) =>
 /** The overview's view state, all of it in the URL so a pasted link opens the same view. */
 const overviewParamsSchema = z.object({
   q: z.string().max(200).optional().default(""),
-  kind: list(OWNER_KINDS),
+  kind: list(NETNS_KINDS),
   engine: z
     .string()
     .optional()

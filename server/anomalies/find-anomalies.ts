@@ -1,7 +1,7 @@
 import type { Anomaly } from "../contract/anomaly";
-import { LOSS_COUNTERS, type Interface, type Netns, type Snapshot } from "../contract/snapshot";
+import { ifaceState, netnsLabel } from "../contract/display";
+import { LOSS_COUNTERS, MAIN_ROUTE_TABLE, type Interface, type Netns, type Snapshot } from "../contract/snapshot";
 import { isSameNetns } from "../snapshot/netns-identity";
-import { netnsLabel } from "../snapshot/netns-label";
 import { ifaceKey, l2Segments } from "./l2-segments";
 
 /**
@@ -120,19 +120,17 @@ function mismatch(a: Located, b: Located, what: string): Anomaly {
 }
 
 const DOWN_STATES = new Set(["down", "lowerlayerdown", "notpresent"]);
-const MAIN_TABLE = 254;
 
 /** A default route whose interface is gone or down: the namespace has no way out. */
 function defaultRoutesDown(netns: Netns[]): Anomaly[] {
   return netns.flatMap((n) =>
     n.routes
-      .filter((r) => r.destination === "default" && r.table === MAIN_TABLE && r.type === "unicast" && r.outIfindex !== undefined)
+      .filter((r) => r.destination === "default" && r.table === MAIN_ROUTE_TABLE && r.type === "unicast" && r.outIfindex !== undefined)
       .flatMap((r): Anomaly[] => {
         const iface = n.interfaces.find((i) => i.ifindex === r.outIfindex);
         if (iface !== undefined && iface.isUp && !DOWN_STATES.has(iface.operState)) return [];
         const via = r.gateway === undefined ? "" : ` via ${r.gateway}`;
-        const state =
-          iface === undefined ? `interface ${r.outIfindex} no longer exists` : `${iface.name} is ${iface.isUp ? iface.operState : "administratively down"}`;
+        const state = iface === undefined ? `interface ${r.outIfindex} no longer exists` : `${iface.name} is ${ifaceState(iface)}`;
         return [
           {
             kind: "default-route-down",

@@ -8,7 +8,7 @@ export const exposeNameSchema = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a name: letters, digits, _ . - (no slash), starting with a letter or digit");
 
 /** What to expose: `container:<name or id>`, `pod:<k8s namespace>/<name>` or `netns:<inode>`. */
-export const exposeTargetSchema = z
+const exposeTargetSchema = z
   .string()
   .max(320)
   .regex(/^(container|pod|netns):[A-Za-z0-9][A-Za-z0-9_./-]*$/, "container:<name>, pod:<namespace>/<name> or netns:<inode>");

@@ -8,7 +8,7 @@ export const snapshotIdSchema = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a snapshot id: letters, digits, _ . -");
 
 /** How a stored snapshot got into the store. */
-export const SNAPSHOT_ORIGINS = ["recorded", "frozen", "imported"] as const;
+const SNAPSHOT_ORIGINS = ["recorded", "frozen", "imported"] as const;
 
 /** One entry of the history (GET /api/v1/snapshots). */
 export const storedSnapshotSchema = z.object({

@@ -30,6 +30,7 @@ export const addressSchema = z.object({
   /** universe (global), site, link, host. */
   scope: z.string(),
 });
+export type Address = z.infer<typeof addressSchema>;
 
 /** Counters from IFLA_STATS64 (64-bit, since the interface was created). */
 export const statsSchema = z.object({
@@ -43,10 +44,10 @@ export const statsSchema = z.object({
   txDropped: z.number(),
 });
 
-/** Where an interface in one namespace points: relations are ids, never object references. */
 /** The counters that mean traffic was lost: rising ones are flagged and listed first in a diff. */
 export const LOSS_COUNTERS = ["rxDropped", "txDropped", "rxErrors", "txErrors"] as const;
 
+/** Where an interface in one namespace points: relations are ids, never object references. */
 export const ifaceRefSchema = z.object({ netnsId: netnsIdSchema, ifindex: z.number().int() });
 export type IfaceRef = z.infer<typeof ifaceRefSchema>;
 
@@ -80,6 +81,10 @@ export const interfaceSchema = z.object({
   stats: statsSchema.optional(),
 });
 export type Interface = z.infer<typeof interfaceSchema>;
+
+/** The kernel's own routing tables: main (where `ip route` looks) and local (the node's own addresses). */
+export const MAIN_ROUTE_TABLE = 254;
+export const LOCAL_ROUTE_TABLE = 255;
 
 export const routeSchema = z.object({
   family: z.enum(["inet", "inet6"]),

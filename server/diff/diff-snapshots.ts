@@ -1,7 +1,7 @@
 import type { Change, ChangeKind, CounterDelta, Diff } from "../contract/diff";
+import { cidr, ifaceName, ifaceState, listenerProcessesText, listenerText, netnsLabel, ownersText, ownerText, routeText } from "../contract/display";
 import { LOSS_COUNTERS, type Interface, type Listener, type Netns, type Route, type Snapshot } from "../contract/snapshot";
 import { isSameNetns } from "../snapshot/netns-identity";
-import { netnsLabel } from "../snapshot/netns-label";
 
 type Stats = NonNullable<Interface["stats"]>;
 
@@ -21,12 +21,12 @@ export function diffSnapshots(from: Snapshot, to: Snapshot, live: { from: boolea
   // A reused inode (a new container got a stopped one's) is a namespace that vanished and one that appeared.
   const same = (n: Netns, other: Netns | undefined): other is Netns => other !== undefined && isSameNetns(other, n);
   for (const n of from.netns) {
-    if (!same(n, after.get(n.id))) changes.push(change("netns-vanished", n, {}, `namespace ${n.id} vanished (${describeOwners(n)})`));
+    if (!same(n, after.get(n.id))) changes.push(change("netns-vanished", n, {}, `namespace ${n.id} vanished (${ownersText(n)})`));
   }
   for (const n of to.netns) {
     const old = before.get(n.id);
     if (!same(n, old)) {
-      changes.push(change("netns-appeared", n, {}, `namespace ${n.id} appeared (${describeOwners(n)})`));
+      changes.push(change("netns-appeared", n, {}, `namespace ${n.id} appeared (${ownersText(n)})`));
       continue;
     }
     changes.push(...diffNetns(old, n, hasListeners));
@@ -55,8 +55,6 @@ function change(kind: ChangeKind, n: Netns, at: { iface?: Interface; before?: st
   };
 }
 
-const describeOwners = (n: Netns) => (n.owners.length === 0 ? (n.isHost ? "host" : "no owner") : n.owners.map((o) => o.name).join(", "));
-
 /** Items of two lists keyed by text: what only the new one has, and what only the old one had. */
 function setChanges<T>(old: T[], now: T[], key: (item: T) => string): { added: T[]; removed: T[] } {
   const oldKeys = new Set(old.map(key));
@@ -66,9 +64,9 @@ function setChanges<T>(old: T[], now: T[], key: (item: T) => string): { added: T
 
 function diffNetns(old: Netns, now: Netns, hasListeners: boolean): Change[] {
   const out: Change[] = [];
-  const owners = setChanges(old.owners, now.owners, (o) => `${o.kind} ${o.name}`);
-  for (const o of owners.added) out.push(change("owner-added", now, { after: o.name }, `${o.kind} ${o.name} now owns namespace ${now.id}`));
-  for (const o of owners.removed) out.push(change("owner-removed", now, { before: o.name }, `${o.kind} ${o.name} no longer owns namespace ${now.id}`));
+  const owners = setChanges(old.owners, now.owners, ownerText);
+  for (const o of owners.added) out.push(change("owner-added", now, { after: o.name }, `${ownerText(o)} now owns namespace ${now.id}`));
+  for (const o of owners.removed) out.push(change("owner-removed", now, { before: o.name }, `${ownerText(o)} no longer owns namespace ${now.id}`));
 
   const oldIfaces = new Map(old.interfaces.map((i) => [i.ifindex, i]));
   const nowIfaces = new Map(now.interfaces.map((i) => [i.ifindex, i]));
@@ -82,9 +80,9 @@ function diffNetns(old: Netns, now: Netns, hasListeners: boolean): Change[] {
   }
 
   // Routes compare by ifindex (a renamed interface keeps its routes) and read with the interface's name.
-  const routes = setChanges(old.routes, now.routes, (r) => routeText(r, `if${r.outIfindex ?? ""}`));
+  const routes = setChanges(old.routes, now.routes, (r) => routeText(r, (ifindex) => `if${ifindex}`));
   const ifaceOf = (r: Route, n: Netns) => n.interfaces.find((i) => i.ifindex === r.outIfindex);
-  const shown = (r: Route, n: Netns) => routeText(r, ifaceOf(r, n)?.name ?? `if${r.outIfindex ?? ""}`);
+  const shown = (r: Route, n: Netns) => routeText(r, (ifindex) => ifaceName(n, ifindex));
   for (const r of routes.added) out.push(change("route-added", now, { iface: ifaceOf(r, now), after: shown(r, now) }, `route added: ${shown(r, now)}`));
   for (const r of routes.removed) out.push(change("route-removed", now, { iface: ifaceOf(r, old), before: shown(r, old) }, `route removed: ${shown(r, old)}`));
 
@@ -99,21 +97,19 @@ function diffNetns(old: Netns, now: Netns, hasListeners: boolean): Change[] {
 
 function diffIface(n: Netns, was: Interface, now: Interface): Change[] {
   const out: Change[] = [];
-  const stateOf = (i: Interface) => (i.isUp ? i.operState : "admin down");
-  if (stateOf(was) !== stateOf(now)) {
-    out.push(change("iface-state", n, { iface: now, before: stateOf(was), after: stateOf(now) }, `${now.name}: ${stateOf(was)} → ${stateOf(now)}`));
+  if (ifaceState(was) !== ifaceState(now)) {
+    out.push(change("iface-state", n, { iface: now, before: ifaceState(was), after: ifaceState(now) }, `${now.name}: ${ifaceState(was)} → ${ifaceState(now)}`));
   }
   if (was.mtu !== now.mtu)
     out.push(change("mtu", n, { iface: now, before: String(was.mtu), after: String(now.mtu) }, `${now.name}: MTU ${was.mtu} → ${now.mtu}`));
   if (was.masterIfindex !== now.masterIfindex) {
-    const name = (ifindex: number | undefined) => (ifindex === undefined ? "none" : (n.interfaces.find((i) => i.ifindex === ifindex)?.name ?? `if${ifindex}`));
+    const name = (ifindex: number | undefined) => (ifindex === undefined ? "none" : ifaceName(n, ifindex));
     const [b, a] = [name(was.masterIfindex), name(now.masterIfindex)];
     out.push(change("master", n, { iface: now, before: b, after: a }, `${now.name}: master ${b} → ${a}`));
   }
-  const addrText = (a: Interface["addresses"][number]) => `${a.address}/${a.prefixLength}`;
-  const addrs = setChanges(was.addresses, now.addresses, addrText);
-  for (const a of addrs.added) out.push(change("address-added", n, { iface: now, after: addrText(a) }, `${now.name}: address ${addrText(a)} added`));
-  for (const a of addrs.removed) out.push(change("address-removed", n, { iface: now, before: addrText(a) }, `${now.name}: address ${addrText(a)} removed`));
+  const addrs = setChanges(was.addresses, now.addresses, cidr);
+  for (const a of addrs.added) out.push(change("address-added", n, { iface: now, after: cidr(a) }, `${now.name}: address ${cidr(a)} added`));
+  for (const a of addrs.removed) out.push(change("address-removed", n, { iface: now, before: cidr(a) }, `${now.name}: address ${cidr(a)} removed`));
   return out;
 }
 
@@ -145,13 +141,4 @@ function mapStats(s: Stats, f: (value: number, key: keyof Stats) => number): Sta
   };
 }
 
-function routeText(r: Route, device: string): string {
-  const table = r.table === 254 ? "" : ` table ${r.table}`;
-  const via = r.gateway === undefined ? "" : ` via ${r.gateway}`;
-  const dev = r.outIfindex === undefined ? "" : ` dev ${device}`;
-  const type = r.type === "unicast" ? "" : `${r.type} `;
-  return `${type}${r.destination}${via}${dev}${table}`;
-}
-
-const listenerText = (l: Listener) => `${l.protocol} ${l.family === "inet6" ? `[${l.address}]` : l.address}:${l.port}`;
-const processText = (l: Listener) => (l.processes.length === 0 ? "" : ` (${l.processes.map((p) => `${p.command}[${p.pid}]`).join(", ")})`);
+const processText = (l: Listener) => (l.processes.length === 0 ? "" : ` (${listenerProcessesText(l)})`);

@@ -8,7 +8,7 @@ export interface NsfsMount {
 }
 
 /** mountinfo escapes space, tab, newline and backslash as \ooo. */
-export function unescapeMountinfo(field: string): string {
+function unescapeMountinfo(field: string): string {
   return field.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
 }
 

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 /** Directories where engines and `ip netns` keep namespace files. */
-export const NETNS_DIRS = ["/run/netns", "/run/docker/netns"];
+const NETNS_DIRS = ["/run/netns", "/run/docker/netns"];
 
 /**
  * Files in the namespace directories that are not an nsfs mount: left behind (Docker leaves them

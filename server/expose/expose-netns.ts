@@ -7,7 +7,7 @@ import type { SnapshotStore } from "../store/snapshot-store";
 import { bindMount, MountError, unmount } from "./bind-mount";
 
 /** Where `ip netns` looks. */
-export const NETNS_DIR = "/run/netns";
+const NETNS_DIR = "/run/netns";
 
 /** A refusal with words for the person who asked; `status` is the HTTP status it maps to. */
 export class ExposeError extends Error {
@@ -22,7 +22,7 @@ export class ExposeError extends Error {
 type Target = { netns: Netns; defaultName: string };
 
 /** `container:<ref>`, `pod:<ns>/<name>` or `netns:<inode>` → the namespace, from the snapshot. */
-export function resolveTarget(snapshot: Snapshot, target: string): Target {
+function resolveTarget(snapshot: Snapshot, target: string): Target {
   const [kind = "", ...restParts] = target.split(":");
   const rest = restParts.join(":");
   if (kind === "container") {

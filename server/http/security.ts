@@ -4,10 +4,9 @@
  * the dashboard's own (CSRF), and the security headers of every response.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { WRITE_HEADER } from "../contract/headers";
 
 export const SESSION_COOKIE = "nsatlas_session";
-/** A header a page on another site cannot send without a CORS preflight, which this agent never grants. */
-export const WRITE_HEADER = "x-nsatlas-request";
 /** Set by the proxy for the routes (never taken from the client): how the request got in. */
 export const AUTH_HEADER = "x-nsatlas-auth";
 export const NONCE_HEADER = "x-nonce";

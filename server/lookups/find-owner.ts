@@ -60,11 +60,5 @@ export function findContainer(snapshot: Snapshot, query: string): Lookup | undef
   return found === undefined ? undefined : { ...found, netns };
 }
 
-/** A path through which `nsenter --net=` can enter the namespace, and its `ip netns` name if it has one. */
-export function entryPoints(n: Netns): { path?: string; ipNetnsName?: string } {
-  const mount = n.refs.find((r) => r.kind === "bind-mount" && r.mountNamespace === undefined)?.path;
-  const pid = n.refs.find((r) => r.kind === "process")?.pid;
-  const ipNetnsName = n.owners.find((o) => o.kind === "ip-netns")?.name;
-  const path = mount ?? (pid === undefined ? undefined : `/proc/${pid}/ns/net`);
-  return { ...(path ? { path } : {}), ...(ipNetnsName ? { ipNetnsName } : {}) };
-}
+// server/cli/format-where.ts still imports it from here; it moves to contract/display there next.
+export { entryPoints } from "../contract/display";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { shortId } from "../contract/display";
 import type { RuntimeName } from "./runtime";
 import type { Workload } from "./workload";
 
@@ -79,7 +80,7 @@ export function mapCriSandbox(runtime: RuntimeName, sandbox: CriSandbox, info: S
     runtime,
     kind: "sandbox",
     id: sandbox.id,
-    name: meta?.name ?? sandbox.id.slice(0, 12),
+    name: meta?.name ?? shortId(sandbox.id),
     state: stateText(sandbox.state),
     labels: sandbox.labels,
     sandboxId: sandbox.id,
@@ -90,7 +91,7 @@ export function mapCriSandbox(runtime: RuntimeName, sandbox: CriSandbox, info: S
 }
 
 export function mapCriContainer(runtime: RuntimeName, container: CriContainer): Workload {
-  const name = container.metadata?.name ?? container.id.slice(0, 12);
+  const name = container.metadata?.name ?? shortId(container.id);
   return {
     runtime,
     kind: "container",

@@ -20,7 +20,7 @@ export function engineAdapters(
 }
 
 /** Asks one engine for its version within the deadline; never throws. */
-export async function probeEngine(adapter: RuntimeAdapter, deadlineMs: number): Promise<RuntimeStatus> {
+async function probeEngine(adapter: RuntimeAdapter, deadlineMs: number): Promise<RuntimeStatus> {
   const started = performance.now();
   const latency = () => Math.round((performance.now() - started) * 10) / 10;
   try {

@@ -32,7 +32,7 @@ export function describeProcess(pid: number, proc = "/proc"): ProcessDescription
 }
 
 /** cgroup v2's single line ("0::/path"), else v1's name=systemd hierarchy, else the first one. */
-export function parseCgroup(text: string): string | undefined {
+function parseCgroup(text: string): string | undefined {
   const lines = text
     .split("\n")
     .filter(Boolean)

@@ -279,7 +279,7 @@ export function isStoreFailure(err: unknown): boolean {
 }
 
 /** A stored row that does not decode: the file was damaged or written by something else. */
-export class StoredDataError extends Error {}
+class StoredDataError extends Error {}
 
 /** SQLite says only "unable to open database file": ask the file system why. */
 function whyNotWritable(dir: string): string {

@@ -45,9 +45,10 @@ async function main(): Promise<number> {
     service.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
-  const warm = samples[1] ?? samples[0];
+  // The first sample is the warm-up; growth is measured from the second to the last, so it takes three.
+  const warm = samples[1];
   const last = samples.at(-1);
-  if (warm === undefined || last === undefined) throw new Error("no samples");
+  if (warm === undefined || last === undefined || last === warm) throw new Error(`${samples.length} samples: growth needs three (NSATLAS_SOAK_SCANS >= 3)`);
   console.log(
     `\nbench:soak: ${SCANS} scans in ${((performance.now() - started) / 1000).toFixed(0)} s (engines asked and fds scanned every time, history every 20th)`,
   );

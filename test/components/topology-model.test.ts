@@ -21,6 +21,7 @@ describe("topology model", () => {
   });
 
   it("draws every veth pair once, to the bridge hub when one end is a bridge port, and every wire ends on a node that exists", () => {
+    expect(topology.edges.length).toBeGreaterThan(0);
     for (const e of topology.edges) {
       expect(ids.has(e.source), e.id).toBe(true);
       expect(ids.has(e.target), e.id).toBe(true);
@@ -34,6 +35,7 @@ describe("topology model", () => {
         (i) => i.kind === "veth" && i.masterIfindex !== undefined && n.interfaces.find((m) => m.ifindex === i.masterIfindex)?.kind === "bridge",
       ),
     );
+    expect(bridgePorts.length).toBeGreaterThan(0);
     expect(toHubs).toHaveLength(bridgePorts.length);
   });
 
@@ -60,6 +62,7 @@ describe("topology model", () => {
     const positions = new Map(topology.nodes.map((n, k) => [n.id, { x: (k % 5) * 260, y: Math.floor(k / 5) * 200, width: 240, height: 80 }]));
     const svg = topologyToSvg(topology, positions, false);
     expect(svg.startsWith("<svg")).toBe(true);
+    expect(topology.nodes.length).toBeGreaterThan(1);
     for (const n of topology.nodes) expect(svg).toContain(n.label.replace(/&/g, "&amp;").replace(/</g, "&lt;"));
   });
 });

@@ -40,6 +40,7 @@ describe("from the overview to the host bridge", () => {
         .click();
       await page.waitForURL(`**/pods/${pod.owner.namespace}/${pod.owner.name}`);
       const detail = new DetailPage(page);
+      expect(pod.interfaces.length).toBeGreaterThan(0);
       for (const want of pod.interfaces) expect(await detail.addressesOf(want.name)).toEqual(expect.arrayContaining(want.addresses));
       expect(await page.getByTestId("containers").innerText()).toContain("sidecar");
       await page

@@ -35,6 +35,7 @@ describe("a frozen snapshot's link", () => {
     await page.getByTestId("frozen-banner").getByText("Not live").waitFor();
     await page.getByTestId("frozen-banner").locator("time").waitFor();
     frozenUrl = page.url();
+    expect(new URL(frozenUrl).searchParams.get("at")).toMatch(/^[\w.-]+$/);
     await context.close();
   });
 

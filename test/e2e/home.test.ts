@@ -17,6 +17,7 @@ describe("the overview", () => {
       expect(await overview.nodeName()).toBe(os.hostname());
       for (const engine of ["docker", "podman", "containerd-cri"]) expect(await overview.engineStatus(engine)).toBe("ok");
       await overview.rows().first().waitFor();
+      expect(suite.manifest().netns.length).toBeGreaterThan(0);
       expect(await overview.rowIds()).toEqual(expect.arrayContaining(suite.manifest().netns.map((n) => n.inode)));
       await page.screenshot({ path: artifact(`overview-${colorScheme}.png`), fullPage: true });
       await context.close();
@@ -33,6 +34,7 @@ describe("the overview", () => {
       await overview.open(bare.url);
       await page.getByText("No container engine found on this node").waitFor();
       for (const engine of ["docker", "podman", "containerd-cri"]) expect(await overview.engineStatus(engine)).toBe("absent");
+      expect(suite.manifest().netns.length).toBeGreaterThan(0);
       expect(await overview.rowIds()).toEqual(expect.arrayContaining(suite.manifest().netns.map((n) => n.inode)));
       await page.screenshot({ path: artifact("overview-no-engine.png"), fullPage: true });
     } finally {

@@ -25,6 +25,7 @@ describe("topology", () => {
       const context = await suite.browser().newContext({ colorScheme, viewport: { width: 1600, height: 1100 } });
       const page = await context.newPage();
       await openTopology(page);
+      expect(suite.manifest().netns.length).toBeGreaterThan(0);
       for (const ns of suite.manifest().netns) await page.locator(`[data-topo-node="netns:${ns.inode}"]`).waitFor({ state: "attached" });
       expect(await page.locator('[data-topo-node][data-topo-kind="host"]').count()).toBe(1);
       expect(await page.locator('[data-topo-kind="bridge"]').count()).toBeGreaterThanOrEqual(

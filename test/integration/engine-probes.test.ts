@@ -34,6 +34,7 @@ describe("engine probes", () => {
   it("reports a missing socket as absent", async () => {
     const missing = engine.missingPath;
     const statuses = await probeEngines(parseConfig({ NSATLAS_DOCKER_SOCKET: missing, NSATLAS_PODMAN_SOCKET: missing, NSATLAS_CRI_SOCKETS: missing }));
+    expect(statuses).toHaveLength(3);
     for (const s of statuses) {
       expect(s.status, s.name).toBe("absent");
       expect(s.error).toContain(missing);

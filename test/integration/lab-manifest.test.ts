@@ -76,26 +76,33 @@ describe("lab manifest", () => {
 });
 
 describe.each(["ip-netns:", "process-only", "odd-mount", "docker:", "k8s-docker:", "k8s-cri:", "podman:"])("namespaces %s", (prefix) => {
-  const selected = () => manifest.netns.filter((n) => n.key.startsWith(prefix));
+  const selected = () => {
+    const found = manifest.netns.filter((n) => n.key.startsWith(prefix));
+    expect(found.length, `lab namespaces ${prefix}`).toBeGreaterThan(0);
+    return found;
+  };
 
   it("exist at every path the manifest names, as nsfs bind mounts of the right inode", () => {
     const mounts = nsfsMountPoints();
-    for (const ns of selected()) {
-      for (const p of ns.paths) {
-        expect(String(fs.statSync(p).ino), `${ns.key} ${p}`).toBe(ns.inode);
-        // Engines report /var/run/...; mountinfo shows the real path (/var/run is a symlink to /run).
-        expect(mounts, `${p} is an nsfs mount`).toContain(fs.realpathSync(p));
-      }
+    const paths = selected().flatMap((ns) => ns.paths.map((p) => ({ ns, p })));
+    // Only the process-only namespace has no bind mount.
+    expect(paths.length > 0).toBe(prefix !== "process-only");
+    for (const { ns, p } of paths) {
+      expect(String(fs.statSync(p).ino), `${ns.key} ${p}`).toBe(ns.inode);
+      // Engines report /var/run/...; mountinfo shows the real path (/var/run is a symlink to /run).
+      expect(mounts, `${p} is an nsfs mount`).toContain(fs.realpathSync(p));
     }
   });
 
   it("are held by the processes the manifest names", () => {
-    for (const ns of selected()) {
-      for (const pid of ns.pids) expect(fs.readlinkSync(`/proc/${pid}/ns/net`), `${ns.key} pid ${pid}`).toBe(`net:[${ns.inode}]`);
-    }
+    const pids = selected().flatMap((ns) => ns.pids.map((pid) => ({ ns, pid })));
+    // Only `ip netns add`'s namespaces and the odd mount have no process in them.
+    expect(pids.length > 0).toBe(prefix !== "ip-netns:" && prefix !== "odd-mount");
+    for (const { ns, pid } of pids) expect(fs.readlinkSync(`/proc/${pid}/ns/net`), `${ns.key} pid ${pid}`).toBe(`net:[${ns.inode}]`);
   });
 
   it("hold the interfaces, kinds and addresses the manifest names", () => {
+    expect(selected().flatMap((ns) => ns.interfaces).length).toBeGreaterThan(0);
     for (const ns of selected()) {
       const links = ipLinks(entry(ns));
       for (const want of ns.interfaces) {
@@ -115,6 +122,7 @@ describe.each(["ip-netns:", "process-only", "odd-mount", "docker:", "k8s-docker:
   });
 
   it("have each veth paired with the peer the manifest names (both ends point at each other)", () => {
+    expect(selected().flatMap((ns) => ns.interfaces.filter((i) => i.peer !== undefined)).length).toBeGreaterThan(0);
     for (const ns of selected()) {
       const links = ipLinks(entry(ns));
       for (const want of ns.interfaces.filter((i) => i.peer !== undefined)) {
@@ -138,12 +146,15 @@ describe("namespaces without any engine", () => {
     const names = run("ip", ["netns", "list"])
       .split("\n")
       .map((l) => l.split(" ")[0]);
-    for (const ns of manifest.netns) if (ns.owner.kind === "ip-netns") expect(names).toContain(ns.owner.name);
+    const named = manifest.netns.flatMap((ns) => (ns.owner.kind === "ip-netns" ? [ns.owner.name] : []));
+    expect(named.length).toBeGreaterThan(0);
+    for (const name of named) expect(names).toContain(name);
   });
 
   it("keeps the process-only namespace alive through its process alone (no bind mount)", () => {
     const ns = byKey("process-only");
     expect(ns.paths).toEqual([]);
+    expect(ns.pids.length).toBeGreaterThan(0);
     expect(fs.readFileSync("/proc/self/mountinfo", "utf8")).not.toContain(`net:[${ns.inode}]`);
     expect(processesInNetns(ns.inode)).toEqual(ns.pids);
   });
@@ -156,6 +167,7 @@ describe("namespaces without any engine", () => {
   });
 
   it("wires the plain bridge's ports on the host", () => {
+    expect(manifest.hostInterfaces.length).toBeGreaterThan(0);
     for (const want of manifest.hostInterfaces) {
       const link = linkNamed(hostLinks, want.name);
       expect(kindOf(link), want.name).toBe(want.kind);
@@ -199,6 +211,7 @@ describe("docker", () => {
   });
 
   it("puts the --network host container in the host namespace", () => {
+    expect(manifest.hostNetworkContainers.length).toBeGreaterThan(0);
     for (const name of manifest.hostNetworkContainers) {
       expect(inspect(name).NetworkSettings.SandboxKey).toBe("/var/run/docker/netns/default");
       expect(String(fs.statSync("/var/run/docker/netns/default").ino)).toBe(manifest.hostInode);
@@ -206,6 +219,7 @@ describe("docker", () => {
   });
 
   it("builds dockershim pods: a labelled pause container and app containers joined to its netns", () => {
+    expect(manifest.netns.filter((ns) => ns.owner.kind === "kubernetes-pod" && ns.owner.runtime === "docker").length).toBeGreaterThan(0);
     for (const ns of manifest.netns) {
       if (ns.owner.kind !== "kubernetes-pod" || ns.owner.runtime !== "docker") continue;
       const [pauseName, ...apps] = ns.owner.containers;
@@ -238,6 +252,7 @@ describe("containerd CRI", () => {
         .object({ items: z.array(z.object({ id: z.string(), state: z.string(), metadata: z.object({ name: z.string(), namespace: z.string() }) })) })
         .parse(await client.call("ListPodSandbox", { filter: { labelSelector: { "nsatlas.lab": config.prefix } } }, 5000));
       const expected = manifest.netns.flatMap((n) => (n.owner.kind === "kubernetes-pod" && n.owner.runtime === "containerd-cri" ? [n.owner] : []));
+      expect(expected.length).toBeGreaterThan(0);
       expect(sandboxes.items.map((s) => s.id).sort()).toEqual(expected.map((p) => p.sandboxId).sort());
       for (const s of sandboxes.items) expect(s.state).toBe("SANDBOX_READY");
       const containers = z

@@ -34,6 +34,7 @@ describe("HTTP API", () => {
     const { status, body } = await get("/api/v1/snapshot");
     expect(status).toBe(200);
     const snapshot = snapshotSchema.parse(body);
+    expect(snapshot.runtimes.length).toBeGreaterThanOrEqual(3);
     expect(snapshot.runtimes.every((r) => r.status === "ok")).toBe(true);
     expect(snapshot.netns.map((n) => n.id)).toEqual(expect.arrayContaining(manifest.netns.map((n) => n.inode)));
   });

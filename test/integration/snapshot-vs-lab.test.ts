@@ -55,10 +55,13 @@ describe("snapshot of the lab", () => {
   it("finds every lab namespace once, deduplicated by inode", () => {
     const ids = snapshot.netns.map((n) => n.id);
     expect(new Set(ids).size).toBe(ids.length);
+    expect(manifest.netns.length).toBeGreaterThan(0);
     for (const ns of manifest.netns) expect(ids, ns.key).toContain(ns.inode);
   });
 
   it("records the refs that keep each namespace alive", () => {
+    expect(manifest.netns.flatMap((ns) => ns.paths).length).toBeGreaterThan(0);
+    expect(manifest.netns.flatMap((ns) => ns.pids).length).toBeGreaterThan(0);
     for (const ns of manifest.netns) {
       const n = netnsById(ns.inode);
       const mountPaths = n.refs.filter((r) => r.kind === "bind-mount").map((r) => r.path);
@@ -80,6 +83,7 @@ describe("snapshot of the lab", () => {
   });
 
   it("reads every lab interface with its kind and addresses", () => {
+    expect(manifest.netns.flatMap((ns) => ns.interfaces).length).toBeGreaterThan(0);
     for (const ns of manifest.netns) {
       const n = netnsById(ns.inode);
       expect(iface(n, "lo").kind).toBe("loopback");
@@ -96,31 +100,30 @@ describe("snapshot of the lab", () => {
   });
 
   it("pairs every veth with the peer the lab made, host↔netns and netns↔netns, both ways", () => {
-    let checked = 0;
-    for (const ns of manifest.netns) {
+    const veths = manifest.netns.flatMap((ns) => ns.interfaces.filter((i) => i.kind === "veth").map((want) => ({ ns, want })));
+    expect(veths.length).toBeGreaterThanOrEqual(16);
+    for (const { ns, want } of veths) {
       const n = netnsById(ns.inode);
-      for (const want of ns.interfaces.filter((i) => i.kind === "veth")) {
-        const got = iface(n, want.name);
-        expect(got.isPeerMissing, `${ns.key} ${want.name}`).toBeUndefined();
-        const peerRef = got.peer;
-        if (peerRef === undefined) throw new Error(`${ns.key} ${want.name} has no peer`);
-        expect(peerRef.netnsId, `${ns.key} ${want.name} peer namespace`).toBe(inodeOfKey(manifest, want.peer?.netns ?? "?"));
-        const peer = ifaceAt(peerRef);
-        if (want.peer?.name !== undefined) expect(peer.name).toBe(want.peer.name);
-        if (want.peer?.master !== undefined) {
-          const master = netnsById(peerRef.netnsId).interfaces.find((i) => i.ifindex === peer.masterIfindex);
-          expect(master?.name, `${ns.key} ${want.name} peer's bridge`).toBe(want.peer.master);
-        }
-        expect(peer.peer).toEqual({ netnsId: n.id, ifindex: got.ifindex });
-        checked++;
+      const got = iface(n, want.name);
+      expect(got.isPeerMissing, `${ns.key} ${want.name}`).toBeUndefined();
+      const peerRef = got.peer;
+      if (peerRef === undefined) throw new Error(`${ns.key} ${want.name} has no peer`);
+      expect(peerRef.netnsId, `${ns.key} ${want.name} peer namespace`).toBe(inodeOfKey(manifest, want.peer?.netns ?? "?"));
+      const peer = ifaceAt(peerRef);
+      if (want.peer?.name !== undefined) expect(peer.name).toBe(want.peer.name);
+      if (want.peer?.master !== undefined) {
+        const master = netnsById(peerRef.netnsId).interfaces.find((i) => i.ifindex === peer.masterIfindex);
+        expect(master?.name, `${ns.key} ${want.name} peer's bridge`).toBe(want.peer.master);
       }
+      expect(peer.peer).toEqual({ netnsId: n.id, ifindex: got.ifindex });
     }
-    expect(checked).toBeGreaterThanOrEqual(16);
   });
 
   it("lists bridges with their ports", () => {
     const host = netnsById(manifest.hostInode);
-    for (const want of manifest.hostInterfaces.filter((i) => i.kind === "bridge")) expect(iface(host, want.name).kind).toBe("bridge");
+    const bridges = manifest.hostInterfaces.filter((i) => i.kind === "bridge");
+    expect(bridges.length).toBeGreaterThan(0);
+    for (const want of bridges) expect(iface(host, want.name).kind).toBe("bridge");
     const br0 = iface(host, `${manifest.prefix}-br0`);
     const ports = host.interfaces
       .filter((i) => i.masterIfindex === br0.ifindex)
@@ -130,16 +133,16 @@ describe("snapshot of the lab", () => {
   });
 
   it("links a macvlan to its parent in the host and a vxlan to its underlay, with its id", () => {
-    for (const ns of manifest.netns) {
+    const parented = manifest.netns.flatMap((ns) => ns.interfaces.filter((i) => i.parent !== undefined).map((want) => ({ ns, want })));
+    expect(parented.map(({ want }) => want.kind)).toEqual(expect.arrayContaining(["macvlan", "vxlan"]));
+    for (const { ns, want } of parented) {
       const n = netnsById(ns.inode);
-      for (const want of ns.interfaces.filter((i) => i.parent !== undefined)) {
-        const got = iface(n, want.name);
-        const parentRef = got.parent;
-        if (parentRef === undefined) throw new Error(`${ns.key} ${want.name} has no parent`);
-        expect(parentRef.netnsId).toBe(want.parentNetns === "host" ? manifest.hostInode : n.id);
-        expect(ifaceAt(parentRef).name).toBe(want.parent);
-        if (want.vxlanId !== undefined) expect(got.vxlan?.id).toBe(want.vxlanId);
-      }
+      const got = iface(n, want.name);
+      const parentRef = got.parent;
+      if (parentRef === undefined) throw new Error(`${ns.key} ${want.name} has no parent`);
+      expect(parentRef.netnsId).toBe(want.parentNetns === "host" ? manifest.hostInode : n.id);
+      expect(ifaceAt(parentRef).name).toBe(want.parent);
+      if (want.vxlanId !== undefined) expect(got.vxlan?.id).toBe(want.vxlanId);
     }
   });
 
@@ -157,6 +160,7 @@ describe("completeness", () => {
   it("misses nothing that lsns -t net lists", () => {
     const listed = lsnsSchema.parse(JSON.parse(run("lsns", ["-t", "net", "-J"]))).namespaces.map((n) => String(n.ns));
     const ids = new Set(snapshot.netns.map((n) => n.id));
+    expect(listed.length).toBeGreaterThan(1);
     for (const id of listed) expect(ids.has(id), `lsns lists ${id}`).toBe(true);
   });
 
@@ -171,6 +175,7 @@ describe("completeness", () => {
         // exited
       }
     }
+    expect(mntNamespaces.size).toBeGreaterThan(0);
     let mounts = 0;
     for (const pid of mntNamespaces.values()) {
       let text = "";
@@ -197,6 +202,7 @@ describe("a second pass with the decoder's memory", () => {
     const plain = (await takeSnapshot(reader, { fdScanner: new FdScanner(0) })).snapshot;
     const lab = manifest.netns.map((n) => inodeOfKey(manifest, n.key));
     const inSnapshot = (s: Snapshot, id: string) => s.netns.find((n) => n.id === id);
+    expect(lab.length).toBeGreaterThan(0);
     for (const id of lab) {
       expect(inSnapshot(second, id)?.routes, `routes of ${id}`).toEqual(inSnapshot(plain, id)?.routes);
       expect(

@@ -38,7 +38,7 @@ export function recordProcess(config: LabConfig, proc: StartedProcess): void {
 }
 
 /** The command line of a PID, or undefined when it is gone. */
-export function cmdlineOf(pid: number): string | undefined {
+function cmdlineOf(pid: number): string | undefined {
   try {
     return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim();
   } catch {

@@ -16,7 +16,7 @@ export const labInterfaceSchema = z.object({
 });
 export type LabInterface = z.infer<typeof labInterfaceSchema>;
 
-export const labOwnerSchema = z.discriminatedUnion("kind", [
+const labOwnerSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("ip-netns"), name: z.string() }),
   z.object({ kind: z.literal("docker-container"), names: z.array(z.string()), networkMode: z.string() }),
   z.object({

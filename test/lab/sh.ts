@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 
-export class CommandError extends Error {
+class CommandError extends Error {
   constructor(
     readonly command: string,
     readonly status: number | null,

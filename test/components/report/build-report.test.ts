@@ -10,11 +10,26 @@ describe("buildReport", () => {
     const report = buildReport({ snapshot, svg: "<svg xmlns='http://www.w3.org/2000/svg'/>", link: "http://127.0.0.1:3000/s/x" });
     expect(report).toContain(`# nsatlas report: ${snapshot.node.hostname}`);
     expect(report).toContain("## Anomalies (0)");
+    expect(snapshot.runtimes.length).toBeGreaterThan(0);
     for (const r of snapshot.runtimes) expect(report).toContain(`${r.name} ${r.status}`);
+    expect(snapshot.netns.length).toBeGreaterThan(1);
     for (const n of snapshot.netns) expect(report).toContain(`| ${n.id} |`);
     expect(report).toContain("nslab-shop/cart-0");
     expect(report).toMatch(/!\[topology of [^\]]+\]\(data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+\)/);
     expect(report).toContain("([open](http://127.0.0.1:3000/s/x))");
+  });
+
+  it("lists anomalies critical first, each by its label", () => {
+    const place = [{ netnsId: snapshot.netns[1]?.id ?? "" }];
+    const anomalies = [
+      { kind: "promiscuous" as const, severity: "warning" as const, places: place, message: "lo is in promiscuous mode" },
+      { kind: "duplicate-address" as const, severity: "critical" as const, places: place, message: "10.0.0.2 twice" },
+    ];
+    const lines = buildReport({ snapshot: { ...snapshot, anomalies } }).split("\n");
+    expect(lines.filter((l) => l.startsWith("- **"))).toEqual([
+      "- **critical** duplicate address: 10.0.0.2 twice",
+      "- **warning** promiscuous: lo is in promiscuous mode",
+    ]);
   });
 
   it("lists the changes of a diff", () => {

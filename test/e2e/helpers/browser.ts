@@ -2,8 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
 
-export const CHROMIUM = "/usr/bin/chromium";
-export const ARTIFACTS = path.resolve(import.meta.dirname, "../artifacts");
+const CHROMIUM = "/usr/bin/chromium";
+const ARTIFACTS = path.resolve(import.meta.dirname, "../artifacts");
 
 /** Debian's chromium, headless, with nothing that reaches for the network on its own. */
 export async function launchBrowser(): Promise<Browser> {

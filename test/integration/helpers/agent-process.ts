@@ -6,7 +6,7 @@ import path from "node:path";
 import { freePort } from "./free-port";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
-export const NSATLAS_BIN = path.join(ROOT, "server/bin/nsatlas.mjs");
+const NSATLAS_BIN = path.join(ROOT, "server/bin/nsatlas.mjs");
 
 export interface AgentProcess {
   url: string;

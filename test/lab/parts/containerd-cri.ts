@@ -21,7 +21,7 @@ interface CriPaths {
   cniConf: string;
 }
 
-export function criPaths(config: LabConfig): CriPaths {
+function criPaths(config: LabConfig): CriPaths {
   const dir = path.join(config.stateDir, "containerd");
   return {
     dir,

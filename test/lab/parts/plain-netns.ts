@@ -143,7 +143,7 @@ export async function plainUp(config: LabConfig): Promise<PlainPart> {
   return { netns, hostInterfaces };
 }
 
-export function oddMountPath(config: LabConfig): string {
+function oddMountPath(config: LabConfig): string {
   return path.join(config.stateDir, "odd", "held-netns");
 }
 

@@ -20,7 +20,7 @@ interface PodmanPaths {
 }
 
 /** Private storage, config and CNI dir: the lab's podman never sees (or changes) the machine's own. */
-export function podmanPaths(config: LabConfig): PodmanPaths {
+function podmanPaths(config: LabConfig): PodmanPaths {
   const dir = path.join(config.stateDir, "podman");
   return {
     dir,

@@ -13,24 +13,34 @@ describe("findAnomalies", () => {
 
   it("does not call the lab's odd-path mount (no process, no owner) a leak: only engines' paths are", () => {
     const odd = snapshot.netns.find((n) => n.owners.length === 0 && n.refs.every((r) => r.kind === "bind-mount"));
-    expect(odd).toBeDefined();
-    expect(findAnomalies(snapshot).filter((a) => a.kind === "leaked-netns")).toEqual([]);
+    if (odd === undefined) throw new Error("no odd-path mount in the fixture");
+    const leaks = (s: typeof snapshot) => findAnomalies(s).filter((a) => a.kind === "leaked-netns");
+    expect(leaks(snapshot)).toEqual([]);
+    // The same namespace under an engine's path is a leak.
+    const underCni = {
+      ...snapshot,
+      netns: snapshot.netns.map((n) => (n.id === odd.id ? { ...n, refs: n.refs.map((r) => ({ ...r, path: "/run/netns/cni-0" })) } : n)),
+    };
+    expect(leaks(underCni).map((a) => a.places[0]?.netnsId)).toEqual([odd.id]);
   });
 
   it("does not compare counters of a reused inode that now belongs to someone else", () => {
     const target = snapshot.netns.find((n) => !n.isHost && n.owners.some((o) => o.kind === "docker-container"));
     if (target === undefined) throw new Error("no container in the fixture");
-    const earlier = {
+    expect(target.interfaces.some((i) => i.stats !== undefined)).toBe(true);
+    const later = {
+      ...snapshot,
       netns: snapshot.netns.map((n) =>
         n.id === target.id
-          ? {
-              ...n,
-              owners: [{ kind: "ip-netns" as const, name: "another" }],
-              interfaces: n.interfaces.map((i) => (i.stats ? { ...i, stats: { ...i.stats, txDropped: 0, rxDropped: 0, rxErrors: 0, txErrors: 0 } } : i)),
-            }
+          ? { ...n, interfaces: n.interfaces.map((i) => (i.stats ? { ...i, stats: { ...i.stats, rxDropped: i.stats.rxDropped + 5 } } : i)) }
           : n,
       ),
     };
-    expect(findAnomalies(snapshot, earlier).filter((a) => a.kind === "counters-rising")).toEqual([]);
+    const rising = (previous: Pick<typeof snapshot, "netns">) => findAnomalies(later, previous).filter((a) => a.kind === "counters-rising");
+    // The same namespace losing packets is flagged...
+    expect(rising(snapshot).map((a) => a.places[0]?.netnsId)).toContain(target.id);
+    // ...but not when the inode belonged to another owner before.
+    const reused = { netns: snapshot.netns.map((n) => (n.id === target.id ? { ...n, owners: [{ kind: "ip-netns" as const, name: "another" }] } : n)) };
+    expect(rising(reused)).toEqual([]);
   });
 });

@@ -21,7 +21,10 @@ describe("assignOwners", () => {
   ];
   const owners = assignOwners(netns, workloads, (pid) => ({ name: `process ${pid}` }));
 
+  const countOf = (kind: string) => f.lab.netns.filter((n) => n.owner.kind === kind).length;
+
   it("gives each container namespace its container, and no process owner", () => {
+    expect(countOf("docker-container")).toBeGreaterThan(0);
     for (const n of f.lab.netns) {
       if (n.owner.kind !== "docker-container") continue;
       expect(
@@ -32,6 +35,7 @@ describe("assignOwners", () => {
   });
 
   it("groups each pod's pause and app containers into one kubernetes-pod owner", () => {
+    expect(countOf("kubernetes-pod")).toBeGreaterThan(0);
     for (const n of f.lab.netns) {
       const want = n.owner;
       if (want.kind !== "kubernetes-pod") continue;
@@ -45,6 +49,7 @@ describe("assignOwners", () => {
   });
 
   it("puts the host-network container on the host, and never gives the host a process owner", () => {
+    expect(f.lab.hostNetworkContainers.length).toBeGreaterThan(0);
     expect(owners.get(HOST)?.map((o) => o.name)).toEqual(f.lab.hostNetworkContainers);
   });
 

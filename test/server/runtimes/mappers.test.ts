@@ -13,6 +13,9 @@ import {
 } from "../../../server/runtimes/map-cri";
 import { criFixture, dockerFixture, podmanFixture } from "./engine-fixtures";
 
+/** How many of the lab's namespaces an owner of `kind` holds: asserted non-zero before a test loops over them. */
+const countOf = (f: { lab: { netns: Array<{ owner: { kind: string } }> } }, kind: string) => f.lab.netns.filter((n) => n.owner.kind === kind).length;
+
 describe("Docker", () => {
   const f = dockerFixture();
   const mapped = (name: string) => {
@@ -26,6 +29,7 @@ describe("Docker", () => {
   });
 
   it("maps standalone containers: name, pid, network mode, netns file", () => {
+    expect(countOf(f, "docker-container")).toBeGreaterThan(0);
     for (const ns of f.lab.netns) {
       if (ns.owner.kind !== "docker-container") continue;
       const w = mapped(ns.owner.names[0] ?? "");
@@ -43,15 +47,18 @@ describe("Docker", () => {
   });
 
   it("maps a --network host container to Docker's default netns file", () => {
+    expect(f.lab.hostNetworkContainers.length).toBeGreaterThan(0);
     for (const name of f.lab.hostNetworkContainers) expect(mapped(name)).toMatchObject({ networkMode: "host", netnsPath: "/var/run/docker/netns/default" });
   });
 
   it("recognises dockershim pods: the pause container is the sandbox, apps point at it", () => {
+    expect(countOf(f, "kubernetes-pod")).toBeGreaterThan(0);
     for (const ns of f.lab.netns) {
       if (ns.owner.kind !== "kubernetes-pod") continue;
       const pod = { namespace: ns.owner.namespace, name: ns.owner.name, uid: ns.owner.uid };
       const [pauseName, ...apps] = ns.owner.containers;
       expect(mapped(pauseName ?? "")).toMatchObject({ kind: "sandbox", kubernetesName: "POD", pod, sandboxId: ns.owner.sandboxId, netnsPath: ns.paths[0] });
+      expect(apps.length).toBeGreaterThan(0);
       for (const app of apps) {
         const w = mapped(app);
         expect(w).toMatchObject({ kind: "container", pod, sandboxId: ns.owner.sandboxId, networkMode: `container:${ns.owner.sandboxId}` });
@@ -67,6 +74,7 @@ describe("podman", () => {
     const f = podmanFixture();
     const workloads = Object.values(f.inspect).map((raw) => mapDockerContainer("podman", dockerInspectSchema.parse(raw)));
     const withPods = attachPodmanPods(workloads, podmanPodListSchema.parse(f.pods));
+    expect(countOf(f, "podman-pod")).toBeGreaterThan(0);
     for (const ns of f.lab.netns) {
       const owner = ns.owner;
       if (owner.kind !== "podman-pod") continue;
@@ -85,6 +93,7 @@ describe("containerd CRI", () => {
   const containers = criContainerListSchema.parse(f.containers).containers;
 
   it("maps each sandbox: pod identity from its metadata, pid and netns file from its verbose status", () => {
+    expect(countOf(f, "kubernetes-pod")).toBeGreaterThan(0);
     for (const ns of f.lab.netns) {
       const owner = ns.owner;
       if (owner.kind !== "kubernetes-pod") continue;

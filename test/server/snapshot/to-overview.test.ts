@@ -11,7 +11,9 @@ describe("toOverview", () => {
     const overview = toOverview(snapshot);
     expect(snapshotOverviewSchema.safeParse(overview).success).toBe(true);
     expect(snapshot).toEqual(before); // the memoised snapshot is shared: never changed
+    expect(overview.netns.length).toBeGreaterThan(1);
     expect(overview.netns).toHaveLength(snapshot.netns.length);
+    expect(overview.netns.some((n) => n.interfaces.length > 0)).toBe(true);
     for (const [k, n] of overview.netns.entries()) {
       const full = snapshot.netns[k];
       expect(n).not.toHaveProperty("routes");
