@@ -2,6 +2,8 @@
 //   dist/cli.mjs                  the `nsatlas` command (CLI and `nsatlas agent`)
 //   dist/netns-reader.worker.mjs  the reader thread, loaded by every face (CLI, agent, dashboard, tests)
 // Dependencies stay external (resolved from node_modules): native addons (koffi, better-sqlite3) cannot be bundled.
+// Code splitting: what the CLI imports dynamically (its commands, with zod, the engines' clients and SQLite) lands
+// in dist/chunks/, so `nsatlas --help` and `--version` load none of it.
 // Run by `npm ci` (prepare), `npm start`, `npm test` and vitest's global setup; takes well under a second.
 import { build } from "esbuild";
 import fs from "node:fs";
@@ -12,7 +14,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"))
 
 export const ENTRIES = {
   cli: "server/cli.ts",
-  "netns-reader.worker": "server/collect/netns-reader.worker.mjs",
+  "netns-reader.worker": "server/collect/netns-reader.worker.ts",
 };
 
 export async function buildServer() {
@@ -22,6 +24,8 @@ export async function buildServer() {
     outdir: "dist",
     outExtension: { ".js": ".mjs" },
     bundle: true,
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
     platform: "node",
     format: "esm",
     target: "node20",

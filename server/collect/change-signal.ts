@@ -10,24 +10,11 @@
  * thread (koffi's async call), never blocking the event loop; the socket never changes namespace.
  */
 import { createRequire } from "node:module";
-import { RTNLGRP } from "./netlink-constants";
+import { AF, MSG_DONTWAIT, NETLINK, NETLINK_OPT, O, POLL, RTNLGRP, SOCK, SOCKADDR_NL_LEN, SOL } from "./netlink-constants";
 
 const require = createRequire(import.meta.url);
 const koffi: typeof import("koffi") = require("koffi");
 
-const AF_NETLINK = 16;
-const SOCK_RAW = 3;
-const SOCK_CLOEXEC = 0o2000000;
-const SOCK_NONBLOCK = 0o4000;
-const NETLINK_ROUTE = 0;
-const SOL_NETLINK = 270;
-const NETLINK_ADD_MEMBERSHIP = 1;
-const NETLINK_LISTEN_ALL_NSID = 8;
-const O_RDONLY = 0;
-const O_CLOEXEC = 0o2000000;
-const POLLIN = 0x1;
-const POLLPRI = 0x2;
-const MSG_DONTWAIT = 0x40;
 /** poll(2)'s timeout: how long close() may wait for the pool thread to come back. */
 const POLL_TIMEOUT_MS = 500;
 const POLLFD_SIZE = 8;
@@ -69,17 +56,17 @@ function int32(value: number): Buffer {
 
 /** Opens the host-side event socket; -1 when netlink itself is unavailable. */
 function eventSocket(c: Libc): { fd: number; hearsAllNamespaces: boolean } {
-  const fd = c.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+  const fd = c.socket(AF.NETLINK, SOCK.RAW | SOCK.CLOEXEC | SOCK.NONBLOCK, NETLINK.ROUTE);
   if (fd < 0) return { fd: -1, hearsAllNamespaces: false };
-  const address = Buffer.alloc(12);
-  address.writeUInt16LE(AF_NETLINK, 0);
+  const address = Buffer.alloc(SOCKADDR_NL_LEN);
+  address.writeUInt16LE(AF.NETLINK, 0);
   if (c.bind(fd, address, address.length) !== 0) {
     c.close(fd);
     return { fd: -1, hearsAllNamespaces: false };
   }
   // EPERM without CAP_NET_BROADCAST: the host's own events still arrive.
-  const hearsAllNamespaces = c.setsockopt(fd, SOL_NETLINK, NETLINK_LISTEN_ALL_NSID, int32(1), 4) === 0;
-  for (const group of Object.values(RTNLGRP)) c.setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, int32(group), 4);
+  const hearsAllNamespaces = c.setsockopt(fd, SOL.NETLINK, NETLINK_OPT.LISTEN_ALL_NSID, int32(1), 4) === 0;
+  for (const group of Object.values(RTNLGRP)) c.setsockopt(fd, SOL.NETLINK, NETLINK_OPT.ADD_MEMBERSHIP, int32(group), 4);
   return { fd, hearsAllNamespaces };
 }
 
@@ -100,12 +87,12 @@ export class ChangeSignal {
     const socket = eventSocket(this.c);
     this.netlinkFd = socket.fd;
     this.hearsAllNamespaces = socket.hearsAllNamespaces;
-    this.mountsFd = this.c.open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+    this.mountsFd = this.c.open("/proc/self/mountinfo", O.RDONLY | O.CLOEXEC);
     this.view = Buffer.from(koffi.view(this.pollfds, 2 * POLLFD_SIZE));
     this.view.writeInt32LE(this.netlinkFd, 0);
-    this.view.writeInt16LE(POLLIN, 4);
+    this.view.writeInt16LE(POLL.IN, 4);
     this.view.writeInt32LE(this.mountsFd, POLLFD_SIZE);
-    this.view.writeInt16LE(POLLPRI, POLLFD_SIZE + 4);
+    this.view.writeInt16LE(POLL.PRI, POLLFD_SIZE + 4);
     this.arm();
   }
 

@@ -1,8 +1,18 @@
-import { describeFailure } from "./describe-failure";
+import { describeFailure, ERRNO } from "./describe-failure";
 import { RTM } from "./netlink-constants";
 import { splitMessages, type NetlinkMessage } from "./netlink-parser";
-import type { ReadResult } from "./netns-reader";
-import { decodeAddress, decodeLink, decodeNsid, decodeRoute, decodeStats, type LinkStats, type RawAddress, type RawLink, type RawRoute } from "./rtnl-decode";
+import type { ReadResult } from "./reader-protocol";
+import {
+  decodeAddress,
+  decodeLink,
+  decodeNsidAnswer,
+  decodeRoute,
+  decodeStats,
+  type LinkStats,
+  type RawAddress,
+  type RawLink,
+  type RawRoute,
+} from "./rtnl-decode";
 
 /** What one namespace holds, as read over rtnetlink. */
 export interface NetnsContent {
@@ -19,7 +29,7 @@ export interface NetnsContent {
 }
 
 /** errnos meaning "the namespace (or its holder) disappeared before we read it". */
-const GONE_ERRNOS = new Set([2 /* ENOENT */, 3 /* ESRCH */]);
+const GONE_ERRNOS = new Set<number>([ERRNO.ENOENT, ERRNO.ESRCH]);
 
 function empty(id: string, isGone: boolean, errors: string[]): NetnsContent {
   return { id, links: [], addresses: [], routes: [], hostNsidHere: -1, isGone, errors };
@@ -126,8 +136,7 @@ function decodeAll<T>(answer: Buffer, type: number, where: string, decode: (m: N
 
 function nsidOf(answer: Buffer, where: string, errors: string[]): number {
   try {
-    const [msg] = splitMessages(answer, where);
-    return msg === undefined ? -1 : decodeNsid(msg, where);
+    return decodeNsidAnswer(answer, where);
   } catch (err) {
     errors.push(String(err instanceof Error ? err.message : err));
     return -1;

@@ -24,23 +24,36 @@ export class MalformedNetlinkError extends Error {}
 const align4 = (n: number) => (n + 3) & ~3;
 
 /**
+ * The one walk over message headers: visit(offset, length, type) for each header in buf[start, end),
+ * unchecked, until visit returns true. A length shorter than a header (garbled) is visited, then ends
+ * the walk. Returns the offset it stopped at: the message visit stopped on, or the first byte past
+ * the messages walked.
+ */
+export function walkMessages(buf: Buffer, start: number, end: number, visit: (off: number, len: number, type: number) => boolean | void): number {
+  let off = start;
+  while (off + NLMSGHDR_LEN <= end) {
+    const len = buf.readUInt32LE(off);
+    if (visit(off, len, buf.readUInt16LE(off + 4)) === true || len < NLMSGHDR_LEN) return off;
+    off += align4(len);
+  }
+  return off;
+}
+
+/**
  * Splits one answer (everything received for one request) into its messages, stopping at
  * NLMSG_DONE. A failed dump ends with NLMSG_DONE carrying a negative errno, and a refused request
  * with NLMSG_ERROR: both throw NetlinkError, so a failure never reads as an empty list.
  */
 export function splitMessages(raw: Buffer, where: string): NetlinkMessage[] {
   const messages: NetlinkMessage[] = [];
-  let off = 0;
-  while (off < raw.length) {
-    if (raw.length - off < NLMSGHDR_LEN) throw new MalformedNetlinkError(`${where}: ${raw.length - off} stray bytes at offset ${off}`);
-    const len = raw.readUInt32LE(off);
+  let isDone = false;
+  const end = walkMessages(raw, 0, raw.length, (off, len, type) => {
     if (len < NLMSGHDR_LEN || off + len > raw.length)
       throw new MalformedNetlinkError(`${where}: message length ${len} at offset ${off} overruns ${raw.length} bytes`);
-    const type = raw.readUInt16LE(off + 4);
     const body = raw.subarray(off + NLMSGHDR_LEN, off + len);
     if (type === NLMSG.DONE) {
       if (body.length >= 4 && body.readInt32LE(0) < 0) throw new NetlinkError(-body.readInt32LE(0), where);
-      return messages;
+      return (isDone = true);
     }
     if (type === NLMSG.ERROR) {
       if (body.length < 4) throw new MalformedNetlinkError(`${where}: short NLMSG_ERROR`);
@@ -49,9 +62,34 @@ export function splitMessages(raw: Buffer, where: string): NetlinkMessage[] {
     } else if (type !== NLMSG.NOOP) {
       messages.push({ type, flags: raw.readUInt16LE(off + 6), seq: raw.readUInt32LE(off + 8), body });
     }
-    off += align4(len);
-  }
+  });
+  if (!isDone && end < raw.length) throw new MalformedNetlinkError(`${where}: ${raw.length - end} stray bytes at offset ${end}`);
   return messages;
+}
+
+/**
+ * Whether buf[start, end), just received for one request, holds the message that ends its answer:
+ * NLMSG_DONE, NLMSG_ERROR, the reply to a request that is not a dump (its sequence number), or a
+ * garbled length (splitMessages reports it).
+ */
+export function endsAnswer(buf: Buffer, start: number, end: number, isDump: boolean, seq: number): boolean {
+  let isEnd = false;
+  walkMessages(buf, start, end, (off, len, type) => {
+    isEnd = len < NLMSGHDR_LEN || type === NLMSG.DONE || type === NLMSG.ERROR || (!isDump && buf.readUInt32LE(off + 8) === seq);
+    return isEnd;
+  });
+  return isEnd;
+}
+
+/**
+ * Zeroes each message's sequence number and port id (nobody reads them past the worker), so that the
+ * same kernel state gives the same bytes and the main thread can skip decoding an answer equal to the
+ * previous one.
+ */
+export function clearSeqAndPort(answer: Buffer): void {
+  walkMessages(answer, 0, answer.length, (off) => {
+    answer.fill(0, off + 8, off + NLMSGHDR_LEN);
+  });
 }
 
 /**
@@ -64,24 +102,19 @@ export function forEachAttribute(buf: Buffer, start: number, end: number, where:
     const len = buf.readUInt16LE(off);
     if (len < RTATTR_HDR_LEN || off + len > end)
       throw new MalformedNetlinkError(`${where}: attribute length ${len} at offset ${off - start} overruns ${end - start} bytes`);
+    // The top bits flag nested/byte-order; the type is the low 14 bits.
     visit(buf.readUInt16LE(off + 2) & 0x3fff, off + RTATTR_HDR_LEN, off + len);
-    off += (len + 3) & ~3;
+    off += align4(len);
   }
 }
 
-/** Attributes of a message body (or of a nested attribute), from `start`; keyed by type, last one wins. */
-export function parseAttributes(buf: Buffer, start: number, where: string): Map<number, Buffer> {
-  const attrs = new Map<number, Buffer>();
-  let off = start;
-  while (off + RTATTR_HDR_LEN <= buf.length) {
-    const len = buf.readUInt16LE(off);
-    if (len < RTATTR_HDR_LEN || off + len > buf.length)
-      throw new MalformedNetlinkError(`${where}: attribute length ${len} at offset ${off} overruns ${buf.length} bytes`);
-    // The top bits flag nested/byte-order; the type is the low 14 bits.
-    attrs.set(buf.readUInt16LE(off + 2) & 0x3fff, buf.subarray(off + RTATTR_HDR_LEN, off + len));
-    off += align4(len);
-  }
-  return attrs;
+/** The value of the attribute of `type` in buf[start, end) (the last, should there be several); every attribute is checked as forEachAttribute does. */
+export function findAttribute(buf: Buffer, start: number, end: number, type: number, where: string): Buffer | undefined {
+  let value: Buffer | undefined;
+  forEachAttribute(buf, start, end, where, (t, from, to) => {
+    if (t === type) value = buf.subarray(from, to);
+  });
+  return value;
 }
 
 /** A NUL-terminated string attribute. */

@@ -15,10 +15,11 @@ import {
   RTM,
   RTMSG_LEN,
 } from "./netlink-constants";
+import type { NsidByFd } from "./reader-protocol";
 
 /**
- * Request messages for the reader worker. Sequence numbers are patched in by the worker (offset 8);
- * everything else about netlink stays on this side.
+ * Request messages for the reader worker, built on the main thread; the worker only stamps each with
+ * its sequence number (and, for RTM_GETNSID by fd, the fd) through the helpers at the end.
  */
 function message(type: number, flags: number, bodyLen: number, attrs: Array<[type: number, value: number]> = []): Buffer {
   const len = NLMSGHDR_LEN + bodyLen + attrs.length * (RTATTR_HDR_LEN + 4);
@@ -60,7 +61,22 @@ export function routeDumpRequest(): Buffer {
   return message(RTM.GETROUTE, NLM_F.REQUEST | NLM_F.DUMP, RTMSG_LEN);
 }
 
-/** RTM_GETNSID for the namespace behind a file descriptor; the worker writes the fd at FD_OFFSET. */
-export function nsidByFdRequest(): { request: Buffer; fdOffset: number } {
+/** RTM_GETNSID for the namespace behind a file descriptor, and where withFd() writes the fd. */
+export function nsidByFdRequest(): NsidByFd<Buffer> {
   return { request: message(RTM.GETNSID, NLM_F.REQUEST, RTGENMSG_LEN, [[NETNSA.FD, -1]]), fdOffset: NLMSGHDR_LEN + RTGENMSG_LEN + RTATTR_HDR_LEN };
+}
+
+/** A copy of the RTM_GETNSID template asking about the namespace behind `fd`. */
+export function withFd(template: NsidByFd<Buffer>, fd: number): Buffer {
+  const request = Buffer.from(template.request);
+  request.writeInt32LE(fd, template.fdOffset);
+  return request;
+}
+
+export function setSequence(request: Buffer, seq: number): void {
+  request.writeUInt32LE(seq, 8);
+}
+
+export function isDumpRequest(request: Buffer): boolean {
+  return (request.readUInt16LE(6) & NLM_F.DUMP) === NLM_F.DUMP;
 }

@@ -1,25 +1,26 @@
 import path from "node:path";
 import type { Worker } from "node:worker_threads";
-import { z } from "zod";
-import type { IfaceRef } from "../contract/snapshot";
 import { packageRoot } from "../package-root";
-import { describeFailure } from "./describe-failure";
+import { describeFailure, ERRNO } from "./describe-failure";
 import { RTNLGRP } from "./netlink-constants";
 import { addrDumpRequest, linkDumpRequest, nsidByFdRequest, routeDumpRequest, statsDumpRequest } from "./netlink-requests";
+import { toAskResult, toDiagResult, toReadResult, toReplyBatch } from "./reader-replies";
+import type {
+  AskIdsQuery,
+  AskIdsRequest,
+  AskResult,
+  DiagRequest,
+  DiagResult,
+  ReaderRequest,
+  ReadJob,
+  ReadRequest,
+  ReadResult,
+  ReplyBatch,
+  ScanJob,
+  WatchUnavailable,
+} from "./reader-protocol";
 
-/** One namespace to read: `path` is any file that refers to it (/proc/PID/ns/net, a bind mount). */
-export interface ReadJob {
-  id: string;
-  path: string;
-}
-
-/** A namespace in a scan, with what lets the worker read only its counters when nothing changed. */
-export interface ScanJob extends ReadJob {
-  /** The full reading (its `reading` id) whose decoded records the caller still holds. */
-  known?: string;
-  /** The interfaces elsewhere its interfaces lead to (veth peers, macvlan parents), from the previous snapshot. */
-  linkedTo?: IfaceRef[];
-}
+export type { AskIdsQuery, AskResult, DiagResult, FullReadResult, ReadJob, ReadResult, ScanJob } from "./reader-protocol";
 
 /** Whether a scan could skip namespaces that did not change, and if not, why. */
 export interface WatchState {
@@ -30,83 +31,11 @@ export interface WatchState {
 /** However quiet a namespace is, it is read in full at least this often (a lost event cannot hide a change longer). */
 export const FULL_READ_MAX_AGE_MS = 60_000;
 
-const buffer = z.instanceof(ArrayBuffer).transform((b): Buffer => Buffer.from(b));
-const failure = z.object({ id: z.string(), ok: z.literal(false), stage: z.string(), errno: z.number().int() });
-
-/**
- * A full reading (links, addresses, routes; `reading` names it when the worker will vouch for it
- * later), only the counters of a namespace unchanged since reading `reading`, or a failure.
- */
-export type ReadResult =
-  | { id: string; ok: true; kind: "full"; answers: [Buffer, Buffer, Buffer]; hostIdHere: Buffer; reading?: string }
-  | { id: string; ok: true; kind: "counters"; counters: Buffer; reading: string }
-  | { id: string; ok: false; stage: string; errno: number };
-export type FullReadResult = Extract<ReadResult, { kind: "full" }>;
-
-/**
- * Checks one result from our own worker thread. A hand-written guard rather than zod: it runs
- * once per namespace per snapshot (zod cost ~9 µs each, ~10 ms at 1,000 namespaces), and the
- * bytes inside are validated by the netlink parser anyway.
- */
-export function toReadResult(raw: unknown): ReadResult {
-  if (typeof raw !== "object" || raw === null) throw new TypeError("reader worker sent a non-object result");
-  const r: Record<string, unknown> = { ...raw };
-  if (typeof r.id !== "string") throw new TypeError("reader worker result without an id");
-  if (r.ok === false) {
-    if (typeof r.stage !== "string" || typeof r.errno !== "number") throw new TypeError(`reader worker failure for ${r.id} is malformed`);
-    return { id: r.id, ok: false, stage: r.stage, errno: r.errno };
-  }
-  if (r.ok !== true || (r.reading !== undefined && typeof r.reading !== "string")) throw new TypeError(`reader worker result for ${r.id} is malformed`);
-  if (r.counters !== undefined) {
-    if (!(r.counters instanceof ArrayBuffer) || typeof r.reading !== "string") throw new TypeError(`reader worker counters for ${r.id} are malformed`);
-    return { id: r.id, ok: true, kind: "counters", counters: Buffer.from(r.counters), reading: r.reading };
-  }
-  const answers = r.answers;
-  if (!Array.isArray(answers) || answers.length !== 3 || !(r.hostIdHere instanceof ArrayBuffer))
-    throw new TypeError(`reader worker result for ${r.id} is malformed`);
-  const [links, addrs, routes] = answers;
-  if (!(links instanceof ArrayBuffer) || !(addrs instanceof ArrayBuffer) || !(routes instanceof ArrayBuffer))
-    throw new TypeError(`reader worker answers for ${r.id} are not bytes`);
-  const full: FullReadResult = {
-    id: r.id,
-    ok: true,
-    kind: "full",
-    answers: [Buffer.from(links), Buffer.from(addrs), Buffer.from(routes)],
-    hostIdHere: Buffer.from(r.hostIdHere),
-  };
-  return typeof r.reading === "string" ? { ...full, reading: r.reading } : full;
-}
-
-const askResultSchema = z.object({
-  id: z.string(),
-  ok: z.boolean(),
-  stage: z.string().optional(),
-  errno: z.number().int().optional(),
-  answers: z.array(z.object({ id: z.string(), answer: buffer })),
-});
-export type AskResult = z.infer<typeof askResultSchema>;
-
-const diagResultSchema = z.discriminatedUnion("ok", [z.object({ id: z.string(), ok: z.literal(true), answers: z.array(buffer) }), failure]);
-export type DiagResult = z.infer<typeof diagResultSchema>;
-
-const replySchema = z.object({
-  requestId: z.number().int(),
-  results: z.array(z.unknown()),
-  done: z.boolean(),
-  /** On a read's last batch: why the change watch is off (undefined: it is on). */
-  watchUnavailable: z.object({ stage: z.string(), errno: z.number().int() }).optional(),
-});
-type Reply = z.infer<typeof replySchema>;
-
-/** One query for veths between two non-host namespaces: "what is your id for each candidate?" */
-export interface AskIdsQuery {
-  id: string;
-  path: string;
-  candidates: ReadJob[];
-}
+/** What every request carries: its id, and the RTM_GETNSID template. */
+type RequestBase = Pick<ReaderRequest, "requestId" | "nsidByFd">;
 
 interface Pending {
-  onResults: (results: unknown[], reply: Reply) => void;
+  onResults: (results: unknown[], reply: ReplyBatch<unknown>) => void;
   resolve: () => void;
   reject: (err: Error) => void;
   timer: NodeJS.Timeout;
@@ -125,7 +54,7 @@ export class NetnsReader {
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private readonly dumps = [linkDumpRequest(), addrDumpRequest(), routeDumpRequest()];
+  private readonly dumps = [linkDumpRequest(), addrDumpRequest(), routeDumpRequest()] as const;
   private readonly stats = statsDumpRequest();
   private readonly nsidByFd = nsidByFdRequest();
   private readonly watchChanges: boolean;
@@ -145,31 +74,32 @@ export class NetnsReader {
 
   /**
    * Reads every namespace; `onBatch` sees results as they arrive so parsing overlaps reading. A job
-   * with `known` may come back as counters only (see the worker's change watch).
+   * with `known` may come back as counters only (see change-watch-rules.ts).
    */
   async read(jobs: ScanJob[], onBatch: (results: ReadResult[]) => void): Promise<WatchState> {
     let watch: WatchState = { isOn: this.watchChanges };
     if (jobs.length === 0) return watch;
-    await this.request(
-      {
-        type: "read",
-        jobs,
-        dumps: this.dumps.map((d) => toArrayBuffer(d)),
-        stats: toArrayBuffer(this.stats),
-        watch: { isOn: this.watchChanges, groups: Object.values(RTNLGRP), maxUnreadMs: this.fullReadMaxAgeMs },
-      },
-      (raw, reply) => {
-        onBatch(raw.map(toReadResult));
-        if (reply.done) watch = watchState(this.watchChanges, reply.watchUnavailable);
-      },
-    );
+    const [links, addresses, routes] = this.dumps;
+    const message = (base: RequestBase): ReadRequest => ({
+      ...base,
+      type: "read",
+      jobs,
+      dumps: [toArrayBuffer(links), toArrayBuffer(addresses), toArrayBuffer(routes)],
+      stats: toArrayBuffer(this.stats),
+      watch: { isOn: this.watchChanges, groups: Object.values(RTNLGRP), maxUnreadMs: this.fullReadMaxAgeMs },
+    });
+    await this.request(message, (raw, reply) => {
+      onBatch(raw.map(toReadResult));
+      if (reply.done) watch = watchState(this.watchChanges, reply.watchUnavailable);
+    });
     return watch;
   }
 
   async askIds(queries: AskIdsQuery[]): Promise<AskResult[]> {
     const out: AskResult[] = [];
     if (queries.length === 0) return out;
-    await this.request({ type: "ask-ids", queries }, (raw) => out.push(...raw.map((r) => askResultSchema.parse(r))));
+    const message = (base: RequestBase): AskIdsRequest => ({ ...base, type: "ask-ids", queries });
+    await this.request(message, (raw) => out.push(...raw.map(toAskResult)));
     return out;
   }
 
@@ -177,8 +107,9 @@ export class NetnsReader {
   async diag(jobs: ReadJob[], requests: Buffer[]): Promise<DiagResult[]> {
     const out: DiagResult[] = [];
     if (jobs.length === 0) return out;
-    await this.request({ type: "diag", jobs, requests: requests.map((r) => toArrayBuffer(r)) }, (raw) => {
-      for (const r of raw) out.push(diagResultSchema.parse(r));
+    const message = (base: RequestBase): DiagRequest => ({ ...base, type: "diag", jobs, requests: requests.map((r) => toArrayBuffer(r)) });
+    await this.request(message, (raw) => {
+      for (const r of raw) out.push(toDiagResult(r));
     });
     if (out.length !== jobs.length) throw new Error(`netns reader answered ${out.length} of ${jobs.length} sock_diag jobs`);
     return out;
@@ -194,7 +125,7 @@ export class NetnsReader {
     this.worker = undefined;
   }
 
-  private request(message: Record<string, unknown>, onResults: (results: unknown[], reply: Reply) => void): Promise<void> {
+  private request(message: (base: RequestBase) => ReaderRequest, onResults: (results: unknown[], reply: ReplyBatch<unknown>) => void): Promise<void> {
     const worker = this.ensureWorker();
     const requestId = this.nextId++;
     return new Promise<void>((resolve, reject) => {
@@ -203,19 +134,19 @@ export class NetnsReader {
         this.close();
       }, this.deadlineMs);
       this.pending.set(requestId, { onResults, resolve, reject, timer });
-      worker.postMessage({ ...message, requestId, nsidByFd: { request: toArrayBuffer(this.nsidByFd.request), fdOffset: this.nsidByFd.fdOffset } });
+      worker.postMessage(message({ requestId, nsidByFd: { request: toArrayBuffer(this.nsidByFd.request), fdOffset: this.nsidByFd.fdOffset } }));
     });
   }
 
   private ensureWorker(): Worker {
     if (this.worker !== undefined) return this.worker;
     // Taken at run time rather than imported: bundlers rewrite `new Worker(...)` into a bundled
-    // worker chunk, which cannot load koffi's native addon. This keeps the worker a plain file.
+    // worker chunk, which cannot load koffi's native addon. This keeps the worker its own bundle.
     const { Worker: WorkerThread } = process.getBuiltinModule("node:worker_threads");
     const worker = new WorkerThread(workerScript());
     worker.unref();
     worker.on("message", (raw: unknown) => {
-      const reply = replySchema.parse(raw);
+      const reply = toReplyBatch(raw);
       const pending = this.pending.get(reply.requestId);
       if (pending === undefined) return;
       try {
@@ -252,11 +183,11 @@ export class NetnsReader {
   }
 }
 
-function watchState(isWanted: boolean, unavailable: Reply["watchUnavailable"]): WatchState {
+function watchState(isWanted: boolean, unavailable: WatchUnavailable | undefined): WatchState {
   if (!isWanted) return { isOn: false, reason: "turned off (NSATLAS_WATCH_CHANGES=false)" };
   if (unavailable === undefined) return { isOn: true };
   const why =
-    unavailable.stage === "NETLINK_LISTEN_ALL_NSID" && unavailable.errno === 1
+    unavailable.stage === "NETLINK_LISTEN_ALL_NSID" && unavailable.errno === ERRNO.EPERM
       ? "listening to every namespace needs CAP_NET_BROADCAST"
       : describeFailure(unavailable.stage, unavailable.errno);
   return { isOn: false, reason: why };

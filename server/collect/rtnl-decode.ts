@@ -1,5 +1,10 @@
 import {
+  AF,
+  ARPHRD_LOOPBACK,
   IFA,
+  IFF,
+  IFI_FLAGS_OFFSET,
+  IFI_INDEX_OFFSET,
   IFADDRMSG_LEN,
   IFINFOMSG_LEN,
   IFLA,
@@ -22,15 +27,11 @@ import {
   STATS64_FIELDS,
   TUN_TYPES,
 } from "./netlink-constants";
-import { attrS32, forEachAttribute, MalformedNetlinkError, parseAttributes, type NetlinkMessage } from "./netlink-parser";
+import { attrS32, findAttribute, forEachAttribute, MalformedNetlinkError, splitMessages, type NetlinkMessage } from "./netlink-parser";
 import { formatIpAt, formatMacAt } from "./ip-format";
 
 // The decoders below walk attributes by offset (no Map, no sub-buffers): at 1,000 namespaces they
 // handle ~30,000 messages per snapshot, so allocation per attribute shows up in the total.
-
-const IFF_UP = 0x1;
-const IFF_PROMISC = 0x100;
-const ARPHRD_LOOPBACK = 772;
 
 export type LinkStats = Record<(typeof STATS64_FIELDS)[number], number>;
 
@@ -77,7 +78,7 @@ export interface RawRoute {
   isMultipath: boolean;
 }
 
-const familyOf = (af: number): "inet" | "inet6" | undefined => (af === 2 ? "inet" : af === 10 ? "inet6" : undefined);
+const familyOf = (af: number): "inet" | "inet6" | undefined => (af === AF.INET ? "inet" : af === AF.INET6 ? "inet6" : undefined);
 
 function need(msg: NetlinkMessage, len: number, where: string): void {
   if (msg.body.length < len) throw new MalformedNetlinkError(`${where}: body of ${msg.body.length} bytes, need ${len}`);
@@ -130,19 +131,24 @@ function decodeKindData(link: RawLink, buf: Buffer, from: number, to: number, wh
   }
 }
 
+/** The interface a link message (of a dump or an event) is about; undefined when its body is too short to say. */
+export function linkIndexOf(body: Buffer): number | undefined {
+  return body.length >= IFI_INDEX_OFFSET + 4 ? body.readInt32LE(IFI_INDEX_OFFSET) : undefined;
+}
+
 export function decodeLink(msg: NetlinkMessage, where: string): RawLink {
   need(msg, IFINFOMSG_LEN, where);
   const buf = msg.body;
-  const flags = buf.readUInt32LE(8);
-  const ifindex = buf.readInt32LE(4);
+  const flags = buf.readUInt32LE(IFI_FLAGS_OFFSET);
+  const ifindex = buf.readInt32LE(IFI_INDEX_OFFSET);
   const link: RawLink = {
     ifindex,
     name: `if${ifindex}`,
     kind: buf.readUInt16LE(2) === ARPHRD_LOOPBACK ? "loopback" : "device",
     mtu: 0,
     operState: "unknown",
-    isUp: (flags & IFF_UP) !== 0,
-    isPromiscuous: (flags & IFF_PROMISC) !== 0,
+    isUp: (flags & IFF.UP) !== 0,
+    isPromiscuous: (flags & IFF.PROMISC) !== 0,
   };
   let dataFrom = -1;
   let dataTo = -1;
@@ -266,5 +272,11 @@ export function decodeStats(msg: NetlinkMessage, where: string): { ifindex: numb
 export function decodeNsid(msg: NetlinkMessage, where: string): number {
   if (msg.type !== RTM.NEWNSID) throw new MalformedNetlinkError(`${where}: expected RTM_NEWNSID, got type ${msg.type}`);
   need(msg, RTGENMSG_LEN, where);
-  return attrS32(parseAttributes(msg.body, RTGENMSG_LEN, where).get(NETNSA.NSID)) ?? -1;
+  return attrS32(findAttribute(msg.body, RTGENMSG_LEN, msg.body.length, NETNSA.NSID, where)) ?? -1;
+}
+
+/** The id in a whole RTM_GETNSID answer (-1: none assigned, or no message); throws NetlinkError or MalformedNetlinkError. */
+export function decodeNsidAnswer(answer: Buffer, where: string): number {
+  const [msg] = splitMessages(answer, where);
+  return msg === undefined ? -1 : decodeNsid(msg, where);
 }

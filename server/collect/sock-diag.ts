@@ -2,18 +2,15 @@ import fs from "node:fs";
 import type { Listener } from "../contract/snapshot";
 import { forEachFd } from "../proc-fds";
 import { formatIp } from "./ip-format";
-import { NLM_F, NLMSGHDR_LEN } from "./netlink-constants";
+import { AF, INET_DIAG_MSG_LEN, INET_DIAG_REQ_V2_LEN, NLM_F, NLMSGHDR_LEN, SOCK_DIAG_BY_FAMILY } from "./netlink-constants";
 import { MalformedNetlinkError, splitMessages } from "./netlink-parser";
 
-/** Numbers from linux/sock_diag.h, inet_diag.h and netinet/tcp.h, as printed on this machine. */
-const SOCK_DIAG_BY_FAMILY = 20;
-const INET_DIAG_REQ_V2_LEN = 56;
-const INET_DIAG_MSG_LEN = 72;
+/** TCP states (netinet/tcp.h) and IP protocol numbers, as inet_diag requests name them. */
 const TCP_LISTEN = 10;
 /** An unconnected UDP socket (what `ss -ul` lists) is in state TCP_CLOSE. */
 const TCP_CLOSE = 7;
 const PROTOCOLS = { tcp: { number: 6, states: 1 << TCP_LISTEN }, udp: { number: 17, states: 1 << TCP_CLOSE } } as const;
-const FAMILIES = { inet: 2, inet6: 10 } as const;
+const FAMILIES = { inet: AF.INET, inet6: AF.INET6 } as const;
 
 type Protocol = keyof typeof PROTOCOLS;
 type Family = keyof typeof FAMILIES;

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { findAnomalies } from "../anomalies/find-anomalies";
-import { decodeNsid } from "../collect/rtnl-decode";
+import { ERRNO } from "../collect/describe-failure";
+import { decodeNsidAnswer } from "../collect/rtnl-decode";
 import { decodeReading, type NetnsContent, type ReadingDecoder } from "../collect/decode-reading";
-import { splitMessages } from "../collect/netlink-parser";
 import type { NetnsReader, WatchState } from "../collect/netns-reader";
 import { snapshotSchema, type IfaceRef, type Snapshot } from "../contract/snapshot";
 import { discover, type Discovery } from "../discover/discover";
@@ -115,10 +115,7 @@ export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions
     const answers = new Map<string, Map<string, number>>();
     for (const a of asked) {
       const byCandidate = new Map<string, number>();
-      for (const { id, answer } of a.answers) {
-        const [msg] = splitMessages(answer, `netns ${a.id} nsid of ${id}`);
-        if (msg !== undefined) byCandidate.set(id, decodeNsid(msg, `netns ${a.id} nsid of ${id}`));
-      }
+      for (const { id, answer } of a.answers) byCandidate.set(id, decodeNsidAnswer(answer, `netns ${a.id} nsid of ${id}`));
       answers.set(a.id, byCandidate);
     }
     applyAnswers(known, answers);
@@ -159,9 +156,7 @@ export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
-const EINVAL = 22;
-
 /** setns(CLONE_NEWNET) refuses a namespace of another type with EINVAL. */
 function isNotNetns(content: NetnsContent | undefined): boolean {
-  return content?.failure?.stage === "setns" && content.failure.errno === EINVAL;
+  return content?.failure?.stage === "setns" && content.failure.errno === ERRNO.EINVAL;
 }

@@ -1,8 +1,8 @@
 /** The rtnetlink decoder on answers recorded from the lab, checked against the lab's own manifest. */
 import { describe, expect, it } from "vitest";
 import { decodeReading } from "../../../server/collect/decode-reading";
-import { NLMSG } from "../../../server/collect/netlink-constants";
-import { MalformedNetlinkError, NetlinkError, parseAttributes, splitMessages } from "../../../server/collect/netlink-parser";
+import { IFINFOMSG_LEN, IFLA, NLMSG } from "../../../server/collect/netlink-constants";
+import { findAttribute, MalformedNetlinkError, NetlinkError, splitMessages } from "../../../server/collect/netlink-parser";
 import { loadReading } from "./fixtures";
 
 const cidr = (a: { address: string; prefixLength: number }) => `${a.address}/${a.prefixLength}`;
@@ -104,8 +104,9 @@ describe("broken answers", () => {
     const [first] = splitMessages(links, "links");
     if (first === undefined) throw new Error("no message");
     const body = Buffer.from(first.body);
-    body.writeUInt16LE(0xfff0, 16);
-    expect(() => parseAttributes(body, 16, "link")).toThrow(MalformedNetlinkError);
+    expect(findAttribute(body, IFINFOMSG_LEN, body.length, IFLA.IFNAME, "link")?.toString()).toBe("lo\0");
+    body.writeUInt16LE(0xfff0, IFINFOMSG_LEN);
+    expect(() => findAttribute(body, IFINFOMSG_LEN, body.length, IFLA.IFNAME, "link")).toThrow(MalformedNetlinkError);
   });
 
   it("turns a dump that ends in NLMSG_DONE carrying an errno into an error, never an empty list", () => {
