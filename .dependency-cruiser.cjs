@@ -44,6 +44,13 @@ module.exports = {
       to: { path: "node_modules/(@types/)?dockerode(/|$)" },
     },
     {
+      name: "setns-only-in-the-reader-thread",
+      severity: "error",
+      comment: "setns(2) moves the calling thread: only the reader worker may reach the libc calls that do it.",
+      from: { pathNot: "^server/collect/(netns-reader\\.worker|change-watch-socket)\\.ts$" },
+      to: { path: "^server/collect/(reader-libc|change-watch-socket)\\.ts$" },
+    },
+    {
       name: "sqlite-only-in-store",
       severity: "error",
       comment: "The history's storage is one module: nothing else opens the database.",
