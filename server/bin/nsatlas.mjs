@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// `npx nsatlas`: runs server/cli.ts with tsx's loader (the CLI ships as TypeScript sources).
-import { spawnSync } from "node:child_process";
-import path from "node:path";
+// `nsatlas` (the package's bin): runs the bundled CLI, dist/cli.mjs, in this process. `npm ci` builds it
+// (the prepare script), as do `npm start` and `npm run build:server`.
+import fs from "node:fs";
+import { fileURLToPath } from "node:url";
 
-const cli = path.join(import.meta.dirname, "../cli.ts");
-const tsx = import.meta.resolve("tsx");
-const result = spawnSync(process.execPath, ["--import", tsx, cli, ...process.argv.slice(2)], { stdio: "inherit" });
-process.exit(result.status ?? 1);
+const cli = new URL("../../dist/cli.mjs", import.meta.url);
+if (!fs.existsSync(cli)) {
+  process.stderr.write(`nsatlas: ${fileURLToPath(cli)} is missing: run \`npm run build:server\` in ${fileURLToPath(new URL("../..", import.meta.url))}\n`);
+  process.exit(1);
+}
+await import(cli.href);

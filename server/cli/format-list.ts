@@ -1,22 +1,15 @@
+import { netnsAddresses, refParts } from "../contract/display";
 import type { Netns, Snapshot } from "../contract/snapshot";
 
-/** "/run/netns/blue, pid 4242, pid 4243 (+12)": what holds a namespace, most telling first. */
+/** "/run/netns/blue, pid 4242, pid 4243, (+12 processes)", or "-". */
 export function describeRefs(n: Netns): string {
-  const mounts = n.refs.filter((r) => r.kind === "bind-mount").map((r) => r.path ?? "?");
-  const pids = n.refs.filter((r) => r.kind === "process").map((r) => `pid ${r.pid}`);
-  const threads = n.refs.filter((r) => r.kind === "thread").map((r) => `tid ${r.tid}`);
-  const fds = n.refs.filter((r) => r.kind === "fd").map((r) => `fd ${r.pid}/${r.fd}`);
-  const shownPids = pids.slice(0, 2);
-  const more = n.processCount - shownPids.length;
-  const parts = [...mounts, ...shownPids, ...(more > 0 ? [`(+${more} processes)`] : []), ...threads, ...fds];
+  const parts = refParts(n);
   return parts.length === 0 ? "-" : parts.join(", ");
 }
 
-/** Addresses that tell namespaces apart: everything but loopback and IPv6 link-local. */
+/** Addresses that tell namespaces apart (all but loopback and IPv6 link-local), or "-". */
 export function describeAddresses(n: Netns): string {
-  const list = n.interfaces.flatMap((i) =>
-    i.addresses.filter((a) => a.scope !== "host" && !(a.family === "inet6" && a.scope === "link")).map((a) => `${a.address}/${a.prefixLength}`),
-  );
+  const list = netnsAddresses(n);
   return list.length === 0 ? "-" : list.join(" ");
 }
 

@@ -1,6 +1,6 @@
+import { entryPoints } from "../contract/display";
 import type { Lookup } from "../contract/lookups";
 import type { Owner } from "../contract/snapshot";
-import { entryPoints } from "../lookups/find-owner";
 import { describeRefs } from "./format-list";
 
 function title(owner: Owner): string {

@@ -14,38 +14,14 @@ import { parseNsfsMounts } from "../../server/discover/mountinfo";
 import { FdScanner } from "../../server/discover/fd-scan";
 import { SnapshotService } from "../../server/snapshot/snapshot-service";
 import { takeSnapshot } from "../../server/snapshot/take-snapshot";
+import { buildFloor, floorRun, removeFloor } from "./kernel-floor";
 import { iproute2Baseline, median, timeCommand } from "./measure";
 import { ScaleLab } from "./scale-lab";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const NSDUMP_SRC = path.resolve(ROOT, "../shared/tools/nsdump.c");
 const SIZES = (process.env.NSATLAS_BENCH_SIZES ?? "100,250,1000").split(",").map(Number);
 const RUNS = Number(process.env.NSATLAS_BENCH_RUNS ?? 7);
 const PROCESS_HOLDERS = Number(process.env.NSATLAS_BENCH_HOLDERS ?? 100);
-
-function buildFloor(): string | undefined {
-  if (!fs.existsSync(NSDUMP_SRC)) {
-    console.log(`bench: ${NSDUMP_SRC} not found: no kernel-floor column (it is part of ../shared/tools)`);
-    return undefined;
-  }
-  const bin = path.join(os.tmpdir(), `nsdump-${process.pid}`);
-  const r = spawnSync("gcc", ["-O2", "-pthread", "-o", bin, NSDUMP_SRC], { encoding: "utf8" });
-  if (r.status !== 0) {
-    console.log(`bench: could not build nsdump: ${r.stderr}`);
-    return undefined;
-  }
-  return bin;
-}
-
-const floorSchema = z.object({ wall_ms: z.number(), links: z.number(), addrs: z.number(), routes: z.number() }).loose();
-
-function floorRun(bin: string, paths: string[]): number {
-  const list = path.join(os.tmpdir(), `nsdump-list-${process.pid}`);
-  fs.writeFileSync(list, `${paths.join("\n")}\n`);
-  const r = spawnSync(bin, ["sock", list], { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`nsdump failed: ${r.stderr}`);
-  return floorSchema.parse(JSON.parse(r.stdout)).wall_ms;
-}
 
 const lsnsSchema = z.object({ namespaces: z.array(z.object({ ns: z.union([z.number(), z.string()]) }).loose()) });
 
@@ -83,7 +59,7 @@ async function measure(reader: NetnsReader, lab: ScaleLab, floor: string | undef
   for (let i = 0; i < RUNS; i++) {
     runs.push((await takeSnapshot(reader, { fdScanner: new FdScanner(0) })).snapshot);
     noFds.push((await takeSnapshot(reader, {})).snapshot.timings.totalMs);
-    if (floor) floors.push(floorRun(floor, paths));
+    if (floor) floors.push(floorRun(floor, paths).wallMs);
   }
   const baselines: number[] = [];
   for (let i = 0; i < 3; i++) baselines.push(await iproute2Baseline(paths));
@@ -167,7 +143,7 @@ async function main(): Promise<void> {
   } finally {
     reader.close();
     lab.destroy();
-    if (floor) fs.rmSync(floor, { force: true });
+    removeFloor(floor);
   }
 }
 

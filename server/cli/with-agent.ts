@@ -1,0 +1,17 @@
+import { createAgent, type Agent } from "../agent/create-agent";
+import { parseConfig } from "../config";
+
+/**
+ * Runs `work` with an agent core configured from the environment, and closes the agent after it (the
+ * reader thread, the engines' connections, the store), whatever happens. One-shot commands read the
+ * node once: they do not record, and they leave the change watch off (it pays from the second scan
+ * on; on the first it costs every namespace an extra round trip on the host's socket and bookkeeping).
+ */
+export async function withAgent<T>(work: (agent: Agent) => Promise<T>): Promise<T> {
+  const agent = createAgent({ ...parseConfig(process.env), watchChanges: false });
+  try {
+    return await work(agent);
+  } finally {
+    agent.close();
+  }
+}

@@ -1,0 +1,249 @@
+/**
+ * `npm run bench:cli`: what the `nsatlas` command costs, as ratios to references measured in the same run.
+ *  - start: `nsatlas --version` against a bare `node -e 0` (medians of NSATLAS_BENCH_START_RUNS, default 25,
+ *    interleaved); target ≤ 4×.
+ *  - snapshot: `nsatlas snapshot --json > file` (a whole process) against the kernel floor
+ *    (../shared/tools/nsdump.c) over the same namespaces, interleaved, on the node as it is (the base) and then
+ *    with NSATLAS_BENCH_SIZES named namespaces made by ScaleLab (default "250,1000"). Compared as marginal cost
+ *    per 1,000 namespaces from each point to the next (base → 250 → 1,000), so that fixed costs (starting Node,
+ *    loading modules, the engines' answers) cancel out; target at 1,000 ≤ 2.0×. Three readings of each: wall
+ *    time (median, as `npm run bench` does), wall time best of NSATLAS_BENCH_RUNS (other load on the node only
+ *    ever adds time), and CPU time (user + sys of every thread, median). The slope from the base is printed
+ *    too: it also carries what a fresh process pays once while its code warms up.
+ * Runs the bundle as installed (built first), from a temporary working directory. Root only: it makes
+ * namespaces and removes them, also on failure or Ctrl-C. Writes test/.results/bench-cli.json.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { z } from "zod";
+import { buildServer } from "../../scripts/build-server.mjs";
+import { reapedChildrenCpuMs } from "./child-cpu";
+import { buildFloor, floorRun, removeFloor } from "./kernel-floor";
+import { median, timeCommand } from "./measure";
+import { ScaleLab } from "./scale-lab";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const BIN = path.join(ROOT, "server/bin/nsatlas.mjs");
+const positiveInts = z
+  .string()
+  .transform((s) => s.split(",").map(Number))
+  .pipe(z.array(z.number().int().positive()).min(1));
+const SIZES = [...new Set(positiveInts.parse(process.env.NSATLAS_BENCH_SIZES ?? "250,1000"))].sort((a, b) => a - b);
+const RUNS = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .parse(process.env.NSATLAS_BENCH_RUNS ?? 9);
+const START_RUNS = z.coerce
+  .number()
+  .int()
+  .min(20)
+  .parse(process.env.NSATLAS_BENCH_START_RUNS ?? 25);
+const START_TARGET = 4;
+const SNAPSHOT_TARGET = 2;
+
+const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "nsatlas-bench-cli-"));
+const OUT = path.join(cwd, "snapshot.json");
+const snapshotCountSchema = z.object({ netns: z.array(z.object({ id: z.string() }).loose()) }).loose();
+
+interface Cost {
+  wallMs: number;
+  cpuMs: number;
+}
+
+/** `nsatlas snapshot --json > file`: no reader at the other end of a pipe competes for the CPUs. */
+function timeSnapshot(): Cost {
+  const fd = fs.openSync(OUT, "w");
+  try {
+    const cpu = reapedChildrenCpuMs();
+    const t = performance.now();
+    const r = spawnSync(process.execPath, [BIN, "snapshot", "--json"], { cwd, encoding: "utf8", stdio: ["ignore", fd, "pipe"] });
+    const wallMs = performance.now() - t;
+    if (r.status !== 0) throw new Error(`nsatlas snapshot --json exited ${r.status}: ${r.stderr}`);
+    return { wallMs, cpuMs: reapedChildrenCpuMs() - cpu };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function measureStart(): { nodeMs: number; versionMs: number; ratio: number } {
+  const want = `${z.object({ version: z.string() }).parse(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"))).version}\n`;
+  const got = spawnSync(process.execPath, [BIN, "--version"], { cwd, encoding: "utf8" }).stdout;
+  if (got !== want) throw new Error(`nsatlas --version printed ${JSON.stringify(got)}, not ${JSON.stringify(want)}`);
+  const node: number[] = [];
+  const version: number[] = [];
+  // Interleaved, so machine noise hits both alike.
+  for (let i = 0; i < START_RUNS; i++) {
+    node.push(timeCommand(process.execPath, ["-e", "0"]));
+    version.push(timeCommand(process.execPath, [BIN, "--version"]));
+  }
+  const nodeMs = median(node);
+  const versionMs = median(version);
+  return { nodeMs, versionMs, ratio: versionMs / nodeMs };
+}
+
+/** The three readings of one side (nsatlas or the floor) at one point. */
+interface Readings {
+  wallMs: number;
+  bestWallMs: number;
+  cpuMs: number;
+}
+
+const readings = (costs: Cost[]): Readings => ({
+  wallMs: median(costs.map((c) => c.wallMs)),
+  bestWallMs: Math.min(...costs.map((c) => c.wallMs)),
+  cpuMs: median(costs.map((c) => c.cpuMs)),
+});
+
+interface Point {
+  /** Named namespaces the benchmark made (0: the node as it is). */
+  size: number;
+  /** Namespaces in the snapshot. */
+  netns: number;
+  cli: Readings;
+  floor?: Readings;
+}
+
+function measurePoint(lab: ScaleLab, size: number, floor: string | undefined): Point {
+  const paths = ["/proc/self/ns/net", ...lab.paths()];
+  timeSnapshot(); // page cache, the kernel's ids for new namespaces; also checks the output
+  const netns = snapshotCountSchema.parse(JSON.parse(fs.readFileSync(OUT, "utf8"))).netns.length;
+  if (netns < size + 1) throw new Error(`the snapshot has ${netns} namespaces; the benchmark made ${size}`);
+  const cli: Cost[] = [];
+  const floors: Cost[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    cli.push(timeSnapshot());
+    if (floor) floors.push(floorRun(floor, paths));
+  }
+  return { size, netns, cli: readings(cli), ...(floor ? { floor: readings(floors) } : {}) };
+}
+
+const METRICS = [
+  ["wallMs", "wall, median"],
+  ["bestWallMs", `wall, best of ${RUNS}`],
+  ["cpuMs", "CPU (user+sys), median"],
+] as const;
+type Metric = (typeof METRICS)[number][0];
+
+interface Marginal {
+  from: number;
+  to: number;
+  metric: Metric;
+  cliPer1000: number;
+  floorPer1000?: number;
+  ratio?: number;
+  /** The same ratio from the base to `to`. */
+  ratioFromBase?: number;
+}
+
+/** Cost per 1,000 namespaces from `a` to `b`. */
+const slope = (a: Point, b: Point, value: (p: Point) => number | undefined): number | undefined => {
+  const [va, vb] = [value(a), value(b)];
+  return va === undefined || vb === undefined ? undefined : ((vb - va) / (b.size - a.size)) * 1000;
+};
+
+function marginals(points: Point[]): Marginal[] {
+  const base = points[0];
+  if (base === undefined) return [];
+  return points.slice(1).flatMap((p, k) => {
+    const previous = points[k] ?? base;
+    return METRICS.map(([metric]) => {
+      const cli = slope(previous, p, (q) => q.cli[metric]) ?? 0;
+      const floor = slope(previous, p, (q) => q.floor?.[metric]);
+      const cliFromBase = slope(base, p, (q) => q.cli[metric]) ?? 0;
+      const floorFromBase = slope(base, p, (q) => q.floor?.[metric]);
+      return {
+        from: previous.size,
+        to: p.size,
+        metric,
+        cliPer1000: cli,
+        ...(floor ? { floorPer1000: floor, ratio: cli / floor } : {}),
+        ...(floorFromBase ? { ratioFromBase: cliFromBase / floorFromBase } : {}),
+      };
+    });
+  });
+}
+
+const f = (n: number | undefined, d = 1): string => (n === undefined ? "-" : n.toFixed(d));
+
+function report(start: ReturnType<typeof measureStart>, points: Point[], margins: Marginal[]): string {
+  const label = (m: Metric) => METRICS.find(([k]) => k === m)?.[1] ?? m;
+  const pointRows = points.map(
+    (p) =>
+      `| ${p.size === 0 ? "base" : p.size} | ${p.netns} | ${f(p.cli.wallMs)} | ${f(p.cli.bestWallMs)} | ${f(p.cli.cpuMs, 0)} | ${f(p.floor?.wallMs)} | ${f(p.floor?.bestWallMs)} | ${f(p.floor?.cpuMs)} |`,
+  );
+  const marginRows = margins.map(
+    (m) =>
+      `| ${m.from === 0 ? "base" : m.from} → ${m.to} | ${label(m.metric)} | ${f(m.cliPer1000)} | ${f(m.floorPer1000)} | ${f(m.ratio, 2)} | ${f(m.ratioFromBase, 2)} |`,
+  );
+  return [
+    `start: nsatlas --version ${f(start.versionMs)} ms, node -e 0 ${f(start.nodeMs)} ms: ${f(start.ratio, 2)}× (target ≤ ${START_TARGET}×; medians of ${START_RUNS}, interleaved)`,
+    "",
+    `snapshot --json > file against the floor, ${RUNS} runs each, interleaved (ms):`,
+    "| N named | netns total | nsatlas wall | best | CPU | floor wall | best | CPU |",
+    "|---|---|---|---|---|---|---|---|",
+    ...pointRows,
+    "",
+    "marginal cost per 1,000 namespaces:",
+    "| step | reading | nsatlas ms | floor ms | marginal ratio | ratio from base |",
+    "|---|---|---|---|---|---|",
+    ...marginRows,
+    `(target: marginal ratio at 1,000 ≤ ${SNAPSHOT_TARGET}×)`,
+  ].join("\n");
+}
+
+async function measureAll(): Promise<void> {
+  await buildServer();
+  const started = performance.now();
+  const start = measureStart();
+  console.log(`bench-cli: start ${f(start.ratio, 2)}× (nsatlas --version ${f(start.versionMs)} ms, node -e 0 ${f(start.nodeMs)} ms)`);
+  const floor = buildFloor("bench-cli");
+  const lab = new ScaleLab();
+  lab.destroy(); // whatever a crashed earlier run left
+  const interrupted = (signal: NodeJS.Signals) => {
+    lab.destroy();
+    removeFloor(floor);
+    fs.rmSync(cwd, { recursive: true, force: true });
+    console.error(`bench-cli: ${signal}: removed the benchmark's namespaces`);
+    process.exit(1);
+  };
+  process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
+  try {
+    const points = [measurePoint(lab, 0, floor)];
+    for (const size of SIZES) {
+      const grow = performance.now();
+      await lab.growTo(size);
+      console.log(`bench-cli: ${size} named namespaces ready (${((performance.now() - grow) / 1000).toFixed(1)} s); measuring`);
+      points.push(measurePoint(lab, size, floor));
+    }
+    const margins = marginals(points);
+    const load = os.loadavg().map((l) => l.toFixed(2));
+    console.log(
+      `\n${report(start, points, margins)}\n\nbench-cli: ${os.cpus().length} CPUs, load average ${load.join(" ")}, kernel ${os.release()}, ${((performance.now() - started) / 1000).toFixed(0)} s in all`,
+    );
+    fs.mkdirSync(path.join(ROOT, "test/.results"), { recursive: true });
+    fs.writeFileSync(
+      path.join(ROOT, "test/.results/bench-cli.json"),
+      JSON.stringify({ at: new Date().toISOString(), kernel: os.release(), loadAverage: os.loadavg(), start, points, margins }, null, 2),
+    );
+  } finally {
+    lab.destroy();
+    removeFloor(floor);
+  }
+}
+
+async function main(): Promise<void> {
+  if (process.getuid?.() !== 0) throw new Error("the benchmark creates namespaces: run it as root");
+  try {
+    await measureAll();
+  } finally {
+    fs.rmSync(cwd, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
