@@ -18,7 +18,8 @@ export const ENTRIES = {
 };
 
 export async function buildServer() {
-  await build({
+  const result = await build({
+    metafile: true,
     absWorkingDir: ROOT,
     entryPoints: ENTRIES,
     outdir: "dist",
@@ -36,6 +37,17 @@ export async function buildServer() {
     // Bundled ESM still meets CommonJS dependencies that call require().
     banner: { js: 'import { createRequire as __nsatlasRequire } from "node:module"; const require = __nsatlasRequire(import.meta.url);' },
   });
+  pruneStaleChunks(Object.keys(result.metafile.outputs));
+}
+
+/** Chunks of earlier builds (their names carry a content hash) are never loaded again: remove them. */
+function pruneStaleChunks(outputs) {
+  const current = new Set(outputs.map((o) => path.resolve(ROOT, o)));
+  const chunks = path.join(ROOT, "dist/chunks");
+  for (const name of fs.existsSync(chunks) ? fs.readdirSync(chunks) : []) {
+    const file = path.join(chunks, name);
+    if (!current.has(file)) fs.rmSync(file, { force: true });
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await buildServer();

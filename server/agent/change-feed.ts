@@ -15,6 +15,8 @@ export class ChangeFeed {
   private bodies = new Map<string, string>();
   private hasBaseline = false;
   private seq = 0;
+  /** A resume from this number or below cannot be trusted: changes went unobserved after it (see pause). */
+  private resyncAtOrBelow = -1;
   private readonly replay: ChangeEvent[] = [];
   private readonly listeners = new Set<ChangeListener>();
 
@@ -48,8 +50,21 @@ export class ChangeFeed {
     return this.seq;
   }
 
+  /**
+   * Stops comparing (nobody listens: comparing costs a serialisation of every namespace per scan). The
+   * next snapshot observed becomes the new baseline, and a client resuming from before now is told to
+   * resync, since what changed in between was not seen.
+   */
+  pause(): void {
+    this.bodies = new Map();
+    this.hasBaseline = false;
+    this.replay.length = 0;
+    this.resyncAtOrBelow = this.seq;
+  }
+
   /** The events after `seq`, or undefined when some of them are no longer kept (the client must resync). */
   since(seq: number): ChangeEvent[] | undefined {
+    if (seq <= this.resyncAtOrBelow) return undefined;
     if (seq >= this.seq) return seq > this.seq ? undefined : [];
     const first = this.replay[0];
     if (first === undefined || first.seq > seq + 1) return undefined;

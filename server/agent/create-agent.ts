@@ -51,7 +51,10 @@ export interface Agent {
 
 export function createAgent(config: Config, options: AgentOptions = {}): Agent {
   const feed = new ChangeFeed();
-  const service = new SnapshotService(config, (snapshot) => feed.observe(snapshot));
+  // Only while someone listens: comparing snapshots is work nobody would read.
+  const service = new SnapshotService(config, (snapshot) => {
+    if (feed.subscribers > 0) feed.observe(snapshot);
+  });
   const history = new SnapshotHistory(config, service);
   const schedule = new ScanSchedule(() => service.snapshot({ fresh: true }), config.scanIntervalMs);
   let signal: ChangeSignal | undefined;
@@ -79,6 +82,7 @@ export function createAgent(config: Config, options: AgentOptions = {}): Agent {
   }
 
   function quiet(): void {
+    feed.pause();
     schedule.stop();
     signal?.close();
     signal = undefined;

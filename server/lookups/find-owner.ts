@@ -59,6 +59,3 @@ export function findContainer(snapshot: Snapshot, query: string): Lookup | undef
   }
   return found === undefined ? undefined : { ...found, netns };
 }
-
-// server/cli/format-where.ts still imports it from here; it moves to contract/display there next.
-export { entryPoints } from "../contract/display";

@@ -45,4 +45,17 @@ describe("ChangeFeed", () => {
     expect(feed.since(1)).toBeUndefined(); // dropped from the replay buffer
     expect(feed.since(feed.lastSeq + 10)).toBeUndefined(); // another agent process's numbers
   });
+
+  it("after a pause, takes a new baseline and makes clients that resume from before it resync", () => {
+    const feed = new ChangeFeed();
+    feed.observe(withNetns([host]));
+    feed.observe(withNetns([host, a]));
+    expect(feed.since(0)?.map((e) => e.seq)).toEqual([1]);
+    feed.pause();
+    expect(feed.observe(withNetns([host]))).toBeUndefined(); // the new baseline: what changed meanwhile is unknown
+    expect(feed.since(1)).toBeUndefined();
+    expect(feed.observe(withNetns([host, b]))?.seq).toBe(2);
+    expect(feed.since(1)).toBeUndefined();
+    expect(feed.since(2)).toEqual([]);
+  });
 });
