@@ -17,6 +17,28 @@ export const ENTRIES = {
   "netns-reader.worker": "server/collect/netns-reader.worker.ts",
 };
 
+/**
+ * Dependencies stay external, except dockerode and docker-modem: bundled so that their `ssh2` (Docker over
+ * SSH, which nsatlas never uses: it speaks to the engine's unix socket) is a stub. ssh2 alone is ~10 MB of
+ * the agent's resident memory.
+ */
+const BUNDLED_PACKAGES = /^(dockerode|docker-modem)(\/|$)/;
+const dependencies = {
+  name: "nsatlas-dependencies",
+  setup(b) {
+    b.onResolve({ filter: /^ssh2$/ }, () => ({ path: "ssh2", namespace: "nsatlas-stub" }));
+    b.onLoad({ filter: /.*/, namespace: "nsatlas-stub" }, () => ({
+      contents: `class Client { constructor() { throw new Error("nsatlas reaches Docker through its unix socket only; ssh:// is not supported"); } }
+module.exports = { Client };`,
+      loader: "js",
+    }));
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith("node:") || BUNDLED_PACKAGES.test(args.path)) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
+
 export async function buildServer() {
   const result = await build({
     metafile: true,
@@ -30,7 +52,7 @@ export async function buildServer() {
     platform: "node",
     format: "esm",
     target: "node20",
-    packages: "external",
+    plugins: [dependencies],
     sourcemap: "linked",
     logLevel: "warning",
     define: { NSATLAS_BUNDLED_VERSION: JSON.stringify(pkg.version) },
