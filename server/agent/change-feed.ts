@@ -20,7 +20,7 @@ export class ChangeFeed {
   private readonly replay: ChangeEvent[] = [];
   private readonly listeners = new Set<ChangeListener>();
 
-  /** Compares a new snapshot with the previous one; emits an event when the network changed. */
+  /** Compares a new snapshot with the previous one; emits an event when the network changed (to listeners, and into the replay). */
   observe(snapshot: Snapshot): ChangeEvent | undefined {
     const bodies = new Map(snapshot.netns.map((n) => [n.id, JSON.stringify(netnsBody(n))]));
     const before = this.bodies;

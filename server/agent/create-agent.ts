@@ -19,6 +19,9 @@ import type { ChangeEvent } from "../contract/events";
 import { ChangeFeed, type ChangeListener } from "./change-feed";
 import { ScanSchedule } from "./scan-schedule";
 
+/** How long the agent keeps watching after its last subscriber left, so that a reconnect can resume. */
+const RESUME_GRACE_MS = 60_000;
+
 export interface AgentOptions {
   /** Record the history on its schedule (the dashboard and `nsatlas agent`; not one-shot CLI commands). */
   record?: boolean;
@@ -51,13 +54,14 @@ export interface Agent {
 
 export function createAgent(config: Config, options: AgentOptions = {}): Agent {
   const feed = new ChangeFeed();
-  // Only while someone listens: comparing snapshots is work nobody would read.
+  // Only while watching (someone listens, or did a moment ago): comparing snapshots is work nobody would read.
   const service = new SnapshotService(config, (snapshot) => {
-    if (feed.subscribers > 0) feed.observe(snapshot);
+    if (schedule.isOn) feed.observe(snapshot);
   });
   const history = new SnapshotHistory(config, service);
   const schedule = new ScanSchedule(() => service.snapshot({ fresh: true }), config.scanIntervalMs);
   let signal: ChangeSignal | undefined;
+  let quietTimer: NodeJS.Timeout | undefined;
   let hasScanned = false;
   if (options.record) history.start();
 
@@ -75,6 +79,7 @@ export function createAgent(config: Config, options: AgentOptions = {}): Agent {
   }
 
   function listen(): void {
+    clearTimeout(quietTimer);
     schedule.start();
     signal ??= new ChangeSignal(() => schedule.wake());
     // The first scan is the baseline the events are measured against.
@@ -105,7 +110,12 @@ export function createAgent(config: Config, options: AgentOptions = {}): Agent {
       if (feed.subscribers === 1) listen();
       return () => {
         unsubscribe();
-        if (feed.subscribers === 0) quiet();
+        if (feed.subscribers > 0) return;
+        // A client that reconnects soon (a dropped connection, a hub restarting) resumes from its
+        // Last-Event-ID: keep watching a while so that what changed meanwhile can be replayed.
+        clearTimeout(quietTimer);
+        quietTimer = setTimeout(quiet, RESUME_GRACE_MS);
+        quietTimer.unref();
       };
     },
     since: (seq) => feed.since(seq),
@@ -141,6 +151,7 @@ export function createAgent(config: Config, options: AgentOptions = {}): Agent {
       });
     },
     close() {
+      clearTimeout(quietTimer);
       quiet();
       history.close();
       service.close();

@@ -63,7 +63,7 @@ describe("nsatlas agent: probes and reads", () => {
   });
 
   it("serves one namespace with its listeners", async () => {
-    const snapshot = snapshotSchema.parse(await (await get("/api/v1/snapshot?view=overview")).json());
+    const snapshot = snapshotOverviewSchema.parse(await (await get("/api/v1/snapshot?view=overview")).json());
     const host = snapshot.netns.find((n) => n.isHost);
     expect(host).toBeDefined();
     const netns = netnsSchema.parse(await (await get(`/api/v1/netns/${host?.id}`)).json());
