@@ -27,8 +27,10 @@ export interface AgentOptions {
   record?: boolean;
 }
 
-/** Thrown when `at` names no stored snapshot. */
-export class UnknownSnapshotError extends Error {}
+/** Thrown when `at` names no stored snapshot. Answers match it by name (see server/http/answer.ts). */
+export class UnknownSnapshotError extends Error {
+  override readonly name = "UnknownSnapshotError";
+}
 
 export interface Agent {
   readonly config: Config;

@@ -11,6 +11,8 @@ const NETNS_DIR = "/run/netns";
 
 /** A refusal with words for the person who asked; `status` is the HTTP status it maps to. */
 export class ExposeError extends Error {
+  override readonly name = "ExposeError";
+
   constructor(
     message: string,
     readonly status: 400 | 403 | 404 | 409 | 500,

@@ -1,9 +1,6 @@
 import { snapshotIdSchema } from "../contract/history";
 import { snapshotViewSchema, type SnapshotView } from "../contract/snapshot";
-import { UnknownSnapshotError } from "../agent/create-agent";
 import type { At } from "../dal";
-import { ExposeError } from "../expose/expose-netns";
-import { HistoryUnavailableError } from "../store/snapshot-history";
 import { problemResponse } from "./json";
 import { AUTH_HEADER } from "./security";
 
@@ -12,12 +9,19 @@ export async function answer(work: () => Promise<Response>): Promise<Response> {
   try {
     return await work();
   } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
-    if (err instanceof UnknownSnapshotError)
-      return problemResponse(404, "No such snapshot", `${detail}: it was never stored here or has been removed by the history's limits`);
-    if (err instanceof ExposeError) return problemResponse(err.status, "Expose refused", detail);
-    if (err instanceof HistoryUnavailableError) return problemResponse(503, "The snapshot store is unavailable", detail);
-    return problemResponse(503, "The node could not be read", detail);
+    if (!(err instanceof Error)) return problemResponse(503, "The node could not be read", String(err));
+    // Matched by name, not by class: Next bundles the instrumentation hook (which creates the agent) apart from
+    // each route, so the class a route imports need not be the one the agent's code threw.
+    switch (err.name) {
+      case "UnknownSnapshotError":
+        return problemResponse(404, "No such snapshot", `${err.message}: it was never stored here or has been removed by the history's limits`);
+      case "ExposeError":
+        return problemResponse("status" in err && typeof err.status === "number" ? err.status : 400, "Expose refused", err.message);
+      case "HistoryUnavailableError":
+        return problemResponse(503, "The snapshot store is unavailable", err.message);
+      default:
+        return problemResponse(503, "The node could not be read", err.message);
+    }
   }
 }
 

@@ -7,7 +7,9 @@ import { isStoreFailure, SnapshotStore } from "./snapshot-store";
 export type HistoryConfig = Pick<Config, "dataDir" | "recordIntervalMs" | "historyMaxAgeMs" | "historyMaxBytes">;
 
 /** The history is unusable (data directory missing, read-only, full, damaged file): said, never thrown at a page. */
-export class HistoryUnavailableError extends Error {}
+export class HistoryUnavailableError extends Error {
+  override readonly name = "HistoryUnavailableError";
+}
 
 const CACHE_SIZE = 8;
 const FIRST_RECORD_DELAY_MS = 3000;
