@@ -57,8 +57,8 @@ const envSchema = z.object({
   NSATLAS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(16, "NSATLAS_TOKEN must have at least 16 characters").max(512).optional()),
   /** This node's name in every snapshot (Kubernetes: spec.nodeName through the downward API); the hostname when unset. */
   NSATLAS_NODE_NAME: z.preprocess((v) => (v === "" ? undefined : v), z.string().max(253).optional()),
-  /** While anyone follows the event stream, the node is read at least this often (namespaces held only by a process show up then). */
-  NSATLAS_SCAN_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(5000),
+  /** While anyone follows the event stream, the node is read at least this often (kernel signals cover the rest; a namespace held only by a process shows up then). */
+  NSATLAS_SCAN_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(10_000),
   /** Allow "expose": bind-mounting a container's namespace under /run/netns (a write to the host). */
   NSATLAS_ALLOW_EXPOSE: z
     .enum(["true", "false"])

@@ -21,6 +21,8 @@ import { ScanSchedule } from "./scan-schedule";
 
 /** How long the agent keeps watching after its last subscriber left, so that a reconnect can resume. */
 const RESUME_GRACE_MS = 60_000;
+/** After namespaces appear, one more scan this much later picks up owners the engines did not know yet. */
+const OWNER_FOLLOW_UP_MS = 1000;
 
 export interface AgentOptions {
   /** Record the history on its schedule (the dashboard and `nsatlas agent`; not one-shot CLI commands). */
@@ -58,7 +60,10 @@ export function createAgent(config: Config, options: AgentOptions = {}): Agent {
   const feed = new ChangeFeed();
   // Only while watching (someone listens, or did a moment ago): comparing snapshots is work nobody would read.
   const service = new SnapshotService(config, (snapshot) => {
-    if (schedule.isOn) feed.observe(snapshot);
+    if (!schedule.isOn) return;
+    const event = feed.observe(snapshot);
+    // An engine may name a new namespace's owner a moment after the namespace appears: look once more.
+    if (event !== undefined && event.added.length > 0) setTimeout(() => schedule.wake(), OWNER_FOLLOW_UP_MS).unref();
   });
   const history = new SnapshotHistory(config, service);
   const schedule = new ScanSchedule(() => service.snapshot({ fresh: true }), config.scanIntervalMs);

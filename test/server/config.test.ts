@@ -30,7 +30,7 @@ describe("parseConfig", () => {
       allowExpose: false,
       token: undefined,
       nodeName: undefined,
-      scanIntervalMs: 5000,
+      scanIntervalMs: 10_000,
     });
   });
 
