@@ -19,39 +19,24 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { buildServer } from "../../scripts/build-server.mjs";
+import { benchSizes, envInt } from "./bench-env";
 import { reapedChildrenCpuMs } from "./child-cpu";
 import { buildFloor, floorRun, removeFloor } from "./kernel-floor";
+import { fmt as f, marginals, marginalTable, readings, type Cost, type Marginal, type Readings } from "./marginal";
 import { median, timeCommand } from "./measure";
 import { ScaleLab } from "./scale-lab";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const BIN = path.join(ROOT, "server/bin/nsatlas.mjs");
-const positiveInts = z
-  .string()
-  .transform((s) => s.split(",").map(Number))
-  .pipe(z.array(z.number().int().positive()).min(1));
-const SIZES = [...new Set(positiveInts.parse(process.env.NSATLAS_BENCH_SIZES ?? "250,1000"))].sort((a, b) => a - b);
-const RUNS = z.coerce
-  .number()
-  .int()
-  .min(1)
-  .parse(process.env.NSATLAS_BENCH_RUNS ?? 9);
-const START_RUNS = z.coerce
-  .number()
-  .int()
-  .min(20)
-  .parse(process.env.NSATLAS_BENCH_START_RUNS ?? 25);
+const SIZES = benchSizes("250,1000");
+const RUNS = envInt("NSATLAS_BENCH_RUNS", 9);
+const START_RUNS = envInt("NSATLAS_BENCH_START_RUNS", 25, 20);
 const START_TARGET = 4;
 const SNAPSHOT_TARGET = 2;
 
 const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "nsatlas-bench-cli-"));
 const OUT = path.join(cwd, "snapshot.json");
 const snapshotCountSchema = z.object({ netns: z.array(z.object({ id: z.string() }).loose()) }).loose();
-
-interface Cost {
-  wallMs: number;
-  cpuMs: number;
-}
 
 /** `nsatlas snapshot --json > file`: no reader at the other end of a pipe competes for the CPUs. */
 function timeSnapshot(): Cost {
@@ -84,19 +69,6 @@ function measureStart(): { nodeMs: number; versionMs: number; ratio: number } {
   return { nodeMs, versionMs, ratio: versionMs / nodeMs };
 }
 
-/** The three readings of one side (nsatlas or the floor) at one point. */
-interface Readings {
-  wallMs: number;
-  bestWallMs: number;
-  cpuMs: number;
-}
-
-const readings = (costs: Cost[]): Readings => ({
-  wallMs: median(costs.map((c) => c.wallMs)),
-  bestWallMs: Math.min(...costs.map((c) => c.wallMs)),
-  cpuMs: median(costs.map((c) => c.cpuMs)),
-});
-
 interface Point {
   /** Named namespaces the benchmark made (0: the node as it is). */
   size: number;
@@ -120,63 +92,10 @@ function measurePoint(lab: ScaleLab, size: number, floor: string | undefined): P
   return { size, netns, cli: readings(cli), ...(floor ? { floor: readings(floors) } : {}) };
 }
 
-const METRICS = [
-  ["wallMs", "wall, median"],
-  ["bestWallMs", `wall, best of ${RUNS}`],
-  ["cpuMs", "CPU (user+sys), median"],
-] as const;
-type Metric = (typeof METRICS)[number][0];
-
-interface Marginal {
-  from: number;
-  to: number;
-  metric: Metric;
-  cliPer1000: number;
-  floorPer1000?: number;
-  ratio?: number;
-  /** The same ratio from the base to `to`. */
-  ratioFromBase?: number;
-}
-
-/** Cost per 1,000 namespaces from `a` to `b`. */
-const slope = (a: Point, b: Point, value: (p: Point) => number | undefined): number | undefined => {
-  const [va, vb] = [value(a), value(b)];
-  return va === undefined || vb === undefined ? undefined : ((vb - va) / (b.size - a.size)) * 1000;
-};
-
-function marginals(points: Point[]): Marginal[] {
-  const base = points[0];
-  if (base === undefined) return [];
-  return points.slice(1).flatMap((p, k) => {
-    const previous = points[k] ?? base;
-    return METRICS.map(([metric]) => {
-      const cli = slope(previous, p, (q) => q.cli[metric]) ?? 0;
-      const floor = slope(previous, p, (q) => q.floor?.[metric]);
-      const cliFromBase = slope(base, p, (q) => q.cli[metric]) ?? 0;
-      const floorFromBase = slope(base, p, (q) => q.floor?.[metric]);
-      return {
-        from: previous.size,
-        to: p.size,
-        metric,
-        cliPer1000: cli,
-        ...(floor ? { floorPer1000: floor, ratio: cli / floor } : {}),
-        ...(floorFromBase ? { ratioFromBase: cliFromBase / floorFromBase } : {}),
-      };
-    });
-  });
-}
-
-const f = (n: number | undefined, d = 1): string => (n === undefined ? "-" : n.toFixed(d));
-
 function report(start: ReturnType<typeof measureStart>, points: Point[], margins: Marginal[]): string {
-  const label = (m: Metric) => METRICS.find(([k]) => k === m)?.[1] ?? m;
   const pointRows = points.map(
     (p) =>
       `| ${p.size === 0 ? "base" : p.size} | ${p.netns} | ${f(p.cli.wallMs)} | ${f(p.cli.bestWallMs)} | ${f(p.cli.cpuMs, 0)} | ${f(p.floor?.wallMs)} | ${f(p.floor?.bestWallMs)} | ${f(p.floor?.cpuMs)} |`,
-  );
-  const marginRows = margins.map(
-    (m) =>
-      `| ${m.from === 0 ? "base" : m.from} → ${m.to} | ${label(m.metric)} | ${f(m.cliPer1000)} | ${f(m.floorPer1000)} | ${f(m.ratio, 2)} | ${f(m.ratioFromBase, 2)} |`,
   );
   return [
     `start: nsatlas --version ${f(start.versionMs)} ms, node -e 0 ${f(start.nodeMs)} ms: ${f(start.ratio, 2)}× (target ≤ ${START_TARGET}×; medians of ${START_RUNS}, interleaved)`,
@@ -187,9 +106,7 @@ function report(start: ReturnType<typeof measureStart>, points: Point[], margins
     ...pointRows,
     "",
     "marginal cost per 1,000 namespaces:",
-    "| step | reading | nsatlas ms | floor ms | marginal ratio | ratio from base |",
-    "|---|---|---|---|---|---|",
-    ...marginRows,
+    ...marginalTable(margins, { runs: RUNS, subject: "nsatlas", label: (size) => (size === 0 ? "base" : String(size)) }),
     `(target: marginal ratio at 1,000 ≤ ${SNAPSHOT_TARGET}×)`,
   ].join("\n");
 }
@@ -218,7 +135,7 @@ async function measureAll(): Promise<void> {
       console.log(`bench-cli: ${size} named namespaces ready (${((performance.now() - grow) / 1000).toFixed(1)} s); measuring`);
       points.push(measurePoint(lab, size, floor));
     }
-    const margins = marginals(points);
+    const margins = marginals(points, (p) => p.cli);
     const load = os.loadavg().map((l) => l.toFixed(2));
     console.log(
       `\n${report(start, points, margins)}\n\nbench-cli: ${os.cpus().length} CPUs, load average ${load.join(" ")}, kernel ${os.release()}, ${((performance.now() - started) / 1000).toFixed(0)} s in all`,
@@ -226,7 +143,19 @@ async function measureAll(): Promise<void> {
     fs.mkdirSync(path.join(ROOT, "test/.results"), { recursive: true });
     fs.writeFileSync(
       path.join(ROOT, "test/.results/bench-cli.json"),
-      JSON.stringify({ at: new Date().toISOString(), kernel: os.release(), loadAverage: os.loadavg(), start, points, margins }, null, 2),
+      JSON.stringify(
+        {
+          at: new Date().toISOString(),
+          kernel: os.release(),
+          loadAverage: os.loadavg(),
+          start,
+          points,
+          // cliPer1000: the name earlier results files use.
+          margins: margins.map(({ per1000, ...m }) => ({ ...m, cliPer1000: per1000 })),
+        },
+        null,
+        2,
+      ),
     );
   } finally {
     lab.destroy();

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { hostLinksWithPrefix } from "../lab/host-links";
 import { run, tryRun, waitFor } from "../lab/sh";
+import { deleteNamedNetns } from "./named-netns";
 
 /** Prefix of everything the benchmark makes (distinct from the lab's, so both can coexist). */
 export const BENCH_PREFIX = "nsb";
@@ -121,12 +122,7 @@ export class ScaleLab {
       }
     }
     this.holders.length = 0;
-    const names = tryRun("ip", ["netns", "list"])
-      .out.split("\n")
-      .map((l) => l.split(" ")[0] ?? "")
-      .filter((n) => n.startsWith(`${BENCH_PREFIX}-`));
-    // -force: go on past lines that fail; host veth ends vanish on their own (asynchronously) with their namespace.
-    if (names.length > 0) tryRun("ip", ["-force", "-batch", "-"], { input: `${names.map((n) => `netns del ${n}`).join("\n")}\n` });
+    deleteNamedNetns(BENCH_PREFIX);
     const bridges = tryRun("ip", ["-o", "link", "show", "type", "bridge"])
       .out.split("\n")
       .map((l) => l.split(": ")[1] ?? "")
