@@ -20,7 +20,7 @@ function hostProblem(host: string): string | undefined {
 }
 
 /** "HOST:PORT" or "[IPv6]:PORT" with a port from 1 to 65535. */
-export const listenSchema = z.string().transform((value, ctx): Listen => {
+const listenSchema = z.string().transform((value, ctx): Listen => {
   const colon = value.lastIndexOf(":");
   const host = value.slice(0, Math.max(colon, 0));
   const port = value.slice(colon + 1);

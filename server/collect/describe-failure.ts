@@ -15,7 +15,7 @@ export const ERRNO = {
 const NAMES = new Map<number, string>(Object.entries(ERRNO).map(([name, errno]) => [errno, name]));
 
 /** "EPERM" for 1; "errno 1234" for a number without a name here. */
-export function errnoName(errno: number): string {
+function errnoName(errno: number): string {
   return NAMES.get(errno) ?? `errno ${errno}`;
 }
 

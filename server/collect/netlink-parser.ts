@@ -117,26 +117,6 @@ export function findAttribute(buf: Buffer, start: number, end: number, type: num
   return value;
 }
 
-/** A NUL-terminated string attribute. */
-export function attrString(value: Buffer | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const nul = value.indexOf(0);
-  return value.toString("utf8", 0, nul === -1 ? value.length : nul);
-}
-
-export function attrU32(value: Buffer | undefined): number | undefined {
-  return value !== undefined && value.length >= 4 ? value.readUInt32LE(0) : undefined;
-}
-
 export function attrS32(value: Buffer | undefined): number | undefined {
   return value !== undefined && value.length >= 4 ? value.readInt32LE(0) : undefined;
-}
-
-export function attrU8(value: Buffer | undefined): number | undefined {
-  return value !== undefined && value.length >= 1 ? value.readUInt8(0) : undefined;
-}
-
-/** Big-endian u16 (e.g. a vxlan UDP port). */
-export function attrU16be(value: Buffer | undefined): number | undefined {
-  return value !== undefined && value.length >= 2 ? value.readUInt16BE(0) : undefined;
 }

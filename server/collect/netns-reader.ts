@@ -29,7 +29,7 @@ export interface WatchState {
 }
 
 /** However quiet a namespace is, it is read in full at least this often (a lost event cannot hide a change longer). */
-export const FULL_READ_MAX_AGE_MS = 60_000;
+const FULL_READ_MAX_AGE_MS = 60_000;
 
 /** What every request carries: its id, and the RTM_GETNSID template. */
 type RequestBase = Pick<ReaderRequest, "requestId" | "nsidByFd">;

@@ -269,7 +269,7 @@ export function decodeStats(msg: NetlinkMessage, where: string): { ifindex: numb
 }
 
 /** The id in an RTM_NEWNSID answer; -1 means "no id assigned". */
-export function decodeNsid(msg: NetlinkMessage, where: string): number {
+function decodeNsid(msg: NetlinkMessage, where: string): number {
   if (msg.type !== RTM.NEWNSID) throw new MalformedNetlinkError(`${where}: expected RTM_NEWNSID, got type ${msg.type}`);
   need(msg, RTGENMSG_LEN, where);
   return attrS32(findAttribute(msg.body, RTGENMSG_LEN, msg.body.length, NETNSA.NSID, where)) ?? -1;

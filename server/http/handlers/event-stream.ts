@@ -12,7 +12,7 @@ import type { ChangeEvent, ResyncEvent } from "../../contract/events";
 import { problemResponse } from "../json";
 import type { ChangeSource } from "./read-source";
 
-export const HEARTBEAT_MS = 15_000;
+const HEARTBEAT_MS = 15_000;
 const MAX_QUEUED_BYTES = 256 * 1024;
 /** Tells EventSource how long to wait before reconnecting. */
 const RETRY_MS = 2000;
@@ -26,11 +26,11 @@ export interface EventStreamOptions {
 
 const encoder = new TextEncoder();
 
-export function changeFrame(event: ChangeEvent): Uint8Array {
+function changeFrame(event: ChangeEvent): Uint8Array {
   return encoder.encode(`id: ${event.seq}\nevent: change\ndata: ${JSON.stringify(event)}\n\n`);
 }
 
-export function resyncFrame(resync: ResyncEvent): Uint8Array {
+function resyncFrame(resync: ResyncEvent): Uint8Array {
   return encoder.encode(`id: ${resync.seq}\nevent: resync\ndata: ${JSON.stringify(resync)}\n\n`);
 }
 
