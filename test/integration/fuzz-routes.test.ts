@@ -5,6 +5,7 @@
  * server still up at the end. Counts of cases tried are printed for the closing note.
  */
 import fs from "node:fs";
+import http from "node:http";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { problemSchema } from "../../server/contract/problem";
@@ -49,13 +50,35 @@ const NASTY = [
 const segment = fc.oneof(fc.string({ maxLength: 80 }), fc.string({ unit: "binary", maxLength: 40 }), fc.constantFrom(...NASTY));
 const enc = (s: string) => encodeURIComponent(s);
 
+/**
+ * A GET whose answer's headers outgrow fetch's 16 KiB limit (Next's redirect of an empty path segment repeats a
+ * 10,000-character URL in Location and Refresh), read with a larger limit: only its status and Location matter.
+ */
+function getWithLargeHeaders(url: string): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { maxHeaderSize: 1 << 20, headers: { "x-nsatlas-request": "1" } }, (res) => {
+      res.resume();
+      const location = res.headers.location;
+      resolve(new Response(null, { status: res.statusCode ?? 0, headers: location === undefined ? {} : { location } }));
+    });
+    req.on("error", reject);
+  });
+}
+
+const isHeadersOverflow = (err: unknown) =>
+  err instanceof TypeError && typeof err.cause === "object" && err.cause !== null && "code" in err.cause && err.cause.code === "UND_ERR_HEADERS_OVERFLOW";
+
 async function hit(what: string, path: string, init: RequestInit = {}): Promise<Response> {
   tried[what] = (tried[what] ?? 0) + 1;
-  const res = await fetch(`${server.url}${path}`, {
+  const url = `${server.url}${path}`;
+  const res = await fetch(url, {
     redirect: "manual",
     signal: AbortSignal.timeout(15_000),
     ...init,
     headers: { "x-nsatlas-request": "1", ...(init.headers ?? {}) },
+  }).catch((err: unknown) => {
+    if (isHeadersOverflow(err) && (init.method ?? "GET") === "GET") return getWithLargeHeaders(url);
+    throw err;
   });
   expect([path.slice(0, 200), res.status < 500]).toEqual([path.slice(0, 200), true]);
   return res;
