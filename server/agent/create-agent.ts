@@ -69,7 +69,6 @@ export function createAgent(config: Config, options: AgentOptions = {}): Agent {
   const schedule = new ScanSchedule(() => service.snapshot({ fresh: true }), config.scanIntervalMs);
   let signal: ChangeSignal | undefined;
   let quietTimer: NodeJS.Timeout | undefined;
-  let hasScanned = false;
   if (options.record) history.start();
 
   function stored(at: string): Snapshot {
@@ -79,10 +78,7 @@ export function createAgent(config: Config, options: AgentOptions = {}): Agent {
   }
 
   async function snapshot(at?: string, opts: { fresh?: boolean } = {}): Promise<Snapshot> {
-    if (at !== undefined) return stored(at);
-    const s = await service.snapshot(opts);
-    hasScanned = true;
-    return s;
+    return at === undefined ? service.snapshot(opts) : stored(at);
   }
 
   function listen(): void {
@@ -129,10 +125,15 @@ export function createAgent(config: Config, options: AgentOptions = {}): Agent {
     lastSeq: () => feed.lastSeq,
     readiness() {
       const notReady: string[] = [];
-      if (!hasScanned && service.scans === 0) notReady.push("the first scan has not finished");
-      if (!service.reader.isRunning && service.scans > 0) notReady.push("the reader thread is not running");
-      const store = history.list();
-      if (!store.isAvailable) notReady.push(store.error ?? "the snapshot store is unavailable");
+      // lastReads is set when a scan completes, whoever asked for it.
+      if (service.lastReads === undefined) notReady.push("the first scan has not finished");
+      else if (!service.reader.isRunning) notReady.push("the reader thread is not running");
+      // Opening the store (once) is the check; a probe must not list every stored snapshot.
+      try {
+        history.use(() => undefined);
+      } catch (err) {
+        notReady.push(err instanceof Error ? err.message : String(err));
+      }
       return { isReady: notReady.length === 0, notReady };
     },
     async health() {
