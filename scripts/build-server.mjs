@@ -1,5 +1,6 @@
 // Bundles the privileged backend for plain Node (no TypeScript loader at run time):
 //   dist/cli.mjs                  the `nsatlas` command (CLI and `nsatlas agent`)
+//   dist/dashboard.mjs            the dashboard's process (its front server, then Next.js)
 //   dist/netns-reader.worker.mjs  the reader thread, loaded by every face (CLI, agent, dashboard, tests)
 // Dependencies stay external (resolved from node_modules): native addons (koffi, better-sqlite3) cannot be bundled.
 // Code splitting: what the CLI imports dynamically (its commands, with zod, the engines' clients and SQLite) lands
@@ -15,6 +16,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"))
 export const ENTRIES = {
   cli: "server/cli.ts",
   "netns-reader.worker": "server/collect/netns-reader.worker.ts",
+  dashboard: "server/bin/dashboard.ts",
 };
 
 /**

@@ -1,3 +1,4 @@
+import { BlockList, isIP } from "node:net";
 import { z } from "zod";
 
 /** Comma-separated list of absolute paths, e.g. "/run/containerd/containerd.sock,/run/crio/crio.sock". */
@@ -10,6 +11,20 @@ const socketList = z
       .filter((p) => p.length > 0),
   )
   .pipe(z.array(z.string().startsWith("/", "socket paths must be absolute")));
+
+/** Comma-separated CIDRs (or single addresses), e.g. "10.0.0.0/8,fd00::/8,192.168.1.7". */
+const cidrList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(",")
+      .map((p) => p.trim())
+      .filter((p) => p.length > 0),
+  )
+  .pipe(z.array(z.string().refine(isCidr, "each entry must be an IPv4 or IPv6 address, optionally with /prefix")));
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const envSchema = z.object({
   NSATLAS_HOST: z.string().min(1).default("127.0.0.1"),
@@ -59,6 +74,10 @@ const envSchema = z.object({
   NSATLAS_NODE_NAME: z.preprocess((v) => (v === "" ? undefined : v), z.string().max(253).optional()),
   /** While anyone follows the event stream, the node is read at least this often (kernel signals cover the rest; a namespace held only by a process shows up then). */
   NSATLAS_SCAN_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(10_000),
+  /** Peers whose X-Forwarded-For / Forwarded headers name the real client (a reverse proxy or ingress); nobody's by default. */
+  NSATLAS_TRUSTED_PROXIES: cidrList.default([]),
+  /** The least severe log line written (JSON lines on standard output). */
+  NSATLAS_LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   /** Allow "expose": bind-mounting a container's namespace under /run/netns (a write to the host). */
   NSATLAS_ALLOW_EXPOSE: z
     .enum(["true", "false"])
@@ -88,6 +107,9 @@ export interface Config {
   token: string | undefined;
   nodeName: string | undefined;
   scanIntervalMs: number;
+  /** CIDRs of reverse proxies trusted to name the client (see trustedProxies()). */
+  trustedProxies: string[];
+  logLevel: LogLevel;
 }
 
 export class ConfigError extends Error {}
@@ -126,12 +148,35 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     token: e.NSATLAS_TOKEN,
     nodeName: e.NSATLAS_NODE_NAME,
     scanIntervalMs: e.NSATLAS_SCAN_INTERVAL_MS,
+    trustedProxies: e.NSATLAS_TRUSTED_PROXIES,
+    logLevel: e.NSATLAS_LOG_LEVEL,
   };
 }
 
 /** 127.0.0.0/8, ::1 and localhost: the only addresses that need no token. */
 export function isLoopback(host: string): boolean {
   return /^127(\.\d{1,3}){3}$/.test(host) || host === "::1" || host === "localhost";
+}
+
+function isCidr(entry: string): boolean {
+  const [address = "", prefix, ...rest] = entry.split("/");
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+
+/** The trusted proxies as a set that answers "is this peer one of them?" (IPv4-mapped IPv6 peers included). */
+export function trustedProxySet(cidrs: string[]): BlockList {
+  const set = new BlockList();
+  for (const entry of cidrs) {
+    const [address = "", prefix] = entry.split("/");
+    const type = isIP(address) === 6 ? "ipv6" : "ipv4";
+    if (prefix === undefined) set.addAddress(address, type);
+    else set.addSubnet(address, Number(prefix), type);
+  }
+  return set;
 }
 
 function dockerSocketFrom(dockerHost: string | undefined): string | undefined {

@@ -3,8 +3,10 @@
  * Every function here returns contract types (server/contract/), never vendor or internal types.
  */
 import { createAgent, type Agent } from "./agent/create-agent";
+import { processAgent } from "./agent/process-agent";
+import { audit } from "./log/logger";
 import { getConfig } from "./config";
-import type { Health, Readiness } from "./contract/health";
+import type { Health } from "./contract/health";
 import type { ChangeSource, ReadSource } from "./http/handlers/read-source";
 import type { Lookup } from "./contract/lookups";
 import type { Snapshot } from "./contract/snapshot";
@@ -21,15 +23,8 @@ export function getHealth(): Promise<Health> {
   return agent().health();
 }
 
-// One agent per process. Kept on globalThis so `next dev` module reloads do not start a second
-// reader worker or a second schedule.
-const AGENT_KEY = Symbol.for("nsatlas.agent");
-type GlobalWithAgent = typeof globalThis & { [AGENT_KEY]?: Agent };
-
 function agent(): Agent {
-  const g: GlobalWithAgent = globalThis;
-  g[AGENT_KEY] ??= createAgent(getConfig(), { record: true });
-  return g[AGENT_KEY];
+  return processAgent(() => createAgent(getConfig(), { record: true }));
 }
 
 /** Starts the agent, and with it the history's schedule (called once when the server starts). */
@@ -53,11 +48,6 @@ export function readSource(): ReadSource {
 /** What the event stream follows (server/http/handlers/event-stream.ts). */
 export function changeSource(): ChangeSource {
   return agent();
-}
-
-/** For GET /readyz. */
-export function getReadiness(): Readiness {
-  return agent().readiness();
 }
 
 /** The Kubernetes pod and the namespaces it holds, or undefined. */
@@ -128,6 +118,11 @@ export function unexposeNamespace(name: string, who: string): void {
   requireExpose();
   agent().history.use((store) => unexposeNetns(store, name));
   agent().history.audit("unexpose", who, `/run/netns/${name}`);
+}
+
+/** A login attempt, for the audit trail. */
+export function auditLogin(isOk: boolean, who: string): void {
+  audit(isOk ? "login" : "login-failed", who);
 }
 
 /** The token a login form must match, or undefined on a loopback-only agent without one. */

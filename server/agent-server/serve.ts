@@ -1,18 +1,22 @@
 /**
  * `nsatlas agent`: the node agent's HTTP server. Plain node:http over the agent core, no Next.js: the
- * read API, the event stream and the probes, with the dashboard's contract, front door (token rule,
- * loopback Host names without one) and problem answers.
+ * read API, the event stream and the probes, behind the shared front door (server/http/front/).
  *   GET /livez  /readyz  (public)
  *   GET /api/v1/snapshot[?view=overview&at=]  /api/v1/netns/{id}[?at=]  /api/v1/events  /api/v1/healthz
  */
-import http from "node:http";
+import type http from "node:http";
 import type { Agent } from "../agent/create-agent";
+import { trustedProxySet } from "../config";
+import { admit, type FrontOptions } from "../http/front/admit";
+import { createFrontServer, listenOn } from "../http/front/http-server";
+import { logRequest } from "../http/front/request-log";
+import { sendWebResponse, toWebRequest } from "../http/front/to-web";
 import { eventStreamHandler } from "../http/handlers/event-stream";
 import { livezHandler, readyzHandler } from "../http/handlers/probe-handlers";
 import { netnsHandler, snapshotHandler } from "../http/handlers/read-handlers";
 import { jsonResponse, problemResponse } from "../http/json";
-import { checkRequest, newNonce, securityHeaders } from "../http/security";
-import { sendWebResponse, toWebRequest } from "./to-web";
+import { newNonce, securityHeaders } from "../http/security";
+import { errorFields, logger } from "../log/logger";
 
 export interface AgentServer {
   url: string;
@@ -34,50 +38,31 @@ async function route(request: Request, pathname: string, agent: Agent, shutdown:
   return problemResponse(404, "Not found", `the node agent serves no ${pathname}; see docs/api.md`);
 }
 
-/** A decoded path, or undefined when its percent-encoding is malformed. */
-function decodePath(rawUrl: string): string | undefined {
-  const path = rawUrl.split("?")[0] ?? "/";
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return undefined;
-  }
+interface Context {
+  agent: Agent;
+  front: FrontOptions;
+  origin: string;
+  shutdown: AbortSignal;
 }
 
-async function handle(req: http.IncomingMessage, res: http.ServerResponse, agent: Agent, origin: string, shutdown: AbortSignal): Promise<void> {
+async function handle(req: http.IncomingMessage, res: http.ServerResponse, { agent, front, origin, shutdown }: Context): Promise<void> {
   const headers = securityHeaders(newNonce(), false);
   const isHead = req.method === "HEAD";
-  const rawUrl = req.url ?? "/";
-  const pathname = rawUrl.startsWith("/") ? decodePath(rawUrl) : undefined;
-  if (pathname === undefined || /[\0]/.test(pathname)) {
-    return sendWebResponse(res, problemResponse(400, "Malformed path", "the request path is not a valid percent-encoded path"), headers, isHead);
-  }
+  const admission = admit(req, front);
+  logRequest(req, res, admission);
+  if (admission.kind === "answer") return sendWebResponse(res, admission.response, headers, isHead);
   if (req.method !== "GET" && !isHead) {
-    return sendWebResponse(
-      res,
-      problemResponse(405, "Method not allowed", "the node agent's API is read-only: GET or HEAD"),
-      { ...headers, allow: "GET, HEAD" },
-      isHead,
-    );
+    const refusal = problemResponse(405, "Method not allowed", "the node agent's API is read-only: GET or HEAD");
+    return sendWebResponse(res, refusal, { ...headers, allow: "GET, HEAD" }, isHead);
+  }
+  if (admission.verdict.kind === "login") {
+    return sendWebResponse(res, problemResponse(401, "Authentication required", "send Authorization: Bearer <NSATLAS_TOKEN>"), headers, isHead);
   }
   const disconnected = new AbortController();
   res.on("close", () => disconnected.abort());
-  let request: Request;
-  try {
-    request = toWebRequest(req, origin, disconnected.signal);
-  } catch {
-    return sendWebResponse(res, problemResponse(400, "Malformed request", "the request URL or headers cannot be parsed"), headers, isHead);
-  }
-  const verdict = checkRequest({ method: req.method ?? "GET", pathname, headers: request.headers }, { token: agent.config.token, isDev: false });
-  if (verdict.kind === "problem") {
-    return sendWebResponse(res, problemResponse(verdict.status, verdict.title, verdict.detail), { ...headers, ...verdict.headers }, isHead);
-  }
-  if (verdict.kind === "login") {
-    return sendWebResponse(res, problemResponse(401, "Authentication required", "send Authorization: Bearer <NSATLAS_TOKEN>"), headers, isHead);
-  }
   let response: Response;
   try {
-    response = await route(request, pathname, agent, shutdown);
+    response = await route(toWebRequest(req, origin, disconnected.signal), admission.pathname, agent, shutdown);
   } catch (err) {
     response = problemResponse(503, "The node could not be read", err instanceof Error ? err.message : String(err));
   }
@@ -86,36 +71,22 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, agent
 
 export async function serveAgent(agent: Agent, listen: { host: string; port: number }): Promise<AgentServer> {
   const shutdown = new AbortController();
-  const server = http.createServer({ requestTimeout: 30_000, headersTimeout: 10_000, maxHeaderSize: 16 * 1024 });
   const origin = `http://${listen.host.includes(":") ? `[${listen.host}]` : listen.host}:${listen.port}`;
-  server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
-    handle(req, res, agent, origin, shutdown.signal).catch((err: unknown) => {
+  const front = { token: agent.config.token, trustedProxies: trustedProxySet(agent.config.trustedProxies), isDev: false };
+  const context: Context = { agent, front, origin, shutdown: shutdown.signal };
+  const server = createFrontServer((req, res) => {
+    handle(req, res, context).catch((err: unknown) => {
       // Only a failure of this server itself gets here (the handlers answer problems for everything else).
-      if (!res.headersSent) res.writeHead(500, { "content-type": "application/problem+json", ...securityHeaders(newNonce(), false) });
-      res.end(JSON.stringify({ type: "about:blank", title: "Internal error", status: 500, detail: err instanceof Error ? err.message : String(err) }));
+      logger().error({ err: errorFields(err) }, "request failed inside the agent server");
+      if (!res.headersSent) res.writeHead(503, { "content-type": "application/problem+json", ...securityHeaders(newNonce(), false) });
+      res.end(JSON.stringify({ type: "about:blank", title: "The request failed", status: 503 }));
     });
   });
-  // A request line or header the parser rejects never reaches "request": answer it here, not with a reset.
-  server.on("clientError", (_err, socket) => {
-    if (socket.writable)
-      socket.end(
-        'HTTP/1.1 400 Bad Request\r\ncontent-type: application/problem+json\r\nconnection: close\r\n\r\n{"type":"about:blank","title":"Bad request","status":400}',
-      );
-    else socket.destroy();
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(listen.port, listen.host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error(`the agent is not listening on TCP ${listen.host}:${listen.port}`);
+  const url = await listenOn(server, listen);
   // The first scan starts now, so /readyz turns ready without waiting for a client.
-  agent.snapshot().catch(() => undefined);
+  agent.snapshot().catch((err: unknown) => logger().warn({ err: errorFields(err) }, "the first scan failed"));
   return {
-    url: `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`,
+    url,
     close: () =>
       new Promise<void>((resolve) => {
         shutdown.abort();

@@ -1,6 +1,7 @@
 import { snapshotIdSchema } from "../contract/history";
 import { snapshotViewSchema, type SnapshotView } from "../contract/snapshot";
 import type { At } from "../dal";
+import { CLIENT_HEADER } from "./front/client-header";
 import { problemResponse } from "./json";
 import { AUTH_HEADER } from "./security";
 
@@ -46,9 +47,9 @@ export function readView(request: Request): { ok: true; view: SnapshotView } | {
 /** "on this node now" or "in snapshot X", for 404 details. */
 export const whereText = (at: At) => (at === undefined ? "on this node now" : `in snapshot ${at}`);
 
-/** The client's address as the server saw it (the key for login throttling). */
+/** The client's address, as the front server determined it (server/http/front/client-address.ts). */
 export function clientAddress(request: Request): string {
-  return request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "unknown address";
+  return request.headers.get(CLIENT_HEADER) ?? "unknown";
 }
 
 /** Who asked for a write, for the audit log: how they got in (bearer, session, local), the client address, the user agent. */

@@ -1,6 +1,7 @@
-import { getLoginToken } from "@/server/dal";
+import { auditLogin, getLoginToken } from "@/server/dal";
 import { clientAddress, requester } from "@/server/http/answer";
-import { isThrottled, login, noteFailure, safeNext } from "@/server/http/login";
+import { noteAuthFailure, retryAfterSeconds } from "@/server/http/front/auth-throttle";
+import { login, safeNext } from "@/server/http/login";
 import { problemResponse } from "@/server/http/json";
 import { readBodyLimited } from "@/server/http/read-body";
 
@@ -15,17 +16,23 @@ export async function POST(request: Request): Promise<Response> {
   if (token === undefined) return see("/");
   const client = requester(request);
   const address = clientAddress(request);
-  if (isThrottled(address)) return problemResponse(429, "Too many attempts", "wait a minute before trying again");
+  // The front server refuses a throttled client before it gets here; this holds for requests it did not see (next dev).
+  const retryAfter = retryAfterSeconds(address);
+  if (retryAfter !== undefined) {
+    const refusal = problemResponse(429, "Too many failed authentications", `try again in ${retryAfter} s`);
+    refusal.headers.set("retry-after", String(retryAfter));
+    return refusal;
+  }
   const body = await readBodyLimited(request, 4096);
   if (body === "too-large") return problemResponse(413, "Request too large", "the login form is small");
   const form = new URLSearchParams(new TextDecoder().decode(body));
   const next = safeNext(form.get("next"));
   const cookie = login(form.get("token") ?? "", token, new URL(request.url).protocol === "https:" || request.headers.get("x-forwarded-proto") === "https");
   if (cookie === undefined) {
-    noteFailure(address);
-    console.log(JSON.stringify({ at: new Date().toISOString(), audit: "login-failed", who: client }));
+    noteAuthFailure(address);
+    auditLogin(false, client);
     return see(`/login?error=1&next=${encodeURIComponent(next)}`);
   }
-  console.log(JSON.stringify({ at: new Date().toISOString(), audit: "login", who: client }));
+  auditLogin(true, client);
   return see(next, cookie);
 }

@@ -10,7 +10,8 @@ export function toWebRequest(req: IncomingMessage, origin: string, signal: Abort
     if (value === undefined) continue;
     for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
   }
-  return new Request(new URL(req.url ?? "/", origin), { method: req.method, headers, signal });
+  // Joined, not resolved: a target like "//host/x" must stay a path on this server.
+  return new Request(new URL(`${origin}${req.url ?? "/"}`), { method: req.method, headers, signal });
 }
 
 /** Writes a Web Response; a streamed body (the event stream) is piped with backpressure. */
