@@ -21,7 +21,9 @@ function isNsatlasPackage(file: string): boolean {
   const text = fs.readFileSync(file, "utf8");
   try {
     return packageNameSchema.safeParse(JSON.parse(text)).success;
-  } catch {
-    return false; // not JSON: not ours
+  } catch (err) {
+    // Not JSON: not ours. JSON.parse throws nothing else; anything else is a bug to surface.
+    if (err instanceof SyntaxError) return false;
+    throw err;
   }
 }

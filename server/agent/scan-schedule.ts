@@ -1,3 +1,5 @@
+import { RecurringFailure } from "../log/failures";
+
 /**
  * When the agent reads the node on its own: at once (after a short settling delay) when the kernel
  * signals a change, and every `intervalMs` otherwise, but only while someone listens. Never two scans
@@ -10,6 +12,8 @@ export class ScanSchedule {
   private isWakePending = false;
   /** How long the last scan took: a node in constant churn is read at most half the time. */
   private lastScanMs = 0;
+  /** Nobody awaits a scheduled scan: its failure is logged here, once while it repeats. */
+  private readonly failure = new RecurringFailure("a scheduled scan");
 
   constructor(
     private readonly scan: () => Promise<unknown>,
@@ -53,8 +57,9 @@ export class ScanSchedule {
     const started = performance.now();
     this.running = this.scan()
       .then(
-        () => undefined,
-        () => undefined, // a failed scan is reported where snapshots are asked for; the schedule goes on
+        () => this.failure.succeeded(),
+        // A failed scan is also reported where snapshots are asked for; the schedule goes on.
+        (err: unknown) => this.failure.failed(err),
       )
       .finally(() => {
         this.running = undefined;

@@ -1,9 +1,10 @@
 /**
  * Runs one parsed command and turns what it throws into a line on stderr and an exit code:
  * a CliFailure carries its own, an invalid environment is a usage error (2), anything else a failure (1).
+ * `nsatlas agent` reports its own failures to start, as JSON log lines (see commands/agent.ts).
  */
-import { ConfigError } from "../config";
-import { CliFailure } from "./cli-failure";
+import { configureLogger, errorFields, logger } from "../log/logger";
+import { toCliFailure } from "./cli-failure";
 import { agentCommand } from "./commands/agent";
 import { doctorCommand } from "./commands/doctor";
 import { exposeCommand, unexposeCommand } from "./commands/expose";
@@ -32,25 +33,16 @@ function dispatch(invocation: Invocation): Promise<number> | number {
   }
 }
 
-/** "invalid environment:\n  A: x\n  B: y" → "invalid environment: A: x; B: y". */
-function oneLine(message: string): string {
-  const [head = "", ...rest] = message.split("\n").map((line) => line.trim());
-  return rest.length === 0 ? head : `${head} ${rest.join("; ")}`;
-}
-
 export async function runCommand(invocation: Invocation): Promise<number> {
+  // One-shot commands print data on stdout, so their log (and audit) lines go to stderr; the agent logs on stdout.
+  configureLogger({ fd: invocation.command === "agent" ? 1 : 2 });
   try {
     return await dispatch(invocation);
   } catch (err) {
-    if (err instanceof CliFailure) {
-      printError(err.message);
-      return err.exitCode;
-    }
-    if (err instanceof ConfigError) {
-      printError(`nsatlas ${invocation.command}: ${oneLine(err.message)} (see docs/configuration.md)`);
-      return 2;
-    }
-    printError(`nsatlas ${invocation.command}: ${err instanceof Error ? err.message : String(err)}`);
-    return 1;
+    const failure = toCliFailure(invocation.command, err);
+    // The line below is for the person; with NSATLAS_LOG_LEVEL=debug the unexpected ones bring their stack too.
+    if (failure !== err) logger().debug({ command: invocation.command, err: errorFields(err) }, "command failed");
+    printError(failure.message);
+    return failure.exitCode;
   }
 }

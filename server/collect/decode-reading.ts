@@ -1,6 +1,8 @@
+import { logUnexpected } from "../log/failures";
+import { errorFields, logger } from "../log/logger";
 import { describeFailure, ERRNO } from "./describe-failure";
 import { RTM } from "./netlink-constants";
-import { splitMessages, type NetlinkMessage } from "./netlink-parser";
+import { MalformedNetlinkError, NetlinkError, splitMessages, type NetlinkMessage } from "./netlink-parser";
 import type { ReadResult } from "./reader-protocol";
 import {
   decodeAddress,
@@ -129,7 +131,7 @@ function decodeAll<T>(answer: Buffer, type: number, where: string, decode: (m: N
     }
     return out;
   } catch (err) {
-    errors.push(err instanceof Error ? err.message : String(err));
+    errors.push(undecodable(err, where));
     return [];
   }
 }
@@ -138,7 +140,18 @@ function nsidOf(answer: Buffer, where: string, errors: string[]): number {
   try {
     return decodeNsidAnswer(answer, where);
   } catch (err) {
-    errors.push(String(err instanceof Error ? err.message : err));
+    errors.push(undecodable(err, where));
     return -1;
   }
+}
+
+/**
+ * An answer that did not decode, as the namespace's error (the snapshot reports it). The kernel's
+ * refusal or a malformed answer is the expected kind (debug: it recurs per namespace and scan);
+ * anything else is a decoder bug, logged (rate-limited) as well.
+ */
+function undecodable(err: unknown, where: string): string {
+  if (err instanceof NetlinkError || err instanceof MalformedNetlinkError) logger().debug({ where, err: errorFields(err) }, "netlink answer not decoded");
+  else logUnexpected("decoding a netlink answer", err, { where });
+  return err instanceof Error ? err.message : String(err);
 }

@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { Worker } from "node:worker_threads";
+import { errorFields, logger } from "../log/logger";
 import { packageRoot } from "../package-root";
 import { describeFailure, ERRNO } from "./describe-failure";
 import { RTNLGRP } from "./netlink-constants";
@@ -130,6 +131,7 @@ export class NetnsReader {
     const requestId = this.nextId++;
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
+        logger().warn({ deadlineMs: this.deadlineMs, pending: this.pending.size }, "netns reader gave no answer in time; restarting it");
         this.failAll(new Error(`netns reader gave no answer within ${this.deadlineMs} ms; restarting it`));
         this.close();
       }, this.deadlineMs);
@@ -152,16 +154,20 @@ export class NetnsReader {
       try {
         pending.onResults(reply.results, reply);
       } catch (err) {
+        // Not swallowed: the request's caller receives it (its scan fails and says why).
         this.settle(reply.requestId, err instanceof Error ? err : new Error(String(err)));
         return;
       }
       if (reply.done) this.settle(reply.requestId);
     });
     worker.on("error", (err) => {
+      logger().error({ err: errorFields(err), pending: this.pending.size }, "netns reader crashed; it restarts with the next request");
       this.failAll(new Error(`netns reader crashed: ${err.message}`));
       if (this.worker === worker) this.worker = undefined;
     });
     worker.on("exit", (code) => {
+      // close() and a crash (logged above) forget the worker first: only an exit nobody asked for is news (a stranded thread exits 70).
+      if (this.worker === worker) logger().error({ code, pending: this.pending.size }, "netns reader exited; it restarts with the next request");
       this.failAll(new Error(`netns reader exited with code ${code}`));
       if (this.worker === worker) this.worker = undefined;
     });

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import type { Listener } from "../contract/snapshot";
+import { hasErrnoCode, logUnexpected, WALK_EXPECTED } from "../log/failures";
 import { forEachFd } from "../proc-fds";
 import { formatIp } from "./ip-format";
 import { AF, INET_DIAG_MSG_LEN, INET_DIAG_REQ_V2_LEN, NLM_F, NLMSGHDR_LEN, SOCK_DIAG_BY_FAMILY } from "./netlink-constants";
@@ -86,7 +87,9 @@ export function socketOwners(pids: number[], inodes: Set<number>, proc = "/proc"
 function readComm(pid: number, proc: string): string {
   try {
     return fs.readFileSync(`${proc}/${pid}/comm`, "utf8").trim();
-  } catch {
+  } catch (err) {
+    // The process exited since its fds were read (ENOENT/ESRCH), or is not ours: its name is unknown, quietly.
+    if (!hasErrnoCode(err, WALK_EXPECTED)) logUnexpected("reading a process's command name", err, { targetPid: pid });
     return "?";
   }
 }

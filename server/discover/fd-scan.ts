@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { hasErrnoCode, logUnexpected, WALK_EXPECTED } from "../log/failures";
 import { forEachFd } from "../proc-fds";
 import { inodeFromNsLink } from "./ns-link";
 
@@ -75,7 +76,9 @@ function stillHolds(file: string, inode: string): boolean {
   let target: string;
   try {
     target = fs.readlinkSync(file);
-  } catch {
+  } catch (err) {
+    // The fd was closed or its process exited (ENOENT/ESRCH), or it is not ours to read: it no longer holds, quietly.
+    if (!hasErrnoCode(err, WALK_EXPECTED)) logUnexpected("re-checking an fd that held a namespace", err, { file });
     return false;
   }
   if (target.startsWith("net:[")) return inodeFromNsLink(target) === inode;

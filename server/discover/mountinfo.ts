@@ -1,4 +1,6 @@
 import fs from "node:fs";
+import { errnoCode, hasErrnoCode, logUnexpected, WALK_EXPECTED } from "../log/failures";
+import { logger } from "../log/logger";
 import { inodeFromNsLink } from "./ns-link";
 import type { ProcessNs } from "./proc-walk";
 
@@ -53,7 +55,10 @@ export function readBindMounts(processes: ProcessNs[], ownMntns: string | undefi
     let text: string;
     try {
       text = fs.readFileSync(`${proc}/${pid}/mountinfo`, "utf8");
-    } catch {
+    } catch (err) {
+      // The process chosen for this mount namespace exited (or is not ours): its mounts are skipped this pass.
+      if (hasErrnoCode(err, WALK_EXPECTED)) logger().debug({ targetPid: pid, mntns, code: errnoCode(err) }, "mountinfo unreadable: skipped");
+      else logUnexpected("reading mountinfo", err, { targetPid: pid, mntns });
       continue;
     }
     const isOwn = mntns === ownMntns;

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { hasErrnoCode, logUnexpected, WALK_EXPECTED } from "../log/failures";
 
 /** "net:[4026531993]" → "4026531993"; undefined for anything else. */
 export function inodeFromNsLink(link: string, type = "net"): string | undefined {
@@ -11,7 +12,9 @@ export function inodeFromNsLink(link: string, type = "net"): string | undefined 
 export function readNsLink(file: string, type = "net"): string | undefined {
   try {
     return inodeFromNsLink(fs.readlinkSync(file), type);
-  } catch {
-    return undefined; // ENOENT (exited), EACCES (not ours to read): both normal during a walk
+  } catch (err) {
+    // ENOENT/ESRCH (exited), EACCES/EPERM (not ours to read): both normal during a walk, and quiet.
+    if (!hasErrnoCode(err, WALK_EXPECTED)) logUnexpected("readlink of a namespace file", err, { file });
+    return undefined;
   }
 }

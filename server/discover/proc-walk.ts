@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { hasErrnoCode, logUnexpected, WALK_EXPECTED } from "../log/failures";
 import { readNsLink } from "./ns-link";
 
 export interface ProcessNs {
@@ -37,7 +38,9 @@ export function walkThreads(processes: ProcessNs[], proc = "/proc"): ThreadNs[] 
     let tids: string[];
     try {
       tids = fs.readdirSync(`${proc}/${pid}/task`);
-    } catch {
+    } catch (err) {
+      // The process exited (ENOENT/ESRCH) or is not ours to read (EACCES/EPERM): skipped quietly.
+      if (!hasErrnoCode(err, WALK_EXPECTED)) logUnexpected("listing a process's threads", err, { targetPid: pid });
       continue;
     }
     if (tids.length < 2) continue;

@@ -1,5 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
+import { errnoCode, hasErrnoCode, logUnexpected } from "../log/failures";
+import { logger } from "../log/logger";
 
 /** Directories where engines and `ip netns` keep namespace files. */
 const NETNS_DIRS = ["/run/netns", "/run/docker/netns"];
@@ -14,7 +16,10 @@ export function findStaleFiles(mountedPaths: Set<string>, dirs = NETNS_DIRS): st
     let names: string[];
     try {
       names = fs.readdirSync(dir);
-    } catch {
+    } catch (err) {
+      // No such directory: that engine (or `ip netns`) never ran here, nothing is left behind.
+      if (hasErrnoCode(err, ["ENOENT", "ENOTDIR"])) logger().debug({ dir, code: errnoCode(err) }, "no namespace directory to check for stale files");
+      else logUnexpected("listing a namespace directory", err, { dir });
       continue;
     }
     for (const name of names) {

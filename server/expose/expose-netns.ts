@@ -2,12 +2,16 @@ import { closeSync, mkdirSync, openSync, statSync, unlinkSync } from "node:fs";
 import { exposeNameSchema, type Exposure } from "../contract/expose";
 import { containerRefSchema, k8sNamespaceSchema, podNameSchema } from "../contract/lookups";
 import type { Netns, Snapshot } from "../contract/snapshot";
+import { GONE, hasErrnoCode, logUnexpected } from "../log/failures";
+import { errorFields, logger } from "../log/logger";
 import { findContainer, findPod } from "../lookups/find-owner";
 import type { SnapshotStore } from "../store/snapshot-store";
 import { bindMount, MountError, unmount } from "./bind-mount";
 
 /** Where `ip netns` looks. */
 const NETNS_DIR = "/run/netns";
+/** umount2(2) on something that is not a mount point. */
+const EINVAL = 22;
 
 /** A refusal with words for the person who asked; `status` is the HTTP status it maps to. */
 export class ExposeError extends Error {
@@ -64,8 +68,9 @@ function sourceFor(netns: Netns): string {
     try {
       // The PID may have exited and been reused since the snapshot: only the same inode will do.
       if (inodeOf(candidate) === netns.id) return candidate;
-    } catch {
-      // gone; try the next
+    } catch (err) {
+      // The process exited or the mount went (ENOENT/ESRCH): try the next. Anything else is said, then the next is tried too.
+      if (!hasErrnoCode(err, GONE)) logUnexpected("checking a source to expose a namespace from", err, { netnsId: netns.id, path: candidate });
     }
   }
   throw new ExposeError(`namespace ${netns.id} has no process or mount left to bind from`, 409);
@@ -88,24 +93,38 @@ export function exposeNetns(store: SnapshotStore, snapshot: Snapshot, request: {
     // O_EXCL: an existing name (file, mount or symlink) is never replaced.
     closeSync(openSync(target, "wx", 0o444));
   } catch (err) {
-    if (err instanceof Error && "code" in err && err.code === "EEXIST") throw new ExposeError(`${target} already exists: choose another name`, 409);
+    if (hasErrnoCode(err, ["EEXIST"])) throw new ExposeError(`${target} already exists: choose another name`, 409);
     throw err;
   }
   try {
     bindMount(source, target);
     if (inodeOf(target) !== netns.id) throw new Error(`the mount at ${target} does not hold namespace ${netns.id}`);
   } catch (err) {
-    try {
-      unmount(target);
-    } catch {
-      // not mounted
-    }
-    unlinkSync(target);
+    removeHalfMade(target);
     throw new ExposeError(`could not bind ${source} at ${target}: ${err instanceof MountError ? `${err.call} errno ${err.errno}` : String(err)}`, 500);
   }
   const createdAt = Date.now();
   store.addExposure({ name: name.data, netnsId: netns.id, target: request.target, createdAt, who });
   return { name: name.data, netnsId: netns.id, target: request.target, path: target, createdAt: new Date(createdAt).toISOString(), who, isMounted: true };
+}
+
+/**
+ * Takes back what a failed expose left at `target`: its mount, if it was made, and the file. A failure
+ * here leaves something on the host that nobody records: logged at error, never hiding the first failure.
+ */
+function removeHalfMade(target: string): void {
+  try {
+    unmount(target);
+  } catch (err) {
+    // EINVAL: not a mount point, the bind never happened. Anything else may leave a mount behind.
+    if (!(err instanceof MountError && err.errno === EINVAL))
+      logger().error({ path: target, err: errorFields(err) }, "expose: could not unmount after a failed bind");
+  }
+  try {
+    unlinkSync(target);
+  } catch (err) {
+    logger().error({ path: target, err: errorFields(err) }, "expose: could not remove the file after a failed bind");
+  }
 }
 
 /** Undoes an exposure this agent made; a name it did not make is refused, never touched. */
@@ -117,12 +136,12 @@ export function unexposeNetns(store: SnapshotStore, name: string, dir = NETNS_DI
     unmount(target);
   } catch (err) {
     // Already unmounted by hand (EINVAL) is fine; anything else is reported.
-    if (!(err instanceof MountError && err.errno === 22)) throw new ExposeError(`could not unmount ${target}: ${String(err)}`, 500);
+    if (!(err instanceof MountError && err.errno === EINVAL)) throw new ExposeError(`could not unmount ${target}: ${String(err)}`, 500);
   }
   try {
     unlinkSync(target);
   } catch (err) {
-    if (!(err instanceof Error && "code" in err && err.code === "ENOENT")) throw err;
+    if (!hasErrnoCode(err, ["ENOENT"])) throw err; // already removed by hand: fine
   }
   store.removeExposure(name);
 }
@@ -133,8 +152,9 @@ export function listExposures(store: SnapshotStore, dir = NETNS_DIR): Exposure[]
     let isMounted = false;
     try {
       isMounted = inodeOf(p) === e.netnsId;
-    } catch {
-      // gone
+    } catch (err) {
+      // Removed by hand (ENOENT): not mounted, and the list says so. Anything else is said as well.
+      if (!hasErrnoCode(err, ["ENOENT"])) logUnexpected("checking an exposed namespace", err, { path: p });
     }
     return { name: e.name, netnsId: e.netnsId, target: e.target, path: p, createdAt: new Date(e.createdAt).toISOString(), who: e.who, isMounted };
   });

@@ -1,10 +1,13 @@
 import { ReadingDecoder } from "../collect/decode-reading";
 import { describeFailure } from "../collect/describe-failure";
+import { MalformedNetlinkError, NetlinkError } from "../collect/netlink-parser";
 import { NetnsReader, type DiagResult } from "../collect/netns-reader";
 import { decodeListeners, listenerRequests, socketOwners, toListeners } from "../collect/sock-diag";
 import type { Config } from "../config";
 import { FdScanner } from "../discover/fd-scan";
 import { ThreadScanner } from "../discover/thread-scan";
+import { logUnexpected } from "../log/failures";
+import { errorFields, logger } from "../log/logger";
 import { engineAdapters } from "../runtimes/probe-engines";
 import { EngineWatch } from "../runtimes/engine-watch";
 import type { Listener, Netns, Snapshot } from "../contract/snapshot";
@@ -107,6 +110,10 @@ export class SnapshotService {
       const raw = decodeListeners(result.answers, `netns ${id} listeners`);
       return { listeners: toListeners(raw, socketOwners(pids, new Set(raw.map((l) => l.socketInode)))), errors: [] };
     } catch (err) {
+      // Reported as the namespace's error either way. The kernel's refusal or a malformed answer recurs per
+      // namespace and scan (debug); anything else is a bug, logged (rate-limited) too.
+      if (err instanceof NetlinkError || err instanceof MalformedNetlinkError) logger().debug({ netnsId: id, err: errorFields(err) }, "listeners not decoded");
+      else logUnexpected("decoding a namespace's listeners", err, { netnsId: id });
       return { listeners: [], errors: [`listeners: ${err instanceof Error ? err.message : String(err)}`] };
     }
   }

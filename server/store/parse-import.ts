@@ -19,14 +19,18 @@ export function parseImport(bytes: Uint8Array, maxBytes: number): ImportResult {
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
+  } catch (err) {
+    // A fatal TextDecoder throws a TypeError on bytes that are not UTF-8, and nothing else: the person's file, not our failure.
+    if (!(err instanceof TypeError)) throw err;
     return { ok: false, title: "Not a text file", detail: "the file is not UTF-8 text: a snapshot is a JSON file" };
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+    // JSON.parse throws only SyntaxError: the file's fault, answered below; anything else is ours to surface.
+    if (!(err instanceof SyntaxError)) throw err;
+    const reason = err.message;
     // V8 says "... at position N": a complaint at the very end of the text means the text stopped early.
     const position = Number(/position (\d+)/.exec(reason)?.[1] ?? Number.NaN);
     const truncated = /end of JSON|Unexpected end/i.test(reason) || position >= text.trimEnd().length;

@@ -1,6 +1,8 @@
 import type { Config } from "../config";
 import type { History, StoredSnapshot } from "../contract/history";
 import type { Snapshot } from "../contract/snapshot";
+import { RecurringFailure } from "../log/failures";
+import { audit, errorFields, logger, type AuditAction } from "../log/logger";
 import type { SnapshotService } from "../snapshot/snapshot-service";
 import { isStoreFailure, SnapshotStore } from "./snapshot-store";
 
@@ -30,6 +32,9 @@ export class SnapshotHistory {
   private readonly cache = new Map<string, Snapshot>();
   /** How many times the schedule found nothing changed (for tests and reports). */
   skipped = 0;
+  /** The schedule's failures and the store's: logged when they start, change or clear, not on every call. */
+  private readonly recordFailure = new RecurringFailure("recording the history");
+  private readonly storeFailure = new RecurringFailure("the snapshot store");
 
   constructor(
     private readonly config: HistoryConfig,
@@ -39,14 +44,22 @@ export class SnapshotHistory {
   /** Starts the schedule (no-op when recordIntervalMs is 0). The timer never keeps the process alive. */
   start(): void {
     if (this.timer !== undefined || this.config.recordIntervalMs === 0) return;
-    this.timer = setInterval(() => {
-      this.record().catch(() => undefined);
-    }, this.config.recordIntervalMs);
+    this.timer = setInterval(() => this.recordOnSchedule(), this.config.recordIntervalMs);
     this.timer.unref();
     // The first recording waits a moment, so that it does not compete with the first page served.
-    setTimeout(() => {
-      this.record().catch(() => undefined);
-    }, FIRST_RECORD_DELAY_MS).unref();
+    setTimeout(() => this.recordOnSchedule(), FIRST_RECORD_DELAY_MS).unref();
+  }
+
+  /** A scheduled recording: nobody awaits it, so its failure is logged here (and the schedule goes on). */
+  private recordOnSchedule(): void {
+    void this.record().then(
+      () => this.recordFailure.succeeded(),
+      (err: unknown) => {
+        // The store being down is the store's own line (use()); a failed scan or anything else is the schedule's.
+        if (err instanceof HistoryUnavailableError) logger().debug({ err: errorFields(err) }, "history not recorded: the store is unavailable");
+        else this.recordFailure.failed(err);
+      },
+    );
   }
 
   stop(): void {
@@ -100,16 +113,20 @@ export class SnapshotHistory {
     try {
       return this.use((store) => ({ snapshots: store.list(), isAvailable: true, totalBytes: store.totalBytes(), ...bounds }));
     } catch (err) {
+      // The store down is said by use() (logged once) and here; anything else is a bug, logged, and the list still answers.
+      if (!(err instanceof HistoryUnavailableError)) logger().error({ err: errorFields(err) }, "listing the history failed");
       return { snapshots: [], isAvailable: false, error: message(err), totalBytes: 0, ...bounds };
     }
   }
 
-  audit(action: string, who: string, detail: string): void {
-    console.log(JSON.stringify({ at: new Date().toISOString(), audit: action, who, detail }));
+  /** One audit record: a log line (always written, whatever the log level) and a row in the store's audit table. */
+  audit(action: AuditAction, who: string, detail: string): void {
+    audit(action, who, detail);
     try {
       this.use((store) => store.audit(action, who, detail));
-    } catch {
-      // The log line above is the record when the store is down.
+    } catch (err) {
+      // The log line above is then the only record: say the table missed it. Never fails the action, which is done.
+      logger().warn({ action, who, err: errorFields(err) }, "audit record not stored: the log line is the only record");
     }
   }
 
@@ -119,16 +136,19 @@ export class SnapshotHistory {
       this.store ??= SnapshotStore.open(this.config.dataDir);
     } catch (err) {
       this.lastError = `the snapshot store in ${this.config.dataDir} cannot be opened: ${message(err)}`;
+      this.storeFailure.failed(err, { dataDir: this.config.dataDir, stage: "open" });
       throw new HistoryUnavailableError(this.lastError);
     }
     try {
       const result = f(this.store);
       this.lastError = undefined;
+      this.storeFailure.succeeded({ dataDir: this.config.dataDir });
       return result;
     } catch (err) {
-      // Only the store's own failures (SQLite: full, read-only, damaged) mean the store is down.
+      // Only the store's own failures (SQLite: full, read-only, damaged) mean the store is down; the rest is the caller's.
       if (!isStoreFailure(err)) throw err;
       this.lastError = `the snapshot store in ${this.config.dataDir} failed: ${message(err)}`;
+      this.storeFailure.failed(err, { dataDir: this.config.dataDir });
       // Reopen next time: the file may have been replaced, the disk freed or made writable again.
       this.store.close();
       this.store = undefined;

@@ -5,6 +5,7 @@ import type { StoredSnapshot } from "../contract/history";
 import type { Snapshot } from "../contract/snapshot";
 import { compress, decodeSnapshot, splitSnapshot, type SplitSnapshot } from "./encode-snapshot";
 import { MIGRATIONS } from "./schema";
+import { errorFields, logger } from "../log/logger";
 
 export type SnapshotOrigin = StoredSnapshot["origin"];
 
@@ -268,7 +269,14 @@ export class SnapshotStore {
     return this.db.pragma("integrity_check", { simple: true }) as string;
   }
 
+  /** Closes the database with its write-ahead log moved into the file (a stopped agent leaves one file behind). */
   close(): void {
+    try {
+      this.checkpoint();
+    } catch (err) {
+      // A full or read-only disk: the log stays beside the file and SQLite replays it on the next open.
+      logger().warn({ err: errorFields(err) }, "the store's write-ahead log could not be checkpointed at close");
+    }
     this.db.close();
   }
 }

@@ -38,6 +38,15 @@ function nsatlas(args: string[], env: Record<string, string> = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** The agent's log: one JSON object per line, each with its level, time, pid and msg. */
+const logLineSchema = z.looseObject({ level: z.string(), time: z.string(), pid: z.number(), msg: z.string(), reason: z.string().optional() });
+function logLines(text: string): z.infer<typeof logLineSchema>[] {
+  return text
+    .split("\n")
+    .filter((line) => line.length > 0)
+    .map((line) => logLineSchema.parse(JSON.parse(line)));
+}
+
 function labPod(): LabNetns & { owner: Extract<LabNetns["owner"], { kind: "kubernetes-pod" }> } {
   for (const n of manifest.netns) if (n.owner.kind === "kubernetes-pod") return { ...n, owner: n.owner };
   throw new Error("the lab has no kubernetes pod");
@@ -181,14 +190,16 @@ describe("nsatlas agent", () => {
     expect(r.stderr).toMatch(new RegExp(`^nsatlas agent: ${message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\(e\\.g\\. [^\\n]+\\)\\n$`));
   });
 
-  it("--listen 0.0.0.0:7999 without NSATLAS_TOKEN: refused in one line, exit 2", () => {
+  it("--listen 0.0.0.0:7999 without NSATLAS_TOKEN: refused in one JSON error line of its log (stdout), exit 2", () => {
     const r = nsatlas(["agent", "--listen", "0.0.0.0:7999"]);
     expect(r.status).toBe(2);
-    expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/^nsatlas agent: --listen 0\.0\.0\.0:7999 would open a root-privileged agent to the network: set NSATLAS_TOKEN [^\n]+\n$/);
+    expect(r.stderr).toBe("");
+    const lines = logLines(r.stdout);
+    expect(lines).toEqual([expect.objectContaining({ level: "error", msg: "agent failed to start", exitCode: 2 })]);
+    expect(lines[0]?.reason).toMatch(/^nsatlas agent: --listen 0\.0\.0\.0:7999 would open a root-privileged agent to the network: set NSATLAS_TOKEN /);
   });
 
-  it("serves until SIGTERM, says where on stdout, then exits 0", async () => {
+  it("serves until SIGTERM, logs where (JSON lines on stdout), then exits 0", async () => {
     const port = await freePort();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "nsatlas-cli-agent-"));
     const child = spawn(process.execPath, [BIN, "agent", "--listen", `127.0.0.1:${port}`], {
@@ -204,15 +215,22 @@ describe("nsatlas agent", () => {
       const started = new Promise<string>((resolve, reject) => {
         child.stdout.on("data", (b: Buffer) => {
           stdout += b.toString();
-          if (stdout.includes("\n")) resolve(stdout.split("\n")[0] ?? "");
+          // Complete lines only; others may come first (a runtime that is absent, say): the start line says "agent listening".
+          const line = stdout
+            .split("\n")
+            .slice(0, -1)
+            .find((l) => l.includes('"msg":"agent listening"'));
+          if (line !== undefined) resolve(line);
         });
         void exited.then((code) => reject(new Error(`nsatlas agent exited ${code}: ${stderr}`)));
       });
-      expect(await started).toBe(`nsatlas agent: serving node cli-test-node on http://127.0.0.1:${port}`);
+      expect(logLines(await started)).toEqual([
+        expect.objectContaining({ level: "info", msg: "agent listening", url: `http://127.0.0.1:${port}`, node: "cli-test-node", version: VERSION }),
+      ]);
       expect((await fetch(`http://127.0.0.1:${port}/livez`)).status).toBe(200);
       child.kill("SIGTERM");
       expect(await exited).toBe(0);
-      expect(stdout).toContain("nsatlas agent: SIGTERM: stopping\n");
+      expect(logLines(stdout).find((l) => l.msg === "agent stopped")).toMatchObject({ level: "info", signal: "SIGTERM", exitCode: 0 });
       expect(stderr).toBe("");
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");

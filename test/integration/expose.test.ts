@@ -127,7 +127,13 @@ describe("nsatlas expose / unexpose", () => {
     const name = `${manifest.prefix}-x-cli`;
     const on = { NSATLAS_ALLOW_EXPOSE: "true" };
     const exposed = cli(["expose", "nslab-web1", "--name", name], on);
-    expect(exposed.stderr).toBe("");
+    // Its only log line is the audit line, on stderr (stdout is the command's output).
+    expect(
+      exposed.stderr
+        .trimEnd()
+        .split("\n")
+        .map((line) => JSON.parse(line)),
+    ).toEqual([expect.objectContaining({ level: "info", msg: "audit", audit: "expose", who: expect.stringMatching(/^cli /) })]);
     expect(exposed.status).toBe(0);
     expect(exposed.stdout).toContain(`ip netns exec ${name}`);
     expect(ipA(name).out).toContain("172.17.");

@@ -35,11 +35,12 @@ export async function exposeCommand(options: { target: string; name: string | un
   const who = cliRequester();
   const exposure = await withAgent(async (agent) => {
     const snapshot = await agent.snapshot(undefined, { fresh: true });
-    return agent.history.use((store) => {
-      const made = exposeNetns(store, snapshot, { target: spec, ...(options.name === undefined ? {} : { name: options.name }) }, who);
-      store.audit("expose", who, `${spec} (netns ${made.netnsId}) at ${made.path}`);
-      return made;
-    });
+    const made = agent.history.use((store) =>
+      exposeNetns(store, snapshot, { target: spec, ...(options.name === undefined ? {} : { name: options.name }) }, who),
+    );
+    // The audit line (on stderr: stdout is this command's output) and the store's audit table.
+    agent.history.audit("expose", who, `${spec} (netns ${made.netnsId}) at ${made.path}`);
+    return made;
   }).catch((err: unknown) => {
     throw asCliFailure("expose", err);
   });
@@ -53,12 +54,10 @@ export async function unexposeCommand(options: { name: string }): Promise<number
   const name = exposeNameSchema.safeParse(options.name);
   if (!name.success) throw new CliFailure(`nsatlas unexpose: ${JSON.stringify(options.name)} is not a name nsatlas exposed`, 2);
   const who = cliRequester();
-  await withAgent(async (agent) =>
-    agent.history.use((store) => {
-      unexposeNetns(store, name.data);
-      store.audit("unexpose", who, `/run/netns/${name.data}`);
-    }),
-  ).catch((err: unknown) => {
+  await withAgent(async (agent) => {
+    agent.history.use((store) => unexposeNetns(store, name.data));
+    agent.history.audit("unexpose", who, `/run/netns/${name.data}`);
+  }).catch((err: unknown) => {
     throw asCliFailure("unexpose", err);
   });
   printText(`removed /run/netns/${name.data}\n`);
