@@ -1,9 +1,22 @@
-import type { RuntimeStatus } from "@/server/contract/runtime-status";
+import { ENGINE_STATE_LABELS, type EngineState } from "@/server/contract/runtime-status";
 import { Badge, type BadgeTone } from "../ui/badge";
 
-const TONE: Record<RuntimeStatus["status"], BadgeTone> = { ok: "good", absent: "neutral", unreachable: "bad", error: "bad" };
-const LABEL: Record<RuntimeStatus["status"], string> = { ok: "answering", absent: "not installed", unreachable: "not answering", error: "error" };
+const TONE: Record<EngineState, BadgeTone> = {
+  ok: "good",
+  absent: "neutral",
+  stopped: "bad",
+  refused: "bad",
+  timeout: "bad",
+  dropped: "bad",
+  incompatible: "bad",
+  error: "bad",
+};
 
-export function EngineStatusBadge({ status }: { status: RuntimeStatus["status"] }) {
-  return <Badge tone={TONE[status]}>{LABEL[status]}</Badge>;
+/** Whether a state is worth a banner: the engine is there (or was) and fails. absent is how a node without it looks. */
+export function isEngineDown(state: EngineState): boolean {
+  return state !== "ok" && state !== "absent";
+}
+
+export function EngineStatusBadge({ state }: { state: EngineState }) {
+  return <Badge tone={TONE[state]}>{ENGINE_STATE_LABELS[state]}</Badge>;
 }

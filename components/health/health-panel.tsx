@@ -1,11 +1,12 @@
 import type { Health } from "@/server/contract/health";
-import { EngineStatusBadge } from "./engine-status-badge";
+import { EngineAlert, EngineReason } from "./engine-alert";
+import { EngineStatusBadge, isEngineDown } from "./engine-status-badge";
 import { formatDuration } from "./format-duration";
 
 /** The agent's health: pure, fed by props. */
 export function HealthPanel({ health }: { health: Health }) {
-  const answering = health.runtimes.filter((r) => r.status === "ok");
-  const broken = health.runtimes.filter((r) => r.status === "unreachable" || r.status === "error");
+  const answering = health.runtimes.filter((r) => r.state === "ok");
+  const broken = health.runtimes.filter((r) => isEngineDown(r.state));
   return (
     <div className="space-y-6">
       <section aria-labelledby="node-heading" className="rounded-lg border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900">
@@ -44,13 +45,10 @@ export function HealthPanel({ health }: { health: Health }) {
       {broken.length > 0 && (
         <div
           role="alert"
-          className="rounded-lg border border-rose-300 bg-rose-50 p-4 text-sm text-rose-900 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200"
+          className="space-y-3 rounded-lg border border-rose-300 bg-rose-50 p-4 text-sm text-rose-900 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200"
         >
           {broken.map((r) => (
-            <p key={r.endpoint}>
-              <strong>{r.name}</strong> at <code>{r.endpoint}</code> is {r.status === "unreachable" ? "not answering" : "failing"}: {r.error}. Its namespaces
-              are still listed, owned by their processes.
-            </p>
+            <EngineAlert key={r.endpoint} runtime={r} consequence="Its namespaces are still listed, owned by their processes." />
           ))}
         </div>
       )}
@@ -77,7 +75,7 @@ export function HealthPanel({ health }: { health: Health }) {
                 Status
               </th>
               <th scope="col" className="px-5 py-2">
-                Version or reason
+                Version, or what happened and what to do
               </th>
               <th scope="col" className="px-5 py-2 text-right">
                 Latency
@@ -86,13 +84,15 @@ export function HealthPanel({ health }: { health: Health }) {
           </thead>
           <tbody>
             {health.runtimes.map((r) => (
-              <tr key={r.endpoint} data-engine={r.name} data-status={r.status} className="border-t border-slate-100 dark:border-slate-800">
+              <tr key={r.endpoint} data-engine={r.name} data-status={r.status} data-state={r.state} className="border-t border-slate-100 dark:border-slate-800">
                 <td className="whitespace-nowrap px-5 py-2 font-medium">{r.name}</td>
                 <td className="px-5 py-2 font-mono text-xs break-all">{r.endpoint}</td>
                 <td className="px-5 py-2">
-                  <EngineStatusBadge status={r.status} />
+                  <EngineStatusBadge state={r.state} />
                 </td>
-                <td className="px-5 py-2 text-xs break-words">{r.status === "ok" ? r.version : r.error}</td>
+                <td className="px-5 py-2 text-xs break-words">
+                  <EngineReason runtime={r} />
+                </td>
                 <td className="px-5 py-2 text-right tabular-nums">{r.latencyMs.toFixed(1)} ms</td>
               </tr>
             ))}

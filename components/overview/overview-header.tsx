@@ -1,11 +1,12 @@
 import type { SnapshotOverview } from "@/server/contract/snapshot";
-import { EngineStatusBadge } from "../health/engine-status-badge";
+import { EngineAlert } from "../health/engine-alert";
+import { EngineStatusBadge, isEngineDown } from "../health/engine-status-badge";
 import type { NodeCounts } from "./overview-model";
 
 /** Node name, counts and every engine's status, with a banner for one that fails: pure. */
 export function OverviewHeader({ snapshot, counts }: { snapshot: SnapshotOverview; counts: NodeCounts }) {
-  const broken = snapshot.runtimes.filter((r) => r.status === "unreachable" || r.status === "error");
-  const answering = snapshot.runtimes.filter((r) => r.status === "ok");
+  const broken = snapshot.runtimes.filter((r) => isEngineDown(r.state));
+  const answering = snapshot.runtimes.filter((r) => r.state === "ok");
   return (
     <section aria-labelledby="node-heading" className="space-y-3">
       <div className="flex flex-wrap items-baseline gap-x-4 gap-y-1">
@@ -32,9 +33,16 @@ export function OverviewHeader({ snapshot, counts }: { snapshot: SnapshotOvervie
       </dl>
       <ul className="flex flex-wrap gap-3 text-sm" aria-label="Container engines">
         {snapshot.runtimes.map((r) => (
-          <li key={r.endpoint} data-engine={r.name} data-status={r.status} className="flex items-center gap-1.5" title={r.error ?? r.endpoint}>
+          <li
+            key={r.endpoint}
+            data-engine={r.name}
+            data-status={r.status}
+            data-state={r.state}
+            className="flex items-center gap-1.5"
+            title={r.state === "ok" ? `${r.endpoint}${r.version === undefined ? "" : ` (${r.version})`}` : r.message}
+          >
             <span className="font-medium">{r.name}</span>
-            <EngineStatusBadge status={r.status} />
+            <EngineStatusBadge state={r.state} />
           </li>
         ))}
       </ul>
@@ -45,8 +53,7 @@ export function OverviewHeader({ snapshot, counts }: { snapshot: SnapshotOvervie
           data-testid="engine-banner"
           className="rounded-lg border border-rose-300 bg-rose-50 p-3 text-sm text-rose-900 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200"
         >
-          <strong>{r.name}</strong> at <code>{r.endpoint}</code> is {r.status === "unreachable" ? "not answering" : "failing"}: {r.error}. Its namespaces are
-          still listed below, owned by their processes.
+          <EngineAlert runtime={r} consequence="Its namespaces are still listed below, owned by their processes." />
         </div>
       ))}
       {answering.length === 0 && broken.length === 0 && (

@@ -24,7 +24,9 @@ export function buildReport({ snapshot, diff, svg, link }: { snapshot: SnapshotO
   lines.push(`# nsatlas report: ${mdText(snapshot.node.hostname)}`, "");
   lines.push(`- Snapshot: \`${mdText(snapshot.id)}\`, taken ${snapshot.takenAt}${link ? ` ([open](${link}))` : ""}`);
   lines.push(`- Kernel: ${mdText(snapshot.node.kernel)}`);
-  lines.push(`- Engines: ${snapshot.runtimes.map((r) => `${r.name} ${r.status}${r.error ? ` (${mdText(r.error)})` : ""}`).join("; ") || "none configured"}`);
+  lines.push(
+    `- Engines: ${snapshot.runtimes.map((r) => `${r.name} ${r.state}${r.state === "ok" ? "" : ` (${mdText(r.message)})`}`).join("; ") || "none configured"}`,
+  );
   lines.push(`- Namespaces: ${snapshot.netns.length}`, "");
 
   lines.push(`## Anomalies (${snapshot.anomalies.length})`, "");

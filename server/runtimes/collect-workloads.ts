@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import type { RuntimeStatus } from "../contract/runtime-status";
 import { readNsLink } from "../discover/ns-link";
-import { classifyEngineError } from "./classify-engine-error";
+import { answeringEngineStatus, failedEngineStatus } from "./classify-engine-error";
 import { withDeadline } from "./deadline";
 import type { RuntimeAdapter } from "./runtime";
 import type { Workload } from "./workload";
@@ -22,11 +22,12 @@ export async function collectWorkloads(adapters: RuntimeAdapter[], deadlineMs: n
       const latencyMs = () => Math.round((performance.now() - started) * 10) / 10;
       try {
         const workloads = await withDeadline(deadlineMs, (signal) => adapter.listWorkloads(signal));
-        return { workloads, status: { name: adapter.name, endpoint: adapter.endpoint, status: "ok" as const, latencyMs: latencyMs() } };
+        return { workloads, status: answeringEngineStatus({ name: adapter.name, endpoint: adapter.endpoint, timeoutMs: deadlineMs, latencyMs: latencyMs() }) };
       } catch (err) {
+        // Every failure becomes a documented state (and a log line), never a failed snapshot.
         return {
           workloads: [],
-          status: { name: adapter.name, endpoint: adapter.endpoint, ...classifyEngineError(err, adapter.endpoint), latencyMs: latencyMs() },
+          status: failedEngineStatus({ name: adapter.name, endpoint: adapter.endpoint, timeoutMs: deadlineMs, latencyMs: latencyMs() }, err),
         };
       }
     }),

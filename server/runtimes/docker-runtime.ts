@@ -31,7 +31,7 @@ export interface DockerApiRuntime extends RuntimeAdapter {
  */
 export function createDockerApiRuntime(options: DockerApiOptions): DockerApiRuntime {
   // The socket timeout only ends abandoned requests: a margin past the caller's deadline, so that the
-  // deadline (and its "unreachable" verdict) always comes first.
+  // deadline (and its "timeout" state) always comes first.
   const client = new Docker({ socketPath: options.socketPath, timeout: options.timeoutMs + 1000 });
   const cache = new Map<string, { workload: Workload; startTime: string | undefined }>();
   const calls = { lists: 0, inspects: 0 };
@@ -53,12 +53,21 @@ export function createDockerApiRuntime(options: DockerApiOptions): DockerApiRunt
     return workload;
   }
 
+  function getJson(path: string, signal: AbortSignal): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      client.modem.dial({ path, method: "GET", abortSignal: signal, statusCodes: { 200: true } }, (err: unknown, data: unknown) =>
+        err ? reject(err) : resolve(data),
+      );
+    });
+  }
+
   return {
     name: options.name,
     endpoint: options.socketPath,
     calls,
-    async version() {
-      const raw: unknown = await client.version();
+    async version(signal) {
+      // Through dial rather than client.version(): its typings take no AbortSignal, and the deadline must end the request.
+      const raw = await getJson("/version", signal);
       return { name: options.name, version: versionSchema.parse(raw).Version };
     },
     async listWorkloads(signal) {
@@ -70,13 +79,7 @@ export function createDockerApiRuntime(options: DockerApiOptions): DockerApiRunt
       const workloads = await Promise.all(entries.map((e) => inspect(e.Id, signal)));
       return workloads.filter((w): w is Workload => w !== undefined);
     },
-    async getJson(path, signal) {
-      return new Promise((resolve, reject) => {
-        client.modem.dial({ path, method: "GET", abortSignal: signal, statusCodes: { 200: true } }, (err: unknown, data: unknown) =>
-          err ? reject(err) : resolve(data),
-        );
-      });
-    },
+    getJson,
     close() {
       // dockerode opens one connection per request; nothing is held between calls.
     },

@@ -1,4 +1,5 @@
-import type { RuntimeStatus } from "../contract/runtime-status";
+import { makeRuntimeStatus, type RuntimeStatus } from "../contract/runtime-status";
+import { logger } from "../log/logger";
 import { collectWorkloads } from "./collect-workloads";
 import type { RuntimeAdapter } from "./runtime";
 import type { Workload } from "./workload";
@@ -21,6 +22,8 @@ export class EngineWatch {
   private latest: { state: EngineState; netnsKey: string; at: number } | undefined;
   /** Endpoints that answered at some point: one that then vanishes is down, not "not installed". */
   private readonly answeredBefore = new Map<string, string>();
+  /** Endpoints whose stop was logged (once per stop). */
+  private readonly reportedStopped = new Set<string>();
   private inFlight: Promise<EngineState> | undefined;
   private settled: EngineState | undefined;
 
@@ -66,15 +69,26 @@ export class EngineWatch {
    * answered earlier in this agent's life is reported as down instead, so the dashboard raises it.
    */
   private markStopped(state: EngineState): EngineState {
-    const runtimes = state.runtimes.map((r) => {
-      if (r.status === "ok") {
+    const runtimes = state.runtimes.map((r): RuntimeStatus => {
+      if (r.state === "ok") {
         this.answeredBefore.set(r.endpoint, new Date().toISOString());
+        this.reportedStopped.delete(r.endpoint);
         return r;
       }
-      const lastSeen = this.answeredBefore.get(r.endpoint);
-      if (r.status === "absent" && lastSeen !== undefined)
-        return { ...r, status: "unreachable" as const, error: `stopped: answered until ${lastSeen}, now ${r.error ?? "no engine listening"}` };
-      return r;
+      const lastOkAt = this.answeredBefore.get(r.endpoint);
+      if (r.state !== "absent" || lastOkAt === undefined) return r;
+      if (!this.reportedStopped.has(r.endpoint)) {
+        this.reportedStopped.add(r.endpoint);
+        logger().warn({ engine: r.name, endpoint: r.endpoint, state: "stopped", detail: r.detail, lastOkAt }, "container engine stopped");
+      }
+      return makeRuntimeStatus({
+        name: r.name,
+        endpoint: r.endpoint,
+        state: "stopped",
+        latencyMs: r.latencyMs,
+        lastOkAt,
+        ...(r.detail === undefined ? {} : { detail: r.detail }),
+      });
     });
     return { ...state, runtimes };
   }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { shortId } from "../contract/display";
+import { errorFields, logger } from "../log/logger";
 import type { RuntimeName } from "./runtime";
 import type { Workload } from "./workload";
 
@@ -56,11 +57,17 @@ export function mapSandboxInfo(status: z.infer<typeof criSandboxStatusSchema>): 
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch {
+  } catch (err) {
+    // The verbose info is free-form per runtime: not JSON means no pid or netns path from it, not a failed scan.
+    if (!(err instanceof SyntaxError)) throw err;
+    logger().debug({ err: errorFields(err) }, "CRI sandbox info is not JSON; its pid and netns path are unknown");
     return {};
   }
   const info = sandboxInfoSchema.safeParse(json);
-  if (!info.success) return {};
+  if (!info.success) {
+    logger().debug({ issue: info.error.issues[0]?.message }, "CRI sandbox info has no usable pid or netns path");
+    return {};
+  }
   const netnsPath = info.data.runtimeSpec?.linux?.namespaces.find((n) => n.type === "network")?.path;
   return { ...(info.data.pid ? { pid: info.data.pid } : {}), ...(netnsPath ? { netnsPath } : {}) };
 }

@@ -1,6 +1,6 @@
 import type { Config } from "../config";
 import type { RuntimeStatus } from "../contract/runtime-status";
-import { classifyEngineError } from "./classify-engine-error";
+import { answeringEngineStatus, failedEngineStatus } from "./classify-engine-error";
 import { createCriRuntime } from "./cri-runtime";
 import { withDeadline } from "./deadline";
 import { createDockerApiRuntime } from "./docker-runtime";
@@ -25,9 +25,10 @@ async function probeEngine(adapter: RuntimeAdapter, deadlineMs: number): Promise
   const latency = () => Math.round((performance.now() - started) * 10) / 10;
   try {
     const answer = await withDeadline(deadlineMs, (signal) => adapter.version(signal));
-    return { name: answer.name, endpoint: adapter.endpoint, status: "ok", version: answer.version, latencyMs: latency() };
+    return answeringEngineStatus({ name: answer.name, endpoint: adapter.endpoint, timeoutMs: deadlineMs, latencyMs: latency() }, answer.version);
   } catch (err) {
-    return { name: adapter.name, endpoint: adapter.endpoint, ...classifyEngineError(err, adapter.endpoint), latencyMs: latency() };
+    // Every failure becomes a documented state (and a log line): a probe never throws.
+    return failedEngineStatus({ name: adapter.name, endpoint: adapter.endpoint, timeoutMs: deadlineMs, latencyMs: latency() }, err);
   }
 }
 

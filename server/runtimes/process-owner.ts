@@ -1,4 +1,6 @@
 import fs from "node:fs";
+import { errorFields, logger } from "../log/logger";
+import { isProcessGone } from "./process-start-time";
 
 export interface ProcessDescription {
   name: string;
@@ -13,13 +15,15 @@ export function describeProcess(pid: number, proc = "/proc"): ProcessDescription
   let name = "";
   try {
     name = fs.readFileSync(`${proc}/${pid}/cmdline`, "utf8").split("\0").filter(Boolean).join(" ").slice(0, MAX_COMMAND);
-  } catch {
-    // exited
+  } catch (err) {
+    // Exited since it was found: the comm fallback below says so. Anything else is logged, then the same fallback.
+    if (!isProcessGone(err)) logger().debug({ pid, err: errorFields(err) }, "cannot read the process's command line");
   }
   if (name === "") {
     try {
       name = `[${fs.readFileSync(`${proc}/${pid}/comm`, "utf8").trim()}]`;
-    } catch {
+    } catch (err) {
+      if (!isProcessGone(err)) logger().debug({ pid, err: errorFields(err) }, "cannot read the process's name");
       name = `pid ${pid}`;
     }
   }
@@ -45,7 +49,9 @@ function parseCgroup(text: string): string | undefined {
 function readCgroup(pid: number, proc: string): string | undefined {
   try {
     return parseCgroup(fs.readFileSync(`${proc}/${pid}/cgroup`, "utf8"));
-  } catch {
+  } catch (err) {
+    // Exited: no cgroup to name. Anything else is logged; the owner is shown without its cgroup either way.
+    if (!isProcessGone(err)) logger().debug({ pid, err: errorFields(err) }, "cannot read the process's cgroup");
     return undefined;
   }
 }

@@ -22,3 +22,14 @@ export interface RuntimeAdapter {
   /** Releases connections; safe to call more than once. */
   close(): void;
 }
+
+/** Thrown by an adapter whose endpoint answers, but as another engine than the one configured there. */
+export class EngineMismatchError extends Error {
+  constructor(
+    readonly expected: RuntimeName,
+    found: string,
+  ) {
+    super(`expected ${expected}, found ${found}`);
+    this.name = "EngineMismatchError";
+  }
+}

@@ -1,9 +1,11 @@
 /**
- * Faults, each ending in a clear status and recovering without a restart: Docker killed and back,
- * the CRI socket removed and back, the reader worker dying mid-read, the data directory read-only
- * or full. (A namespace deleted while being read: snapshot-churn.test.ts.)
+ * Faults, each ending in a clear status and recovering without a restart: Docker killed (stopped),
+ * restarting (dropped) and back, the CRI socket removed and back, the reader worker dying mid-read,
+ * the data directory read-only or full. Engine states are the documented ones (docs/api.md, "Engine
+ * states"). (A namespace deleted while being read: snapshot-churn.test.ts.)
  */
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +14,7 @@ import type { SnapshotService } from "../../server/snapshot/snapshot-service";
 import { HistoryUnavailableError, SnapshotHistory } from "../../server/store/snapshot-history";
 import type { LabManifest } from "../lab/manifest";
 import { run, tryRun, waitFor } from "../lab/sh";
+import { expectEngineStatus } from "./helpers/engine-fault-agent";
 import { loadLabManifest } from "./helpers/lab-manifest";
 import { labSnapshotService } from "./helpers/lab-service";
 import { SocketProxy } from "./helpers/socket-proxy";
@@ -49,17 +52,35 @@ describe("an engine that dies and comes back", () => {
       const during = service.snapshot({ fresh: true });
       proxy.stop();
       expect((await during).netns.length).toBeGreaterThan(0);
-      // Engine states may lag one refresh behind (EngineWatch): poll as the dashboard does.
+      // Engine states may lag one refresh behind (EngineWatch): poll as the dashboard does. A call cut
+      // by the kill reads "dropped" first; then the socket is gone, after answering: "stopped".
       let killed = await service.snapshot({ fresh: true });
-      await waitFor("docker reported down", 15_000, async () => statusOf((killed = await service.snapshot({ fresh: true })), "docker")?.status !== "ok");
-      expect(statusOf(killed, "docker")).toMatchObject({ status: "unreachable", error: expect.stringContaining(proxy.path) });
+      await waitFor("docker reported stopped", 15_000, async () => statusOf((killed = await service.snapshot({ fresh: true })), "docker")?.state === "stopped");
+      const stopped = expectEngineStatus(killed.runtimes, { name: "docker", endpoint: proxy.path, state: "stopped", detail: "ENOENT" });
+      expect(Date.parse(stopped.lastOkAt ?? "")).toBeLessThanOrEqual(Date.now());
       await waitFor(
         "process owners for the container",
         15_000,
         async () => ownersOf((killed = await service.snapshot({ fresh: true })), web).join() === "process",
       );
+      // Restarting: the socket is back but every connection closes before an answer.
+      const restarting = net.createServer((c) => c.destroy());
+      await new Promise<void>((resolve) => restarting.listen(proxy.path, resolve));
+      try {
+        let flapping = killed;
+        await waitFor(
+          "docker reported dropped",
+          15_000,
+          async () => statusOf((flapping = await service.snapshot({ fresh: true })), "docker")?.state === "dropped",
+        );
+        expectEngineStatus(flapping.runtimes, { name: "docker", endpoint: proxy.path, state: "dropped", detail: /^(EPIPE|ECONNRESET)$/ });
+      } finally {
+        await new Promise((resolve) => restarting.close(resolve));
+      }
       await proxy.start();
-      await waitFor("docker answering again", 15_000, async () => statusOf(await service.snapshot({ fresh: true }), "docker")?.status === "ok");
+      let back = killed;
+      await waitFor("docker answering again", 15_000, async () => statusOf((back = await service.snapshot({ fresh: true })), "docker")?.state === "ok");
+      expectEngineStatus(back.runtimes, { name: "docker", endpoint: proxy.path, state: "ok" });
       await waitFor("docker owners back", 15_000, async () => ownersOf(await service.snapshot({ fresh: true }), web).includes("docker-container"));
     } finally {
       proxy.stop();
@@ -73,8 +94,12 @@ describe("an engine that dies and comes back", () => {
       expect(ownersOf(await service.snapshot(), api)).toContain("kubernetes-pod");
       proxy.stop();
       let gone = await service.snapshot({ fresh: true });
-      await waitFor("CRI reported down", 15_000, async () => statusOf((gone = await service.snapshot({ fresh: true })), "containerd-cri")?.status !== "ok");
-      expect(statusOf(gone, "containerd-cri")?.status).toBe("unreachable");
+      await waitFor(
+        "CRI reported stopped",
+        15_000,
+        async () => statusOf((gone = await service.snapshot({ fresh: true })), "containerd-cri")?.state === "stopped",
+      );
+      expectEngineStatus(gone.runtimes, { name: "containerd-cri", endpoint: proxy.path, state: "stopped", detail: "ENOENT" });
       await waitFor(
         "CRI pods without their pod owner",
         15_000,

@@ -40,7 +40,9 @@ export class CriClient {
   private readonly client: grpc.Client;
 
   constructor(readonly socketPath: string) {
-    this.client = new grpc.Client(`unix://${socketPath}`, grpc.credentials.createInsecure());
+    // A subchannel of its own: with grpc-js's process-wide pool, a new client (each health probe's) joins
+    // another's connection in back-off and fails with "Last error: null", hiding why it cannot connect.
+    this.client = new grpc.Client(`unix://${socketPath}`, grpc.credentials.createInsecure(), { "grpc.use_local_subchannel_pool": 1 });
   }
 
   call(method: CriMethod, request: object, deadlineMs: number, signal?: AbortSignal): Promise<unknown> {

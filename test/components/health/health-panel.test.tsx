@@ -2,6 +2,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { HealthPanel } from "../../../components/health/health-panel";
 import type { Health } from "../../../server/contract/health";
+import { ENGINE_STATE_LABELS, ENGINE_STATES, makeRuntimeStatus } from "../../../server/contract/runtime-status";
 
 const base: Health = {
   version: "0.1.0",
@@ -50,8 +51,8 @@ describe("HealthPanel", () => {
         health={{
           ...base,
           runtimes: [
-            { name: "docker", endpoint: "/var/run/docker.sock", status: "ok", version: "20.10.24", latencyMs: 3.2 },
-            { name: "podman", endpoint: "/run/podman/podman.sock", status: "absent", error: "no engine listening (ENOENT)", latencyMs: 0.4 },
+            makeRuntimeStatus({ name: "docker", endpoint: "/var/run/docker.sock", state: "ok", version: "20.10.24", latencyMs: 3.2 }),
+            makeRuntimeStatus({ name: "podman", endpoint: "/run/podman/podman.sock", state: "absent", detail: "ENOENT", latencyMs: 0.4 }),
           ],
         }}
       />,
@@ -61,21 +62,45 @@ describe("HealthPanel", () => {
     expect(html).toContain("1 min 5 s");
     expect(html).toContain('data-engine="docker" data-status="ok"');
     expect(html).toContain("20.10.24");
-    expect(html).toContain("not installed");
+    expect(html).toContain('data-engine="podman" data-status="absent" data-state="absent"');
+    expect(html).toContain("no socket");
+    expect(html).toContain("no API socket at /run/podman/podman.sock. What to do: start podman.socket");
+    expect(html).toContain("<code>ENOENT</code>");
     expect(html).not.toContain('role="alert"');
   });
 
-  it("raises an alert naming an engine that does not answer", () => {
+  it("raises an alert naming an engine that does not answer: label, what happened, what to do, and the cause's code", () => {
     const html = renderToStaticMarkup(
       <HealthPanel
         health={{
           ...base,
-          runtimes: [{ name: "docker", endpoint: "/var/run/docker.sock", status: "unreachable", error: "no answer within 2000 ms", latencyMs: 2000 }],
+          runtimes: [
+            makeRuntimeStatus({
+              name: "docker",
+              endpoint: "/var/run/docker.sock",
+              state: "timeout",
+              detail: "deadline 2000 ms",
+              timeoutMs: 2000,
+              latencyMs: 2000,
+            }),
+          ],
         }}
       />,
     );
     expect(html).toContain('role="alert"');
-    expect(html).toContain("no answer within 2000 ms");
+    expect(html).toContain("not answering");
+    expect(html).toContain("no answer from /var/run/docker.sock within 2000 ms");
+    expect(html).toContain("What to do:</span> docker is hung or overloaded: check its logs, or raise NSATLAS_ENGINE_TIMEOUT_MS.");
+    expect(html).toContain("<code>deadline 2000 ms</code>");
+  });
+
+  it.each(ENGINE_STATES.filter((s) => s !== "ok" && s !== "absent"))("raises an alert for a %s engine, with its label", (state) => {
+    const runtime = makeRuntimeStatus({ name: "podman", endpoint: "/run/podman/podman.sock", state, latencyMs: 1 });
+    const html = renderToStaticMarkup(<HealthPanel health={{ ...base, runtimes: [runtime] }} />);
+    expect(html).toContain('role="alert"');
+    expect(html).toContain(`data-engine-state="${state}"`);
+    expect(html).toContain(ENGINE_STATE_LABELS[state]);
+    expect(html).toContain("What to do:");
   });
 
   it("explains the no-engine node instead of showing an empty page", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { engineMessage } from "../../../server/contract/runtime-status";
 import { EngineWatch } from "../../../server/runtimes/engine-watch";
 import type { RuntimeAdapter } from "../../../server/runtimes/runtime";
 import type { Workload } from "../../../server/runtimes/workload";
@@ -105,11 +106,16 @@ describe("EngineWatch and stopped engines", () => {
     present = false;
     watch.refresh();
     const down = (await watch.stateFor("a,b")).runtimes[0];
-    expect(down?.status).toBe("unreachable");
-    expect(down?.error).toMatch(/^stopped: answered until/);
+    expect(down).toMatchObject({
+      state: "stopped",
+      status: "unreachable",
+      detail: "ENOENT",
+      lastOkAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      message: engineMessage("docker", "/run/engine.sock", "stopped"),
+    });
 
     const fresh = new EngineWatch([adapter], 1000, 0);
     fresh.refresh();
-    expect((await fresh.stateFor("a")).runtimes[0]?.status).toBe("absent");
+    expect((await fresh.stateFor("a")).runtimes[0]).toMatchObject({ state: "absent", status: "absent", detail: "ENOENT" });
   });
 });
