@@ -2,14 +2,14 @@
  * `nsatlas agent`: the node agent's HTTP server. Plain node:http over the agent core, no Next.js: the
  * read API, the event stream and the probes, behind the shared front door (server/http/front/).
  *   GET /livez  /readyz  (public)
- *   GET /api/v1/snapshot[?view=overview&at=]  /api/v1/netns/{id}[?at=]  /api/v1/events  /api/v1/healthz
+ *   GET /api/v1/snapshot[?view=overview&at=]  /api/v1/netns/{id}[?at=]  /api/v1/events  /api/v1/healthz  /metrics
  */
 import type http from "node:http";
 import type { Agent } from "../agent/create-agent";
 import { trustedProxySet } from "../config";
 import { admit, type FrontOptions } from "../http/front/admit";
-import { createFrontServer, listenOn } from "../http/front/http-server";
-import { logRequest } from "../http/front/request-log";
+import { createFrontServer } from "../http/front/http-server";
+import { logRequest, type RequestObserver } from "../http/front/request-log";
 import { sendWebResponse, toWebRequest } from "../http/front/to-web";
 import { eventStreamHandler } from "../http/handlers/event-stream";
 import { livezHandler, readyzHandler } from "../http/handlers/probe-handlers";
@@ -24,6 +24,8 @@ export interface AgentServer {
   close(): Promise<void>;
 }
 
+/** How long a stop waits for requests in flight (the event streams end at once). */
+const GRACE_MS = 4000;
 const NETNS_PATH = /^\/api\/v1\/netns\/([^/]+)$/;
 
 /** Routes one request; every failure is a problem answer. */
@@ -35,26 +37,30 @@ async function route(request: Request, pathname: string, agent: Agent, shutdown:
   if (netns?.[1] !== undefined) return netnsHandler(request, netns[1], agent);
   if (pathname === "/api/v1/events") return eventStreamHandler(request, agent, { signal: shutdown });
   if (pathname === "/api/v1/healthz") return jsonResponse(await agent.health());
+  // Loaded on first use: the one-shot commands share this bundle and need no prom-client.
+  if (pathname === "/metrics") return (await import("../http/handlers/metrics-handler")).metricsHandler();
   return problemResponse(404, "Not found", `the node agent serves no ${pathname}; see docs/api.md`);
 }
 
 interface Context {
   agent: Agent;
+  observe: RequestObserver;
   front: FrontOptions;
   origin: string;
   shutdown: AbortSignal;
 }
 
-async function handle(req: http.IncomingMessage, res: http.ServerResponse, { agent, front, origin, shutdown }: Context): Promise<void> {
+async function handle(req: http.IncomingMessage, res: http.ServerResponse, { agent, observe, front, origin, shutdown }: Context): Promise<void> {
   const headers = securityHeaders(newNonce(), false);
   const isHead = req.method === "HEAD";
   const admission = admit(req, front);
-  logRequest(req, res, admission);
-  if (admission.kind === "answer") return sendWebResponse(res, admission.response, headers, isHead);
+  logRequest(req, res, admission, observe);
+  // Read-only whoever asks: a write is refused as such, before the token rule could call it cross-site.
   if (req.method !== "GET" && !isHead) {
     const refusal = problemResponse(405, "Method not allowed", "the node agent's API is read-only: GET or HEAD");
     return sendWebResponse(res, refusal, { ...headers, allow: "GET, HEAD" }, isHead);
   }
+  if (admission.kind === "answer") return sendWebResponse(res, admission.response, headers, isHead);
   if (admission.verdict.kind === "login") {
     return sendWebResponse(res, problemResponse(401, "Authentication required", "send Authorization: Bearer <NSATLAS_TOKEN>"), headers, isHead);
   }
@@ -73,7 +79,10 @@ export async function serveAgent(agent: Agent, listen: { host: string; port: num
   const shutdown = new AbortController();
   const origin = `http://${listen.host.includes(":") ? `[${listen.host}]` : listen.host}:${listen.port}`;
   const front = { token: agent.config.token, trustedProxies: trustedProxySet(agent.config.trustedProxies), isDev: false };
-  const context: Context = { agent, front, origin, shutdown: shutdown.signal };
+  const { observeHttpRequest, processMetrics } = await import("../metrics/process-metrics");
+  // Registered now, so the first scrape already has the event loop's lag.
+  processMetrics();
+  const context: Context = { agent, observe: observeHttpRequest, front, origin, shutdown: shutdown.signal };
   const server = createFrontServer((req, res) => {
     handle(req, res, context).catch((err: unknown) => {
       // Only a failure of this server itself gets here (the handlers answer problems for everything else).
@@ -82,16 +91,14 @@ export async function serveAgent(agent: Agent, listen: { host: string; port: num
       res.end(JSON.stringify({ type: "about:blank", title: "The request failed", status: 503 }));
     });
   });
-  const url = await listenOn(server, listen);
+  const url = await server.listen(listen);
   // The first scan starts now, so /readyz turns ready without waiting for a client.
   agent.snapshot().catch((err: unknown) => logger().warn({ err: errorFields(err) }, "the first scan failed"));
   return {
     url,
-    close: () =>
-      new Promise<void>((resolve) => {
-        shutdown.abort();
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      }),
+    close: () => {
+      shutdown.abort();
+      return server.close(GRACE_MS);
+    },
   };
 }

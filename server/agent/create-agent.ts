@@ -14,7 +14,8 @@ import { missingCapabilities } from "../privileges";
 import { probeEngines } from "../runtimes/probe-engines";
 import { SnapshotService } from "../snapshot/snapshot-service";
 import { toOverview } from "../snapshot/to-overview";
-import { SnapshotHistory } from "../store/snapshot-history";
+import { HistoryUnavailableError, SnapshotHistory } from "../store/snapshot-history";
+import { bindAgentMetrics } from "../metrics/agent-metrics";
 import type { ChangeEvent } from "../contract/events";
 import { ChangeFeed, type ChangeListener } from "./change-feed";
 import { ScanSchedule } from "./scan-schedule";
@@ -60,12 +61,21 @@ export function createAgent(config: Config, options: AgentOptions = {}): Agent {
   const feed = new ChangeFeed();
   // Only while watching (someone listens, or did a moment ago): comparing snapshots is work nobody would read.
   const service = new SnapshotService(config, (snapshot) => {
+    metrics?.observeScan(snapshot);
     if (!schedule.isOn) return;
     const event = feed.observe(snapshot);
     // An engine may name a new namespace's owner a moment after the namespace appears: look once more.
     if (event !== undefined && event.added.length > 0) setTimeout(() => schedule.wake(), OWNER_FOLLOW_UP_MS).unref();
   });
   const history = new SnapshotHistory(config, service);
+  // Only a recording agent (the dashboard's, `nsatlas agent`) is the process's agent in its metrics.
+  const metrics = options.record
+    ? bindAgentMetrics({
+        subscribers: () => feed.subscribers,
+        changeWatchIsOn: () => service.lastReads?.watch.isOn ?? config.watchChanges,
+        storeBytes: () => history.use((store) => store.totalBytes()),
+      })
+    : undefined;
   const schedule = new ScanSchedule(() => service.snapshot({ fresh: true }), config.scanIntervalMs);
   let signal: ChangeSignal | undefined;
   let quietTimer: NodeJS.Timeout | undefined;
@@ -132,7 +142,9 @@ export function createAgent(config: Config, options: AgentOptions = {}): Agent {
       try {
         history.use(() => undefined);
       } catch (err) {
-        notReady.push(err instanceof Error ? err.message : String(err));
+        // The store down is the answer (and the history logs it, once); anything else is a bug for the probe to surface.
+        if (!(err instanceof HistoryUnavailableError)) throw err;
+        notReady.push(err.message);
       }
       return { isReady: notReady.length === 0, notReady };
     },
@@ -159,6 +171,7 @@ export function createAgent(config: Config, options: AgentOptions = {}): Agent {
       });
     },
     close() {
+      metrics?.unbind();
       clearTimeout(quietTimer);
       quiet();
       history.close();

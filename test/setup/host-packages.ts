@@ -12,6 +12,8 @@ const NEEDS: Array<{ pkg: string; present: () => boolean }> = [
   { pkg: "containernetworking-plugins", present: () => fs.existsSync("/usr/lib/cni/bridge") },
   { pkg: "podman", present: () => hasCommand("podman") },
   { pkg: "chromium", present: () => fs.existsSync("/usr/bin/chromium") },
+  // promtool checks the /metrics text in the tests.
+  { pkg: "prometheus", present: () => hasCommand("promtool") },
 ];
 
 export const HOST_PACKAGES = NEEDS.map((n) => n.pkg);

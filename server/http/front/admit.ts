@@ -56,6 +56,9 @@ export function admit(req: IncomingMessage, options: FrontOptions): Admission {
   const client = clientAddress(req.socket.remoteAddress, req.headers, options.trustedProxies);
   const target = checkRequestTarget(req.url ?? "/");
   if (!target.ok) return { kind: "answer", client, route: MALFORMED_ROUTE, response: problemResponse(target.status, target.title, target.detail) };
+  if (req.httpVersionMajor === 1 && req.httpVersionMinor >= 1 && req.headers.host === undefined) {
+    return { kind: "answer", client, route: MALFORMED_ROUTE, response: problemResponse(400, "Host header required", "HTTP/1.1 requests must name the Host") };
+  }
   const { pathname } = target;
   const route = routeTemplate(pathname);
   const headers = webHeaders(req);

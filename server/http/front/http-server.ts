@@ -15,28 +15,65 @@ function parserRejection(err: NodeJS.ErrnoException): { status: number; reason: 
   return { status: 400, reason: "Bad Request", title: "Bad request" };
 }
 
-/** Answers on the raw socket: the request never became an IncomingMessage. */
-function answerRejected(err: NodeJS.ErrnoException, socket: Duplex): void {
-  const { status, reason, title } = parserRejection(err);
-  logger().debug({ code: err.code, status }, "request rejected by the HTTP parser");
+/** A problem answer written on the raw socket (the request never became an IncomingMessage), then the connection closes. */
+function answerOnSocket(socket: Duplex, status: number, reason: string, title: string, extra: Record<string, string> = {}): void {
   if (!socket.writable) {
     socket.destroy();
     return;
   }
   const body = JSON.stringify({ type: "about:blank", title, status });
-  const headers = { ...securityHeaders(newNonce(), false), "content-type": "application/problem+json", "cache-control": "no-store" };
+  const headers = { ...securityHeaders(newNonce(), false), "content-type": "application/problem+json", "cache-control": "no-store", ...extra };
   const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
   socket.end([`HTTP/1.1 ${status} ${reason}`, ...lines, `content-length: ${Buffer.byteLength(body)}`, "connection: close", "", body].join("\r\n"));
 }
 
-export function createFrontServer(onRequest: (req: http.IncomingMessage, res: http.ServerResponse) => void): http.Server {
-  const server = http.createServer({ requestTimeout: 30_000, headersTimeout: 10_000, maxHeaderSize: MAX_HEADER_BYTES }, onRequest);
-  server.on("clientError", answerRejected);
-  return server;
+function answerRejected(err: NodeJS.ErrnoException, socket: Duplex): void {
+  const { status, reason, title } = parserRejection(err);
+  logger().debug({ code: err.code, status }, "request rejected by the HTTP parser");
+  answerOnSocket(socket, status, reason, title);
 }
 
-/** Listens; resolves with the URL it answers on. */
-export async function listenOn(server: http.Server, listen: { host: string; port: number }): Promise<string> {
+/** CONNECT asks for a tunnel: node:http hands it over as a socket, and neither face is a proxy. */
+function refuseTunnel(_req: http.IncomingMessage, socket: Duplex): void {
+  answerOnSocket(socket, 405, "Method Not Allowed", "Method not allowed", { allow: "GET, HEAD" });
+}
+
+export interface FrontServer {
+  server: http.Server;
+  /** Listens; resolves with the URL it answers on. */
+  listen(at: { host: string; port: number }): Promise<string>;
+  /** Stops accepting, waits up to `graceMs` for the requests in flight, then closes every connection left. */
+  close(graceMs: number): Promise<void>;
+}
+
+export function createFrontServer(onRequest: (req: http.IncomingMessage, res: http.ServerResponse) => void): FrontServer {
+  const inFlight = new Set<http.ServerResponse>();
+  // requireHostHeader off: node:http would answer a Host-less HTTP/1.1 request itself, without the security headers; admit() does.
+  const options = { requestTimeout: 30_000, headersTimeout: 10_000, maxHeaderSize: MAX_HEADER_BYTES, requireHostHeader: false };
+  const server = http.createServer(options, (req, res) => {
+    inFlight.add(res);
+    res.once("close", () => inFlight.delete(res));
+    onRequest(req, res);
+  });
+  server.on("clientError", answerRejected);
+  server.on("connect", refuseTunnel);
+  return {
+    server,
+    listen: (at) => listenOn(server, at),
+    close: async (graceMs) => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const deadline = Date.now() + graceMs;
+      // Keep-alive connections go idle as their last answers finish: close them as they do.
+      for (server.closeIdleConnections(); inFlight.size > 0 && Date.now() < deadline; server.closeIdleConnections()) {
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+async function listenOn(server: http.Server, listen: { host: string; port: number }): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(listen.port, listen.host, () => {

@@ -13,7 +13,10 @@ export interface RequestFacts {
   route: string;
 }
 
-export type RequestObserver = (facts: { route: string; method: string; status: number; seconds: number }) => void;
+/** Streams last as long as their client: counted, not timed. */
+const STREAM_ROUTES = new Set(["/api/v1/events"]);
+
+export type RequestObserver = (facts: { route: string; method: string; status: number; seconds: number | undefined }) => void;
 
 export function logRequest(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, observe?: RequestObserver): void {
   const startedAt = process.hrtime.bigint();
@@ -30,6 +33,6 @@ export function logRequest(req: IncomingMessage, res: ServerResponse, facts: Req
     };
     if (QUIET_ROUTES.has(facts.route)) logger().debug(line, "request");
     else logger().info(line, "request");
-    observe?.({ route: facts.route, method, status: res.statusCode, seconds });
+    observe?.({ route: facts.route, method, status: res.statusCode, seconds: STREAM_ROUTES.has(facts.route) ? undefined : seconds });
   });
 }
