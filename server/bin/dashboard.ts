@@ -41,6 +41,7 @@ function firstSignal(): Promise<NodeJS.Signals | "launcher exited"> {
 }
 
 async function main(): Promise<number> {
+  process.title = "nsatlas-dashboard";
   routeConsoleToLog("next");
   let config;
   try {

@@ -57,7 +57,6 @@ function buildStep(source: string, command: string, args: string[], env: NodeJS.
   const log = logger().child({ source });
   for (const stream of [child.stdout, child.stderr]) {
     readline.createInterface({ input: stream }).on("line", (line) => {
-      // eslint-disable-next-line no-control-regex -- the colour codes of a terminal tool
       const text = line.replace(/\u001b\[[0-9;]*m/g, "").trim();
       if (text !== "") log.info(text);
     });

@@ -33,10 +33,10 @@ const scansOf = async (url: string) =>
 type Roles = Awaited<ReturnType<typeof groupCpuByRole>>;
 
 /** CPU of the agent's process group over one window, as % of one core, in all and by role. */
-async function cpuWindow(pgid: number, windowMs: number): Promise<{ total: number; roles: Roles }> {
-  const before = await groupCpuByRole(pgid);
+async function cpuWindow(pgids: number[], windowMs: number): Promise<{ total: number; roles: Roles }> {
+  const before = await groupCpuByRole(pgids);
   await new Promise((r) => setTimeout(r, windowMs));
-  const after = await groupCpuByRole(pgid);
+  const after = await groupCpuByRole(pgids);
   const pct = (k: keyof Roles) => ((after[k] - before[k]) / (windowMs / 1000)) * 100;
   const roles: Roles = { main: pct("main"), reader: pct("reader"), helpers: pct("helpers"), launcher: pct("launcher") };
   return { total: roles.main + roles.reader + roles.helpers + roles.launcher, roles };
@@ -59,7 +59,7 @@ async function cpuWithDashboardOpen(browser: Browser, server: DashboardServer): 
     await new Promise((r) => setTimeout(r, CPU_WARMUP_MS));
     const pollsBefore = polls;
     const windows: Window[] = [];
-    for (let i = 0; i < CPU_WINDOWS; i++) windows.push(await cpuWindow(server.pgid, CPU_WINDOW_MS));
+    for (let i = 0; i < CPU_WINDOWS; i++) windows.push(await cpuWindow(server.pgids(), CPU_WINDOW_MS));
     const sorted = [...windows].sort((a, b) => a.total - b.total);
     const median = sorted[Math.floor(sorted.length / 2)] ?? { total: 0, roles: { main: 0, reader: 0, helpers: 0, launcher: 0 } };
     return { windows, median, polls: polls - pollsBefore };
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     const scans = after.scans - before.scans;
     const bound = Math.ceil(DURATION_MS / TTL_MS) + 1;
 
-    const idle = await cpuWindow(server.pgid, CPU_WINDOW_MS / 2);
+    const idle = await cpuWindow(server.pgids(), CPU_WINDOW_MS / 2);
     const open = await cpuWithDashboardOpen(browser, server);
     await server.stop();
     // The baseline, in the same run: the same agent reading every namespace in full on every scan.

@@ -69,8 +69,11 @@ export async function runLoad(options: {
   return { requests: all.length, errors, errorSamples, p50Ms: quantile(all, 0.5), p99Ms: quantile(all, 0.99), maxMs: all.at(-1) ?? 0, byPath };
 }
 
-/** CPU seconds of every thread in a process group, by role: the Next server's main thread, its reader worker, V8/libuv helper threads, and the launcher processes. */
-export async function groupCpuByRole(pgid: number): Promise<Record<"main" | "reader" | "helpers" | "launcher", number>> {
+/** The dashboard's process title (server/bin/dashboard.ts) as /proc/<pid>/stat shows it: cut to 15 bytes. */
+const DASHBOARD_COMM = "nsatlas-dashboard".slice(0, 15);
+
+/** CPU seconds of every thread in these process groups, by role: the dashboard's main thread, its reader worker, V8/libuv helper threads, and the launcher processes. */
+export async function groupCpuByRole(pgids: number[]): Promise<Record<"main" | "reader" | "helpers" | "launcher", number>> {
   const fs = await import("node:fs");
   const out = { main: 0, reader: 0, helpers: 0, launcher: 0 };
   const ticksOf = (stat: string) => {
@@ -81,15 +84,15 @@ export async function groupCpuByRole(pgid: number): Promise<Record<"main" | "rea
     if (!/^\d+$/.test(pid)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-      if (ticksOf(stat).pgid !== pgid) continue;
-      const isServer = stat.includes("(next-server");
+      if (!pgids.includes(ticksOf(stat).pgid)) continue;
+      const isServer = stat.includes(`(${DASHBOARD_COMM}`);
       for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
         const task = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
         const { seconds } = ticksOf(task);
         // Worker threads keep the process's name; V8's and libuv's helper threads are called "node".
         if (!isServer) out.launcher += seconds;
         else if (tid === pid) out.main += seconds;
-        else if (task.includes("(next-server")) out.reader += seconds;
+        else if (task.includes(`(${DASHBOARD_COMM}`)) out.reader += seconds;
         else out.helpers += seconds;
       }
     } catch {

@@ -139,6 +139,8 @@ describe("starting on a network address", () => {
       timeout: 60_000,
     });
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain("NSATLAS_TOKEN");
+    // The refusal is a log line like every other (JSON on stdout).
+    const line: unknown = JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "");
+    expect(line).toMatchObject({ level: "fatal", msg: "invalid configuration", err: { message: expect.stringContaining("NSATLAS_TOKEN") } });
   });
 });

@@ -2,7 +2,10 @@
  * Hostile input, generated (fast-check): every route's path and query parameters, and snapshot
  * imports (malformed, huge, deeply nested, wrong types). Always an answer below 500 within the
  * timeout, API refusals as JSON problems, nothing written outside the data directory, and the
- * server still up at the end. Counts of cases tried are printed for the closing note.
+ * server still up at the end. On both faces (the dashboard and the node agent), sent as raw bytes:
+ * malformed percent-encoding, overlong UTF-8 and NUL bytes are 400 problems, very long paths an
+ * answer (414/431 past the head limit), all with the security headers. Counts of cases tried are
+ * printed for the closing note.
  */
 import fs from "node:fs";
 import http from "node:http";
@@ -11,20 +14,38 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { problemSchema } from "../../server/contract/problem";
 import { startDashboard, type DashboardServer } from "../e2e/helpers/dashboard-server";
 import { labSnapshot } from "../fixtures/lab-snapshot";
+import {
+  encodedPieces,
+  malformedEscape,
+  missingSecurityHeaders,
+  notAProblem,
+  overlongUtf8,
+  requestBytes,
+  targetTemplates,
+  undecodable,
+  type Face,
+} from "../hostile/hostile-requests";
+import { sendRaw, type RawAnswer } from "../hostile/send-raw";
 import { labEnv } from "../lab/lab-env";
+import { startAgent, type AgentProcess } from "./helpers/agent-process";
 import { loadLabManifest } from "./helpers/lab-manifest";
 
 let server: DashboardServer;
+let agent: AgentProcess;
 let runNetnsBefore: string[];
 const tried: Record<string, number> = {};
 
 beforeAll(async () => {
-  server = await startDashboard({ ...labEnv(loadLabManifest()), NSATLAS_IMPORT_MAX_MB: "2", NSATLAS_RECORD_INTERVAL_MS: "0" });
+  const env = labEnv(loadLabManifest());
+  [server, agent] = await Promise.all([
+    startDashboard({ ...env, NSATLAS_IMPORT_MAX_MB: "2", NSATLAS_RECORD_INTERVAL_MS: "0" }),
+    startAgent({ ...env, NSATLAS_NODE_NAME: "fuzz-node" }),
+  ]);
   runNetnsBefore = fs.readdirSync("/run/netns").sort();
 }, 300_000);
 afterAll(async () => {
   console.log(`fuzz cases tried: ${JSON.stringify(tried)} (total ${Object.values(tried).reduce((a, b) => a + b, 0)})`);
-  await server?.stop();
+  await Promise.all([server?.stop(), agent?.stop()]);
 });
 
 const NASTY = [
@@ -182,5 +203,100 @@ describe("generated snapshot imports", () => {
     expect(files).toContain("nsatlas.db");
     expect(files.every((f) => f.startsWith("nsatlas.db"))).toBe(true);
     expect((await fetch(`${server.url}/api/v1/healthz`)).status).toBe(200);
+  });
+});
+
+/** The server of one face, as host, port and authority (the Host header: a loopback name, as neither has a token here). */
+function faceTarget(face: Face): { host: string; port: number; authority: string } {
+  const url = new URL(face === "dashboard" ? server.url : agent.url);
+  return { host: url.hostname, port: Number(url.port), authority: url.host };
+}
+
+/**
+ * Sends one request target as raw bytes (fetch would normalise it) and checks what every answer owes: an answer
+ * within the timeout (no reset, no silent close), below 500, with the security headers.
+ */
+async function hitRaw(what: string, face: Face, target: string, bytes?: Buffer): Promise<RawAnswer> {
+  tried[`${face} ${what}`] = (tried[`${face} ${what}`] ?? 0) + 1;
+  const t = faceTarget(face);
+  const outcome = await sendRaw(t, { bytes: bytes ?? requestBytes(t.authority, { target }), isHead: false, timeoutMs: 10_000 });
+  const shown = target.slice(0, 200);
+  expect([shown, outcome.kind]).toEqual([shown, "answer"]);
+  if (outcome.kind !== "answer") throw new Error(`no answer to ${shown}`);
+  expect([shown, outcome.answer.status < 500]).toEqual([shown, true]);
+  expect([shown, missingSecurityHeaders(outcome.answer)]).toEqual([shown, []]);
+  return outcome.answer;
+}
+
+/** A 400 application/problem+json answer. */
+function expectProblem400(target: string, answer: RawAnswer): void {
+  const shown = target.slice(0, 200);
+  expect([shown, answer.status, notAProblem(answer)]).toEqual([shown, 400, undefined]);
+}
+
+// A failing case is reported as generated, without shrinking: against a server that times out, each shrinking step
+// could cost the 10 s timeout.
+const RAW_RUNS = { numRuns: 80, endOnFailure: true };
+
+describe.each(["dashboard", "agent"] as const)("generated encodings on the %s (raw requests)", (face) => {
+  const templates = targetTemplates(face);
+  const anywhere = fc.constantFrom(...templates.path, ...templates.query);
+
+  it("answers a malformed percent sequence anywhere in the path or query with a 400 problem", async () => {
+    await fc.assert(
+      fc.asyncProperty(anywhere, undecodable(malformedEscape), async (template, piece) => {
+        const target = template.replace("{}", piece);
+        expectProblem400(target, await hitRaw("malformed %", face, target));
+      }),
+      RAW_RUNS,
+    );
+  });
+
+  it("answers an overlong UTF-8 sequence (e.g. %C0%AF for /) with a 400 problem", async () => {
+    await fc.assert(
+      fc.asyncProperty(anywhere, undecodable(overlongUtf8), async (template, piece) => {
+        const target = template.replace("{}", piece);
+        expectProblem400(target, await hitRaw("overlong UTF-8", face, target));
+      }),
+      RAW_RUNS,
+    );
+  });
+
+  it("answers a NUL, percent-encoded anywhere or raw in the request target, with a 400 (a problem once it reaches the router)", async () => {
+    await fc.assert(
+      fc.asyncProperty(anywhere, undecodable(fc.constant("%00")), fc.boolean(), async (template, piece, isRaw) => {
+        const target = template.replace("{}", piece);
+        if (!isRaw) {
+          expectProblem400(target, await hitRaw("NUL %00", face, target));
+          return;
+        }
+        // A raw NUL never gets past the HTTP parser: its refusal is still a 400 with the security headers.
+        const rawTarget = target.replace("%00", "\u0000");
+        const t = faceTarget(face);
+        const answer = await hitRaw(
+          "NUL raw",
+          face,
+          rawTarget,
+          Buffer.from(`GET ${rawTarget} HTTP/1.1\r\nHost: ${t.authority}\r\nConnection: close\r\n\r\n`, "latin1"),
+        );
+        expect([rawTarget.slice(0, 200), answer.status]).toEqual([rawTarget.slice(0, 200), 400]);
+      }),
+      RAW_RUNS,
+    );
+  });
+
+  it("answers very long paths (4-80 KiB) below 500 with the security headers; past the 16 KiB head limit with 400, 414 or 431", async () => {
+    const unit = fc.oneof(
+      fc.constantFrom("a", "9", "%41", "a/", "../", "%2e%2e%2f", "%C3%A9"),
+      encodedPieces.map((p) => p.join("")).filter((p) => p.length > 0),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...templates.path), unit, fc.integer({ min: 4 * 1024, max: 80 * 1024 }), async (template, piece, size) => {
+        const target = template.replace("{}", piece.repeat(Math.ceil(size / piece.length)));
+        const answer = await hitRaw("long path", face, target);
+        if (target.length > 16 * 1024) expect([target.slice(0, 100), [400, 414, 431].includes(answer.status)]).toEqual([target.slice(0, 100), true]);
+      }),
+      { numRuns: 30, endOnFailure: true },
+    );
   });
 });

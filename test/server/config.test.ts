@@ -31,7 +31,15 @@ describe("parseConfig", () => {
       token: undefined,
       nodeName: undefined,
       scanIntervalMs: 10_000,
+      trustedProxies: [],
+      logLevel: "info",
     });
+  });
+
+  it("takes trusted proxies as a CIDR list and a log level", () => {
+    const config = parseConfig({ NSATLAS_TRUSTED_PROXIES: "10.0.0.0/8, fd00::/8,192.0.2.9", NSATLAS_LOG_LEVEL: "debug" });
+    expect(config.trustedProxies).toEqual(["10.0.0.0/8", "fd00::/8", "192.0.2.9"]);
+    expect(config.logLevel).toBe("debug");
   });
 
   it("takes DOCKER_HOST over the socket setting and splits the CRI list", () => {
@@ -56,6 +64,9 @@ describe("parseConfig", () => {
     [{ NSATLAS_ALLOW_EXPOSE: "yes" }, "NSATLAS_ALLOW_EXPOSE"],
     [{ NSATLAS_HOST: "0.0.0.0" }, "NSATLAS_TOKEN"],
     [{ NSATLAS_HOST: "10.1.2.3", NSATLAS_TOKEN: "short" }, "16 characters"],
+    [{ NSATLAS_TRUSTED_PROXIES: "10.0.0.0/33" }, "NSATLAS_TRUSTED_PROXIES"],
+    [{ NSATLAS_TRUSTED_PROXIES: "proxy.example" }, "NSATLAS_TRUSTED_PROXIES"],
+    [{ NSATLAS_LOG_LEVEL: "verbose" }, "NSATLAS_LOG_LEVEL"],
   ])("rejects %o with a message naming the setting", (env, fragment) => {
     expect(() => parseConfig(env)).toThrow(ConfigError);
     expect(() => parseConfig(env)).toThrow(fragment);
