@@ -70,6 +70,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, { age
   try {
     response = await route(toWebRequest(req, origin, disconnected.signal), admission.pathname, agent, shutdown);
   } catch (err) {
+    logger().warn({ route: admission.route, err: errorFields(err) }, "the node could not be read for a request");
     response = problemResponse(503, "The node could not be read", err instanceof Error ? err.message : String(err));
   }
   return sendWebResponse(res, response, headers, isHead);

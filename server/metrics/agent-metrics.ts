@@ -41,6 +41,7 @@ function cachedStoreBytes(read: () => number, now: () => number): () => number |
       try {
         bytes = read();
       } catch {
+        // The store is down (the history logs why, once): nsatlas_store_up says so, and the size keeps its last reading.
         bytes = undefined;
       }
       cached = { at: now(), bytes };
