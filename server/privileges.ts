@@ -14,6 +14,12 @@ export const NEEDED_CAPABILITIES = [
     degrades:
       "other processes' namespaces, fds and mount tables are invisible: namespaces held only by a process or an fd are not found, and holders and process owners are not shown",
   },
+  {
+    name: "CAP_DAC_READ_SEARCH",
+    bit: 2,
+    degrades:
+      "the fd tables of processes running as another user cannot be listed (/proc/PID/fd is theirs, mode 0500): a namespace held only by such a process's open fd is not found",
+  },
 ] as const;
 
 /** Capabilities that make nsatlas cheaper to run but that it works without (README "Privileges"). */
