@@ -12,6 +12,8 @@ const NEEDS: Array<{ pkg: string; present: () => boolean }> = [
   { pkg: "containernetworking-plugins", present: () => fs.existsSync("/usr/lib/cni/bridge") },
   { pkg: "podman", present: () => hasCommand("podman") },
   { pkg: "chromium", present: () => fs.existsSync("/usr/bin/chromium") },
+  // dnsmasq answers the simulated cluster's headless-Service name (test/cluster/hub.ts).
+  { pkg: "dnsmasq-base", present: () => hasCommand("dnsmasq") },
   // promtool checks the /metrics text in the tests.
   { pkg: "prometheus", present: () => hasCommand("promtool") },
 ];
