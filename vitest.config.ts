@@ -13,7 +13,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["test/{server,components,app}/**/*.test.{ts,tsx}"], environment: "node" },
+        test: { name: "unit", include: ["test/{server,components,app,deploy}/**/*.test.{ts,tsx}"], environment: "node" },
       },
       {
         extends: true,

@@ -1,6 +1,15 @@
 import { BlockList, isIP } from "node:net";
 import { z } from "zod";
 
+/** A path from the root, e.g. "/run/docker.sock". */
+export type AbsolutePath = `/${string}`;
+
+/** The value of an engine's socket setting left unset: look where distributions put the socket (server/runtimes/discover-sockets.ts). */
+export const DISCOVER = "discover";
+export type Discover = typeof DISCOVER;
+
+const absolutePath = z.templateLiteral(["/", z.string()], "socket paths must be absolute");
+
 /** Comma-separated list of absolute paths, e.g. "/run/containerd/containerd.sock,/run/crio/crio.sock". */
 const socketList = z
   .string()
@@ -10,7 +19,7 @@ const socketList = z
       .map((p) => p.trim())
       .filter((p) => p.length > 0),
   )
-  .pipe(z.array(z.string().startsWith("/", "socket paths must be absolute")));
+  .pipe(z.array(absolutePath));
 
 /** Comma-separated CIDRs (or single addresses), e.g. "10.0.0.0/8,fd00::/8,192.168.1.7". */
 const cidrList = z
@@ -29,11 +38,14 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 const envSchema = z.object({
   NSATLAS_HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  /** Docker Engine API socket; `DOCKER_HOST=unix:///path` is honoured too. */
+  /**
+   * Engine sockets. Set: only that socket (list) is asked for that engine. Unset: discovered, at the kubelet's own
+   * setting and the paths distributions use (docs/configuration.md). `DOCKER_HOST=unix:///path` counts as Docker's setting.
+   */
   DOCKER_HOST: z.string().optional(),
-  NSATLAS_DOCKER_SOCKET: z.string().startsWith("/").default("/var/run/docker.sock"),
-  NSATLAS_PODMAN_SOCKET: z.string().startsWith("/").default("/run/podman/podman.sock"),
-  NSATLAS_CRI_SOCKETS: socketList.default(["/run/containerd/containerd.sock", "/run/crio/crio.sock"]),
+  NSATLAS_DOCKER_SOCKET: absolutePath.optional(),
+  NSATLAS_PODMAN_SOCKET: absolutePath.optional(),
+  NSATLAS_CRI_SOCKETS: socketList.optional(),
   /** Deadline for each call to a container engine. */
   NSATLAS_ENGINE_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
   /** On a steady node, ask the engines at most this often (a namespace appearing or vanishing asks at once). */
@@ -88,9 +100,12 @@ const envSchema = z.object({
 export interface Config {
   host: string;
   port: number;
-  dockerSocket: string;
-  podmanSocket: string;
-  criSockets: string[];
+  /** The Docker Engine API socket its setting names, or DISCOVER when unset. */
+  dockerSocket: AbsolutePath | Discover;
+  /** podman's Docker-compatible API socket its setting names, or DISCOVER when unset. */
+  podmanSocket: AbsolutePath | Discover;
+  /** The CRI sockets the setting names (possibly none), or DISCOVER when unset. */
+  criSockets: AbsolutePath[] | Discover;
   engineTimeoutMs: number;
   engineRefreshMs: number;
   snapshotTtlMs: number;
@@ -129,9 +144,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     host: e.NSATLAS_HOST,
     port: e.PORT,
-    dockerSocket: dockerSocketFrom(e.DOCKER_HOST) ?? e.NSATLAS_DOCKER_SOCKET,
-    podmanSocket: e.NSATLAS_PODMAN_SOCKET,
-    criSockets: e.NSATLAS_CRI_SOCKETS,
+    dockerSocket: dockerSocketFrom(e.DOCKER_HOST) ?? e.NSATLAS_DOCKER_SOCKET ?? DISCOVER,
+    podmanSocket: e.NSATLAS_PODMAN_SOCKET ?? DISCOVER,
+    criSockets: e.NSATLAS_CRI_SOCKETS ?? DISCOVER,
     engineTimeoutMs: e.NSATLAS_ENGINE_TIMEOUT_MS,
     engineRefreshMs: e.NSATLAS_ENGINE_REFRESH_MS,
     snapshotTtlMs: e.NSATLAS_SNAPSHOT_TTL_MS,
@@ -179,10 +194,13 @@ export function trustedProxySet(cidrs: string[]): BlockList {
   return set;
 }
 
-function dockerSocketFrom(dockerHost: string | undefined): string | undefined {
+/** The socket `DOCKER_HOST=unix:///path` names; undefined when unset or empty. */
+function dockerSocketFrom(dockerHost: string | undefined): AbsolutePath | undefined {
   if (dockerHost === undefined || dockerHost === "") return undefined;
   if (!dockerHost.startsWith("unix://")) throw new ConfigError(`DOCKER_HOST: only unix:// sockets are supported, got ${dockerHost}`);
-  return dockerHost.slice("unix://".length);
+  const socket = absolutePath.safeParse(dockerHost.slice("unix://".length));
+  if (!socket.success) throw new ConfigError(`DOCKER_HOST: the socket path must be absolute, got ${dockerHost}`);
+  return socket.data;
 }
 
 let cached: Config | undefined;

@@ -1,4 +1,5 @@
 import type { Health } from "@/server/contract/health";
+import { ENGINE_STATE_LABELS, SOCKET_SOURCE_LABELS } from "@/server/contract/runtime-status";
 import { EngineAlert, EngineReason } from "./engine-alert";
 import { EngineStatusBadge, isEngineDown } from "./engine-status-badge";
 import { formatDuration } from "./format-duration";
@@ -86,7 +87,10 @@ export function HealthPanel({ health }: { health: Health }) {
             {health.runtimes.map((r) => (
               <tr key={r.endpoint} data-engine={r.name} data-status={r.status} data-state={r.state} className="border-t border-slate-100 dark:border-slate-800">
                 <td className="whitespace-nowrap px-5 py-2 font-medium">{r.name}</td>
-                <td className="px-5 py-2 font-mono text-xs break-all">{r.endpoint}</td>
+                <td className="px-5 py-2 font-mono text-xs break-all">
+                  {r.endpoint}
+                  <SocketOrigin runtime={r} />
+                </td>
                 <td className="px-5 py-2">
                   <EngineStatusBadge state={r.state} />
                 </td>
@@ -100,6 +104,19 @@ export function HealthPanel({ health }: { health: Health }) {
         </table>
       </section>
     </div>
+  );
+}
+
+/** Where the socket path came from and, for a discovered engine, the other paths tried and how each answered. */
+function SocketOrigin({ runtime }: { runtime: Health["runtimes"][number] }) {
+  if (runtime.source === undefined) return null;
+  const others = (runtime.candidates ?? []).filter((c) => c.endpoint !== runtime.endpoint);
+  return (
+    <span className="mt-1 block font-sans text-slate-500 dark:text-slate-400" data-testid="socket-origin">
+      {SOCKET_SOURCE_LABELS[runtime.source]}
+      {others.length > 0 &&
+        `; also tried: ${others.map((c) => `${c.endpoint} (${c.sameAs === undefined ? ENGINE_STATE_LABELS[c.state] : "same socket"})`).join(", ")}`}
+    </span>
   );
 }
 

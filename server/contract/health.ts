@@ -11,7 +11,11 @@ export const healthSchema = z.object({
   /** Milliseconds since startedAt. */
   uptimeMs: z.number().nonnegative(),
   node: nodeSchema,
-  /** One entry per engine endpoint probed. */
+  /**
+   * One entry per engine endpoint probed: each socket a setting names; for an engine without a setting,
+   * each discovered socket that answered or, when none did, one (with every path tried in `candidates`).
+   * docs/api.md, "Where engines are looked for".
+   */
   runtimes: z.array(runtimeStatusSchema),
   /** The agent process itself: for operators, load tests and leak checks. */
   agent: z.object({

@@ -109,6 +109,35 @@ const detailSchema = z
   .max(ENGINE_DETAIL_MAX)
   .regex(/^[\x20-\x7e]+$/, "one line of printable ASCII");
 
+/**
+ * Where an engine's socket path came from: "setting" (NSATLAS_DOCKER_SOCKET or DOCKER_HOST, NSATLAS_PODMAN_SOCKET,
+ * NSATLAS_CRI_SOCKETS), "kubelet" (the kubelet's --container-runtime-endpoint, or containerRuntimeEndpoint in its
+ * config file), "well-known" (a path distributions put the socket at). docs/api.md, "Where engines are looked for".
+ */
+export const SOCKET_SOURCES = ["setting", "kubelet", "well-known"] as const;
+export type SocketSource = (typeof SOCKET_SOURCES)[number];
+
+/** Where a socket path came from, in a few words (for display). */
+export const SOCKET_SOURCE_LABELS: Record<SocketSource, string> = {
+  setting: "set in the configuration",
+  kubelet: "the kubelet's runtime endpoint",
+  "well-known": "a well-known path",
+};
+
+/** One path tried while looking for an engine, and how it answered. */
+export const engineCandidateSchema = z.object({
+  /** The path tried, e.g. "/run/k3s/containerd/containerd.sock" (under /proc/PID/root/ for a kubelet in another mount namespace). */
+  endpoint: z.string(),
+  source: z.enum(SOCKET_SOURCES),
+  /** How it answered, one of ENGINE_STATES; for a path that is the same socket as another candidate, that candidate's state. */
+  state: z.enum(ENGINE_STATES),
+  /** When not ok: the underlying error's code, as in a status's `detail`. */
+  detail: detailSchema.optional(),
+  /** The candidate this path is the same socket as (a symlink to it, /var/run/docker.sock and /run/docker.sock): asked once, there. */
+  sameAs: z.string().optional(),
+});
+export type EngineCandidate = z.infer<typeof engineCandidateSchema>;
+
 const runtimeStatusObjectSchema = z.object({
   /** Which engine: "docker", "podman", "containerd-cri" or "cri-o" (the last two speak the Kubernetes CRI). */
   name: z.enum(RUNTIME_NAMES),
@@ -130,6 +159,13 @@ const runtimeStatusObjectSchema = z.object({
   error: z.string().optional(),
   /** Wall time of the probe in milliseconds. */
   latencyMs: z.number().nonnegative(),
+  /** Where `endpoint` came from (SOCKET_SOURCES); absent in records written before engines were discovered. */
+  source: z.enum(SOCKET_SOURCES).optional(),
+  /**
+   * When the engine's socket was discovered (no setting): every path tried for it, in the order tried, the
+   * chosen `endpoint` included. Absent when a setting names the socket.
+   */
+  candidates: z.array(engineCandidateSchema).optional(),
 });
 
 /**
@@ -150,6 +186,8 @@ export function makeRuntimeStatus(input: {
   lastOkAt?: string;
   /** The deadline the call ran under (named in the timeout message). */
   timeoutMs?: number;
+  source?: SocketSource;
+  candidates?: EngineCandidate[];
 }): RuntimeStatus {
   const message = engineMessage(input.name, input.endpoint, input.state, input.timeoutMs);
   return {
@@ -163,6 +201,8 @@ export function makeRuntimeStatus(input: {
     ...(input.version === undefined ? {} : { version: input.version }),
     ...(input.state === "ok" ? {} : { error: message }),
     latencyMs: input.latencyMs,
+    ...(input.source === undefined ? {} : { source: input.source }),
+    ...(input.candidates === undefined ? {} : { candidates: input.candidates }),
   };
 }
 

@@ -1,8 +1,7 @@
 import fs from "node:fs";
 import type { RuntimeStatus } from "../contract/runtime-status";
 import { readNsLink } from "../discover/ns-link";
-import { answeringEngineStatus, failedEngineStatus } from "./classify-engine-error";
-import { withDeadline } from "./deadline";
+import { askEngine, type EngineCall } from "./ask-engine";
 import type { RuntimeAdapter } from "./runtime";
 import type { Workload } from "./workload";
 
@@ -11,28 +10,46 @@ export interface PlacedWorkload extends Workload {
   netnsId?: string;
 }
 
+/** What the engines said in one pass: their workloads, and one status per engine endpoint. */
+export interface EngineReading {
+  workloads: Workload[];
+  runtimes: RuntimeStatus[];
+}
+
+/** Where an EngineWatch gets its readings: a fixed list of adapters, or the engines discovery finds (EngineLocator). */
+export interface EngineSource {
+  /**
+   * Asks every engine for its workloads, each under the deadline. `answeredBefore` tells which endpoints
+   * answered earlier in this agent's life (a discovered engine that stopped is reported at its old socket).
+   */
+  collect(deadlineMs: number, answeredBefore: (endpoint: string) => boolean): Promise<EngineReading>;
+  close(): void;
+}
+
+/** The workload listing of a snapshot. */
+export const WORKLOADS_CALL: EngineCall<Workload[]> = {
+  call: (adapter, signal) => adapter.listWorkloads(signal),
+  // A CRI adapter knows which runtime answered once it asked (its name may change from containerd-cri to cri-o).
+  answered: (adapter) => ({ name: adapter.name }),
+};
+
 /**
  * Asks every engine for its workloads, concurrently, each under its own deadline: an engine that is
  * absent, refuses or hangs costs at most one deadline and becomes a status, never a failed snapshot.
  */
-export async function collectWorkloads(adapters: RuntimeAdapter[], deadlineMs: number): Promise<{ workloads: Workload[]; runtimes: RuntimeStatus[] }> {
-  const answers = await Promise.all(
-    adapters.map(async (adapter) => {
-      const started = performance.now();
-      const latencyMs = () => Math.round((performance.now() - started) * 10) / 10;
-      try {
-        const workloads = await withDeadline(deadlineMs, (signal) => adapter.listWorkloads(signal));
-        return { workloads, status: answeringEngineStatus({ name: adapter.name, endpoint: adapter.endpoint, timeoutMs: deadlineMs, latencyMs: latencyMs() }) };
-      } catch (err) {
-        // Every failure becomes a documented state (and a log line), never a failed snapshot.
-        return {
-          workloads: [],
-          status: failedEngineStatus({ name: adapter.name, endpoint: adapter.endpoint, timeoutMs: deadlineMs, latencyMs: latencyMs() }, err),
-        };
-      }
-    }),
-  );
-  return { workloads: answers.flatMap((a) => a.workloads), runtimes: answers.map((a) => a.status) };
+export async function collectWorkloads(adapters: RuntimeAdapter[], deadlineMs: number): Promise<EngineReading> {
+  const answers = await Promise.all(adapters.map((adapter) => askEngine(adapter, deadlineMs, WORKLOADS_CALL)));
+  return { workloads: answers.flatMap((a) => a.value ?? []), runtimes: answers.map((a) => a.status) };
+}
+
+/** A fixed list of adapters as an engine source (tests, benchmarks). */
+export function fixedEngines(adapters: RuntimeAdapter[]): EngineSource {
+  return {
+    collect: (deadlineMs) => collectWorkloads(adapters, deadlineMs),
+    close() {
+      for (const a of adapters) a.close();
+    },
+  };
 }
 
 /**

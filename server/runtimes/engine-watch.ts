@@ -1,13 +1,9 @@
 import { makeRuntimeStatus, type RuntimeStatus } from "../contract/runtime-status";
 import { logger } from "../log/logger";
-import { collectWorkloads } from "./collect-workloads";
+import { fixedEngines, type EngineReading, type EngineSource } from "./collect-workloads";
 import type { RuntimeAdapter } from "./runtime";
-import type { Workload } from "./workload";
 
-export interface EngineState {
-  workloads: Workload[];
-  runtimes: RuntimeStatus[];
-}
+export type EngineState = EngineReading;
 
 /**
  * What the engines say, refreshed on every snapshot but waited for only when it can matter. Every
@@ -27,19 +23,24 @@ export class EngineWatch {
   private inFlight: Promise<EngineState> | undefined;
   private settled: EngineState | undefined;
 
+  private readonly engines: EngineSource;
+
+  /** `engines`: a fixed list of adapters, or a source that finds them on every refresh (EngineLocator). */
   constructor(
-    readonly adapters: RuntimeAdapter[],
+    engines: RuntimeAdapter[] | EngineSource,
     private readonly deadlineMs: number,
     private readonly refreshMs = 0,
     private readonly now: () => number = () => performance.now(),
-  ) {}
+  ) {
+    this.engines = Array.isArray(engines) ? fixedEngines(engines) : engines;
+  }
 
   /** Starts asking the engines unless an answer is fresh enough or one is on its way. Call it early. */
   refresh(): void {
     if (this.inFlight !== undefined) return;
     if (this.latest !== undefined && this.now() - this.latest.at < this.refreshMs) return;
     this.settled = undefined;
-    const flight = collectWorkloads(this.adapters, this.deadlineMs).then((state) => this.markStopped(state));
+    const flight = this.collect();
     this.inFlight = flight;
     void flight.then((state) => {
       this.settled = state;
@@ -61,7 +62,11 @@ export class EngineWatch {
       void this.inFlight?.then((state) => this.remember(state, netnsKey));
       return latest.state;
     }
-    return this.remember(await (this.inFlight ?? collectWorkloads(this.adapters, this.deadlineMs).then((state) => this.markStopped(state))), netnsKey);
+    return this.remember(await (this.inFlight ?? this.collect()), netnsKey);
+  }
+
+  private collect(): Promise<EngineState> {
+    return this.engines.collect(this.deadlineMs, (endpoint) => this.answeredBefore.has(endpoint)).then((state) => this.markStopped(state));
   }
 
   /**
@@ -88,13 +93,17 @@ export class EngineWatch {
         latencyMs: r.latencyMs,
         lastOkAt,
         ...(r.detail === undefined ? {} : { detail: r.detail }),
+        ...(r.source === undefined ? {} : { source: r.source }),
+        ...(r.candidates === undefined
+          ? {}
+          : { candidates: r.candidates.map((c) => (c.endpoint === r.endpoint || c.sameAs === r.endpoint ? { ...c, state: "stopped" as const } : c)) }),
       });
     });
     return { ...state, runtimes };
   }
 
   close(): void {
-    for (const a of this.adapters) a.close();
+    this.engines.close();
   }
 
   private remember(state: EngineState, netnsKey: string): EngineState {

@@ -1,43 +1,23 @@
 import type { Config } from "../config";
 import type { RuntimeStatus } from "../contract/runtime-status";
-import { answeringEngineStatus, failedEngineStatus } from "./classify-engine-error";
-import { createCriRuntime } from "./cri-runtime";
-import { withDeadline } from "./deadline";
-import { createDockerApiRuntime } from "./docker-runtime";
-import { createPodmanRuntime } from "./podman-runtime";
-import type { RuntimeAdapter } from "./runtime";
+import { EngineLocator } from "./engine-locator";
+import type { EngineSocketSettings } from "./discover-sockets";
 
-/** Every engine endpoint the configuration names, as adapters (none when no socket is configured). */
-export function engineAdapters(
-  config: Pick<Config, "engineTimeoutMs"> & Partial<Pick<Config, "dockerSocket" | "podmanSocket" | "criSockets">>,
-): RuntimeAdapter[] {
-  const timeoutMs = config.engineTimeoutMs;
-  return [
-    ...(config.dockerSocket ? [createDockerApiRuntime({ name: "docker", socketPath: config.dockerSocket, timeoutMs })] : []),
-    ...(config.podmanSocket ? [createPodmanRuntime({ socketPath: config.podmanSocket, timeoutMs })] : []),
-    ...(config.criSockets ?? []).map((socketPath) => createCriRuntime({ socketPath, timeoutMs })),
-  ];
+/**
+ * The engines of a configuration: the sockets its settings name and, for an engine whose setting is
+ * DISCOVER, the ones discovery finds on each pass. A setting left out (a partial configuration) means
+ * no such engine. Long-lived: its adapters keep their caches between passes.
+ */
+export function engineAdapters(config: Pick<Config, "engineTimeoutMs"> & EngineSocketSettings): EngineLocator {
+  return new EngineLocator(config);
 }
 
-/** Asks one engine for its version within the deadline; never throws. */
-async function probeEngine(adapter: RuntimeAdapter, deadlineMs: number): Promise<RuntimeStatus> {
-  const started = performance.now();
-  const latency = () => Math.round((performance.now() - started) * 10) / 10;
+/** Probes all engines concurrently (a version call each): the slowest one bounds the wait, at most one deadline. */
+export async function probeEngines(config: Pick<Config, "engineTimeoutMs"> & EngineSocketSettings): Promise<RuntimeStatus[]> {
+  const engines = new EngineLocator(config);
   try {
-    const answer = await withDeadline(deadlineMs, (signal) => adapter.version(signal));
-    return answeringEngineStatus({ name: answer.name, endpoint: adapter.endpoint, timeoutMs: deadlineMs, latencyMs: latency() }, answer.version);
-  } catch (err) {
-    // Every failure becomes a documented state (and a log line): a probe never throws.
-    return failedEngineStatus({ name: adapter.name, endpoint: adapter.endpoint, timeoutMs: deadlineMs, latencyMs: latency() }, err);
-  }
-}
-
-/** Probes all engines concurrently: the slowest one bounds the wait, at most one deadline. */
-export async function probeEngines(config: Config): Promise<RuntimeStatus[]> {
-  const adapters = engineAdapters(config);
-  try {
-    return await Promise.all(adapters.map((a) => probeEngine(a, config.engineTimeoutMs)));
+    return await engines.probe(config.engineTimeoutMs);
   } finally {
-    for (const a of adapters) a.close();
+    engines.close();
   }
 }

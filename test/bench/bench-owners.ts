@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import { NetnsReader } from "../../server/collect/netns-reader";
-import { parseConfig } from "../../server/config";
+import { DISCOVER, parseConfig } from "../../server/config";
 import { createCriRuntime } from "../../server/runtimes/cri-runtime";
 import { createDockerApiRuntime } from "../../server/runtimes/docker-runtime";
 import { createPodmanRuntime } from "../../server/runtimes/podman-runtime";
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     const adapters = (): RuntimeAdapter[] => [
       dockerAdapter,
       createPodmanRuntime({ socketPath: env.podmanSocket, timeoutMs: 10_000 }),
-      ...env.criSockets.map((socketPath) => createCriRuntime({ socketPath, timeoutMs: 10_000 })),
+      ...(env.criSockets === DISCOVER ? [] : env.criSockets).map((socketPath) => createCriRuntime({ socketPath, timeoutMs: 10_000 })),
     ];
     const warmAdapters = adapters();
     // Asked on every snapshot (refresh 0), and at the default refresh interval.

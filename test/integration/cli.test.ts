@@ -173,6 +173,7 @@ describe("nsatlas doctor", () => {
     expect(report.capabilities.map((c) => [c.name, c.isPresent])).toEqual([
       ["CAP_SYS_ADMIN", true],
       ["CAP_SYS_PTRACE", true],
+      ["CAP_DAC_READ_SEARCH", true],
       ["CAP_NET_BROADCAST", true],
     ]);
   });

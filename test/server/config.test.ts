@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../../server/config";
+import { ConfigError, DISCOVER, parseConfig } from "../../server/config";
 
 describe("parseConfig", () => {
   it("listens beyond loopback only with a token", () => {
@@ -8,13 +8,13 @@ describe("parseConfig", () => {
     expect(parseConfig({ NSATLAS_HOST: "::1" }).host).toBe("::1");
   });
 
-  it("defaults to loopback:3000 and the engines' standard sockets", () => {
+  it("defaults to loopback:3000 and engine sockets discovered", () => {
     expect(parseConfig({})).toEqual({
       host: "127.0.0.1",
       port: 3000,
-      dockerSocket: "/var/run/docker.sock",
-      podmanSocket: "/run/podman/podman.sock",
-      criSockets: ["/run/containerd/containerd.sock", "/run/crio/crio.sock"],
+      dockerSocket: DISCOVER,
+      podmanSocket: DISCOVER,
+      criSockets: DISCOVER,
       engineTimeoutMs: 2000,
       engineRefreshMs: 5000,
       snapshotTtlMs: 2000,
@@ -54,11 +54,32 @@ describe("parseConfig", () => {
     expect(config.port).toBe(8080);
   });
 
+  it("uses an engine's setting when set, and discovers the others", () => {
+    expect(parseConfig({ NSATLAS_PODMAN_SOCKET: "/run/user/1000/podman/podman.sock" })).toMatchObject({
+      dockerSocket: DISCOVER,
+      podmanSocket: "/run/user/1000/podman/podman.sock",
+      criSockets: DISCOVER,
+    });
+    expect(parseConfig({ NSATLAS_DOCKER_SOCKET: "/var/run/docker.sock", NSATLAS_CRI_SOCKETS: "/run/k3s/containerd/containerd.sock" })).toMatchObject({
+      dockerSocket: "/var/run/docker.sock",
+      podmanSocket: DISCOVER,
+      criSockets: ["/run/k3s/containerd/containerd.sock"],
+    });
+    // DOCKER_HOST is Docker's setting too; an empty one counts as unset.
+    expect(parseConfig({ DOCKER_HOST: "unix:///run/user/1000/docker.sock" }).dockerSocket).toBe("/run/user/1000/docker.sock");
+    expect(parseConfig({ DOCKER_HOST: "" }).dockerSocket).toBe(DISCOVER);
+    // A CRI list set but empty asks no CRI runtime at all, as before discovery.
+    expect(parseConfig({ NSATLAS_CRI_SOCKETS: "" }).criSockets).toEqual([]);
+  });
+
   it.each([
     [{ PORT: "70000" }, "PORT"],
     [{ PORT: "web" }, "PORT"],
     [{ NSATLAS_CRI_SOCKETS: "relative.sock" }, "NSATLAS_CRI_SOCKETS"],
     [{ DOCKER_HOST: "tcp://10.0.0.1:2375" }, "only unix://"],
+    [{ DOCKER_HOST: "unix://docker.sock" }, "DOCKER_HOST"],
+    [{ NSATLAS_DOCKER_SOCKET: "docker.sock" }, "NSATLAS_DOCKER_SOCKET"],
+    [{ NSATLAS_PODMAN_SOCKET: "" }, "NSATLAS_PODMAN_SOCKET"],
     [{ NSATLAS_ENGINE_TIMEOUT_MS: "0" }, "NSATLAS_ENGINE_TIMEOUT_MS"],
     [{ NSATLAS_DATA_DIR: "data" }, "NSATLAS_DATA_DIR"],
     [{ NSATLAS_ALLOW_EXPOSE: "yes" }, "NSATLAS_ALLOW_EXPOSE"],

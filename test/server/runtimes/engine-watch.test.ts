@@ -1,5 +1,11 @@
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { DISCOVER } from "../../../server/config";
 import { engineMessage } from "../../../server/contract/runtime-status";
+import { EngineLocator } from "../../../server/runtimes/engine-locator";
 import { EngineWatch } from "../../../server/runtimes/engine-watch";
 import type { RuntimeAdapter } from "../../../server/runtimes/runtime";
 import type { Workload } from "../../../server/runtimes/workload";
@@ -117,5 +123,32 @@ describe("EngineWatch and stopped engines", () => {
     const fresh = new EngineWatch([adapter], 1000, 0);
     fresh.refresh();
     expect((await fresh.stateFor("a")).runtimes[0]).toMatchObject({ state: "absent", status: "absent", detail: "ENOENT" });
+  });
+
+  it("reports a discovered engine that stopped at the socket it answered on, with where it came from and what was tried", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "t17sock-watch-"));
+    const first = path.join(dir, "first.sock");
+    const socket = path.join(dir, "docker.sock");
+    const server = http.createServer((req, res) => res.end(req.url?.startsWith("/containers/json") ? "[]" : JSON.stringify({ Version: "1" })));
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    const wellKnown = { docker: [first, socket], podman: [], "containerd-cri": [], "cri-o": [] };
+    const locator = new EngineLocator({ dockerSocket: DISCOVER, engineTimeoutMs: 1000 }, { wellKnown, hostView: () => ({ userRuntimeDirs: [], kubelet: [] }) });
+    const watch = new EngineWatch(locator, 1000, 0);
+    try {
+      watch.refresh();
+      expect((await watch.stateFor("a")).runtimes).toMatchObject([{ state: "ok", endpoint: socket, source: "well-known" }]);
+      await new Promise((resolve) => server.close(resolve)); // removes the socket file
+      watch.refresh();
+      const [down, ...more] = (await watch.stateFor("a,b")).runtimes;
+      expect(more).toEqual([]);
+      expect(down).toMatchObject({ state: "stopped", endpoint: socket, source: "well-known", detail: "ENOENT" });
+      expect(down?.candidates).toEqual([
+        { endpoint: first, source: "well-known", state: "absent", detail: "ENOENT" },
+        { endpoint: socket, source: "well-known", state: "stopped", detail: "ENOENT" },
+      ]);
+    } finally {
+      watch.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
