@@ -14,6 +14,8 @@ const NEEDS: Array<{ pkg: string; present: () => boolean }> = [
   { pkg: "chromium", present: () => fs.existsSync("/usr/bin/chromium") },
   // dnsmasq answers the simulated cluster's headless-Service name (test/cluster/hub.ts).
   { pkg: "dnsmasq-base", present: () => hasCommand("dnsmasq") },
+  // systemd-analyze verifies the unit in deploy/systemd (no running systemd needed).
+  { pkg: "systemd", present: () => hasCommand("systemd-analyze") },
   // promtool checks the /metrics text in the tests.
   { pkg: "prometheus", present: () => hasCommand("promtool") },
 ];
