@@ -1,5 +1,6 @@
 import { BlockList, isIP } from "node:net";
 import { z } from "zod";
+import { parseAgents, type AgentEntry } from "./hub/parse-agents";
 
 /** A path from the root, e.g. "/run/docker.sock". */
 export type AbsolutePath = `/${string}`;
@@ -95,6 +96,18 @@ const envSchema = z.object({
     .enum(["true", "false"])
     .default("false")
     .transform((v) => v === "true"),
+  /** Allow packet capture (POST /api/v1/captures): tcpdump in a namespace; needs CAP_NET_RAW, CAP_SETUID, CAP_SETGID, CAP_KILL besides the agent's own. */
+  NSATLAS_CAPTURE: z
+    .enum(["1", "0", "true", "false"])
+    .default("0")
+    .transform((v) => v === "1" || v === "true"),
+  /** Hub mode (docs/hub.md): the node agents to follow, `http(s)://host:port` and/or `dns:<name>:<port>`, comma-separated. */
+  NSATLAS_AGENTS: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().optional()),
+  /** The bearer token the hub sends to the agents; NSATLAS_TOKEN when unset. */
+  NSATLAS_AGENT_TOKEN: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.string().min(16, "NSATLAS_AGENT_TOKEN must have at least 16 characters").max(512).optional(),
+  ),
 });
 
 export interface Config {
@@ -119,12 +132,18 @@ export interface Config {
   historyMaxBytes: number;
   importMaxBytes: number;
   allowExpose: boolean;
+  /** NSATLAS_CAPTURE=1: packet capture is on (off by default). */
+  capture: boolean;
   token: string | undefined;
   nodeName: string | undefined;
   scanIntervalMs: number;
   /** CIDRs of reverse proxies trusted to name the client (see trustedProxies()). */
   trustedProxies: string[];
   logLevel: LogLevel;
+  /** Hub mode when set: the agents to follow (NSATLAS_AGENTS); the dashboard then reads no node itself. */
+  agents: AgentEntry[] | undefined;
+  /** The bearer token sent to the agents: NSATLAS_AGENT_TOKEN, else NSATLAS_TOKEN, else none. */
+  agentToken: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -160,11 +179,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     historyMaxBytes: Math.round(e.NSATLAS_HISTORY_MAX_MB * 1024 * 1024),
     importMaxBytes: Math.round(e.NSATLAS_IMPORT_MAX_MB * 1024 * 1024),
     allowExpose: e.NSATLAS_ALLOW_EXPOSE,
+    capture: e.NSATLAS_CAPTURE,
     token: e.NSATLAS_TOKEN,
     nodeName: e.NSATLAS_NODE_NAME,
     scanIntervalMs: e.NSATLAS_SCAN_INTERVAL_MS,
     trustedProxies: e.NSATLAS_TRUSTED_PROXIES,
     logLevel: e.NSATLAS_LOG_LEVEL,
+    agents: agentsFrom(e.NSATLAS_AGENTS),
+    agentToken: e.NSATLAS_AGENT_TOKEN ?? e.NSATLAS_TOKEN,
   };
 }
 
@@ -201,6 +223,14 @@ function dockerSocketFrom(dockerHost: string | undefined): AbsolutePath | undefi
   const socket = absolutePath.safeParse(dockerHost.slice("unix://".length));
   if (!socket.success) throw new ConfigError(`DOCKER_HOST: the socket path must be absolute, got ${dockerHost}`);
   return socket.data;
+}
+
+/** The agents NSATLAS_AGENTS names; undefined when unset. A bad entry is a one-line ConfigError naming it. */
+function agentsFrom(value: string | undefined): AgentEntry[] | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseAgents(value);
+  if (!parsed.ok) throw new ConfigError(parsed.error);
+  return parsed.entries;
 }
 
 let cached: Config | undefined;

@@ -1,6 +1,9 @@
 /**
  * The data access layer: the only module app/ calls for data (DESIGN.md §3).
  * Every function here returns contract types (server/contract/), never vendor or internal types.
+ * In hub mode (NSATLAS_AGENTS set, docs/hub.md) the dashboard reads no node: the functions over the local agent
+ * throw HubModeError instead of starting one (the front server answers those routes with 409 before they run),
+ * and clusterSource() gives the hub.
  */
 import { createAgent, type Agent } from "./agent/create-agent";
 import { processAgent } from "./agent/process-agent";
@@ -17,19 +20,66 @@ import type { History, StoredSnapshot } from "./contract/history";
 import { parseImport, type ImportResult } from "./store/parse-import";
 import type { Exposure, Exposures } from "./contract/expose";
 import { ExposeError, exposeNetns, listExposures, unexposeNetns } from "./expose/expose-netns";
+import type { TraceQuery, TraceResult } from "./contract/trace";
+import { traceSource } from "./trace/trace-source";
+import type { CaptureHost } from "./capture/capture-service";
+import type { HubHealth } from "./contract/cluster";
+import type { ClusterSource } from "./hub/cluster-source";
+import { createHub, type Hub } from "./hub/hub";
+import { processHub } from "./hub/process-hub";
 
-/** Is the agent up, on which node, and which container engines answered. */
-export function getHealth(): Promise<Health> {
-  return agent().health();
+/** Thrown by the functions over the local agent in hub mode. Answers match it by name (server/http/answer.ts). */
+export class HubModeError extends Error {
+  override readonly name = "HubModeError";
+}
+
+/** Is this dashboard a hub (NSATLAS_AGENTS set)? */
+export function isHubMode(): boolean {
+  return getConfig().agents !== undefined;
+}
+
+function hub(): Hub {
+  return processHub(() => createHub(getConfig()));
+}
+
+/** The hub's cluster view, or undefined when this dashboard is not a hub. */
+export function clusterSource(): ClusterSource | undefined {
+  return isHubMode() ? hub() : undefined;
+}
+
+/** Is the agent up, on which node, and which container engines answered; in hub mode, the hub's state too. */
+export function getHealth(): Promise<Health | HubHealth> {
+  return isHubMode() ? hub().health() : agent().health();
 }
 
 function agent(): Agent {
+  if (isHubMode()) throw hubModeError();
   return processAgent(() => createAgent(getConfig(), { record: true }));
 }
 
-/** Starts the agent, and with it the history's schedule (called once when the server starts). */
+/** Starts the agent, and with it the history's schedule (called once when the server starts); in hub mode, the hub. */
 export function startAgent(): void {
-  agent();
+  if (isHubMode()) hub();
+  else agent();
+}
+
+/** A source whose every read refuses: the local-node routes in hub mode never start an agent. */
+const hubModeSource: ReadSource & ChangeSource = {
+  view: () => Promise.reject(hubModeError()),
+  netns: () => Promise.reject(hubModeError()),
+  subscribe: () => {
+    throw hubModeError();
+  },
+  since: () => {
+    throw hubModeError();
+  },
+  lastSeq: () => {
+    throw hubModeError();
+  },
+};
+
+function hubModeError(): HubModeError {
+  return new HubModeError("this dashboard is a hub (NSATLAS_AGENTS): it reads no node itself; use /api/v1/cluster/… or /api/v1/n/<node>/…");
 }
 
 /** `at` names a stored snapshot; without it, the node now. */
@@ -42,12 +92,12 @@ export function getSnapshot(at?: At): Promise<Snapshot> {
 
 /** What the snapshot and namespace routes read from (server/http/handlers). */
 export function readSource(): ReadSource {
-  return agent();
+  return isHubMode() ? hubModeSource : agent();
 }
 
 /** What the event stream follows (server/http/handlers/event-stream.ts). */
 export function changeSource(): ChangeSource {
-  return agent();
+  return isHubMode() ? hubModeSource : agent();
 }
 
 /** The Kubernetes pod and the namespaces it holds, or undefined. */
@@ -128,4 +178,18 @@ export function auditLogin(isOk: boolean, who: string): void {
 /** The token a login form must match, or undefined on a loopback-only agent without one. */
 export function getLoginToken(): string | undefined {
   return getConfig().token;
+}
+
+/** Where a packet from a namespace to an address goes, as the kernel's routing on the way answers; undefined when `from` is unknown. */
+export function traceRoute(query: TraceQuery): Promise<TraceResult | undefined> {
+  return traceSource(agent()).trace(query);
+}
+
+/** What a packet capture needs from this agent (server/capture/capture-service.ts): the setting, its snapshots, its audit trail. */
+export function captureHost(): CaptureHost {
+  return {
+    isEnabled: getConfig().capture,
+    snapshot: (fresh) => agent().snapshot(undefined, { fresh }),
+    audit: (who, detail) => agent().history.audit("capture", who, detail),
+  };
 }

@@ -1,7 +1,8 @@
 /**
  * `npm test`: the whole suite, as CI runs it. Installs missing Debian packages, runs the static
  * checks and unit tests, brings the real lab up, runs the integration and browser tests against it,
- * tears the lab down (checking it left nothing), and ends with one line: `N passed, N failed`.
+ * builds and runs the container image, tears the lab down (checking it left nothing), and ends with one line:
+ * `N passed, N failed`.
  * NSATLAS_KEEP_LAB=1 leaves the lab up afterwards for debugging.
  */
 import { spawnSync } from "node:child_process";
@@ -11,6 +12,7 @@ import { z } from "zod";
 import { labDown, labUp } from "./lab/lab";
 import { labConfig } from "./lab/lab-config";
 import { labLeftovers } from "./lab/leftovers";
+import { imageSuite } from "./image/image-suite";
 import { ensureHostPackages } from "./setup/host-packages";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -82,6 +84,9 @@ async function main(): Promise<number> {
     await step("lab up", () => labUp(config));
     vitestProject("integration");
     vitestProject("e2e");
+    // The image, built here from nothing (about 3.5 minutes) and run against the lab: snapshot, agent, dashboard, compose.
+    const image = imageSuite();
+    record("image (build and run)", image.passed, image.failed);
     // The memory soak, CI-sized: it fails when heap or RSS keep growing after warm-up.
     check("memory soak (300 scans)", process.execPath, ["--expose-gc", "--import", "tsx", "test/bench/bench-soak.ts"], { NSATLAS_SOAK_SCANS: "300" });
   } finally {

@@ -8,6 +8,7 @@ import { diffQuery, netnsQuery } from "../data/queries";
 import { AnomalyList } from "../anomalies/anomaly-list";
 import { DiffPanel } from "../history/diff-panel";
 import { ExposeControl } from "./expose-control";
+import { NetnsCapture } from "../capture/netns-capture";
 import { queryKeys } from "../data/query-keys";
 import { LiveControls } from "../live/live-controls";
 import { useSnapshot } from "../pods/lookup-view";
@@ -16,6 +17,7 @@ import { Skeleton } from "../ui/skeleton";
 import { parseLiveParams } from "../url/search-params";
 import { useUrlState } from "../url/use-url-state";
 import { NetnsSections } from "./netns-sections";
+import { TracePanel } from "../trace/trace-panel";
 
 export function NetnsDetailView({ id }: { id: string }) {
   const [search, setSearch] = useUrlState();
@@ -58,8 +60,10 @@ export function NetnsDetailView({ id }: { id: string }) {
       </div>
       <AnomalyList anomalies={anomalies} title="Anomalies in this namespace" />
       {diff.data && <DiffPanel diff={diff.data} netnsId={id} />}
+      {live.at === undefined && <TracePanel from={query.data.id} />}
       <NetnsSections netns={query.data} snapshot={snapshot.data} focusedIfindex={focused} />
       {live.at === undefined && <ExposeControl netns={query.data} />}
+      {live.at === undefined && <NetnsCapture netns={query.data} />}
     </div>
   );
 }

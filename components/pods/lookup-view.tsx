@@ -14,6 +14,7 @@ import { parseLiveParams } from "../url/search-params";
 import { useUrlState } from "../url/use-url-state";
 import { closestNames } from "./closest-names";
 import { OwnerCard } from "./owner-card";
+import { TracePanel } from "../trace/trace-panel";
 
 /**
  * A pod or container page: the owner, then each namespace it holds in full. A link to one that no
@@ -77,6 +78,7 @@ export function LookupView({
         <LiveControls live={live} updatedAt={query.dataUpdatedAt} isFetching={query.isFetching} onChange={setSearch} />
       </div>
       <OwnerCard lookup={query.data} />
+      {live.at === undefined && query.data.netns[0] && <TracePanel from={query.data.netns[0].id} />}
       {query.data.netns.map((n) => (
         <section key={n.id} className="space-y-3">
           <h2 className="text-lg font-semibold">

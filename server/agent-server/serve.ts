@@ -2,7 +2,8 @@
  * `nsatlas agent`: the node agent's HTTP server. Plain node:http over the agent core, no Next.js: the
  * read API, the event stream and the probes, behind the shared front door (server/http/front/).
  *   GET /livez  /readyz  (public)
- *   GET /api/v1/snapshot[?view=overview&at=]  /api/v1/netns/{id}[?at=]  /api/v1/events  /api/v1/healthz  /metrics
+ *   GET and POST /api/v1/captures (packet capture, off unless NSATLAS_CAPTURE=1: the one write the agent takes)
+ *   GET /api/v1/snapshot[?view=overview&at=]  /api/v1/netns/{id}[?at=]  /api/v1/trace?from=&to=  /api/v1/events  /api/v1/healthz  /metrics
  */
 import type http from "node:http";
 import type { Agent } from "../agent/create-agent";
@@ -11,12 +12,15 @@ import { admit, type FrontOptions } from "../http/front/admit";
 import { createFrontServer } from "../http/front/http-server";
 import { logRequest, type RequestObserver } from "../http/front/request-log";
 import { sendWebResponse, toWebRequest } from "../http/front/to-web";
+import { CAPTURES_PATH, captureHostFrom, serveCaptureOnAgent } from "../http/handlers/capture-handler";
 import { eventStreamHandler } from "../http/handlers/event-stream";
 import { livezHandler, readyzHandler } from "../http/handlers/probe-handlers";
 import { netnsHandler, snapshotHandler } from "../http/handlers/read-handlers";
+import { traceHandler } from "../http/handlers/trace-handler";
 import { jsonResponse, problemResponse } from "../http/json";
 import { newNonce, securityHeaders } from "../http/security";
 import { errorFields, logger } from "../log/logger";
+import { traceSource } from "../trace/trace-source";
 
 export interface AgentServer {
   url: string;
@@ -37,6 +41,7 @@ async function route(request: Request, pathname: string, agent: Agent, shutdown:
   if (netns?.[1] !== undefined) return netnsHandler(request, netns[1], agent);
   if (pathname === "/api/v1/events") return eventStreamHandler(request, agent, { signal: shutdown });
   if (pathname === "/api/v1/healthz") return jsonResponse(await agent.health());
+  if (pathname === "/api/v1/trace") return traceHandler(request, traceSource(agent));
   // Loaded on first use: the one-shot commands share this bundle and need no prom-client.
   if (pathname === "/metrics") return (await import("../http/handlers/metrics-handler")).metricsHandler();
   return problemResponse(404, "Not found", `the node agent serves no ${pathname}; see docs/api.md`);
@@ -55,8 +60,10 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, { age
   const isHead = req.method === "HEAD";
   const admission = admit(req, front);
   logRequest(req, res, admission, observe);
-  // Read-only whoever asks: a write is refused as such, before the token rule could call it cross-site.
-  if (req.method !== "GET" && !isHead) {
+  // Read-only whoever asks, but for starting a packet capture (which the hub proxies): any other write is refused as
+  // such, before the token rule could call it cross-site.
+  const isCapture = (req.url ?? "").split("?")[0] === CAPTURES_PATH;
+  if (req.method !== "GET" && !isHead && !(isCapture && req.method === "POST")) {
     const refusal = problemResponse(405, "Method not allowed", "the node agent's API is read-only: GET or HEAD");
     return sendWebResponse(res, refusal, { ...headers, allow: "GET, HEAD" }, isHead);
   }
@@ -66,6 +73,10 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, { age
   }
   const disconnected = new AbortController();
   res.on("close", () => disconnected.abort());
+  if (isCapture) {
+    const context = { host: captureHostFrom(agent), origin, client: admission.client, auth: admission.verdict.auth, headers, signal: disconnected.signal };
+    return serveCaptureOnAgent(req, res, context);
+  }
   let response: Response;
   try {
     response = await route(toWebRequest(req, origin, disconnected.signal), admission.pathname, agent, shutdown);

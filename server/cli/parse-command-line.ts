@@ -13,7 +13,11 @@ export type Invocation =
   | { command: "expose"; target: string; name: string | undefined }
   | { command: "unexpose"; name: string }
   | { command: "doctor"; json: boolean }
-  | { command: "agent"; listen: string };
+  | { command: "agent"; listen: string }
+  /** listen: the --listen value, or undefined for NSATLAS_HOST and PORT (127.0.0.1:3000 by default). */
+  | { command: "dashboard"; listen: string | undefined }
+  /** proto, sport, dport: as given; the trace command checks them. */
+  | { command: "trace"; target: string; to: string; json: boolean; proto: string | undefined; sport: string | undefined; dport: string | undefined };
 
 export type CommandLine = { kind: "help" } | { kind: "version" } | { kind: "usage-error"; message: string } | { kind: "run"; invocation: Invocation };
 
@@ -23,6 +27,8 @@ interface CommandSpec {
   flags: Record<string, "boolean" | "string">;
   /** The positional argument the command needs, in words, or none. */
   argument?: string;
+  /** A second positional argument it needs after the first, in words. */
+  second?: string;
 }
 
 const WHAT = "a pod (namespace/name) or a container name or id";
@@ -35,6 +41,12 @@ const COMMANDS: Record<Command, CommandSpec> = {
   unexpose: { flags: {}, argument: "the name under /run/netns that nsatlas exposed" },
   doctor: { flags: { json: "boolean" } },
   agent: { flags: { listen: "string" } },
+  dashboard: { flags: { listen: "string" } },
+  trace: {
+    flags: { json: "boolean", proto: "string", sport: "string", dport: "string" },
+    argument: "a namespace id, a pod (namespace/name) or a container name or id",
+    second: "the destination IP address",
+  },
 };
 
 const isCommand = (word: string): word is Command => Object.hasOwn(COMMANDS, word);
@@ -60,8 +72,8 @@ function parseCommandArgs(command: Command, args: string[]): Parsed | "help" | s
     if (type === "boolean" && token.value !== undefined) return `nsatlas ${command}: ${token.rawName} takes no value`;
     parsed.values[token.name] = token.value ?? true;
   }
-  const wanted = spec.argument === undefined ? 0 : 1;
-  if (parsed.positionals.length < wanted) return `nsatlas ${command}: give ${spec.argument}`;
+  const wanted = spec.argument === undefined ? 0 : spec.second === undefined ? 1 : 2;
+  if (parsed.positionals.length < wanted) return `nsatlas ${command}: give ${parsed.positionals.length === 0 ? spec.argument : spec.second}`;
   const extra = parsed.positionals[wanted];
   if (extra !== undefined) return `nsatlas ${command}: unexpected argument "${extra}"`;
   return parsed;
@@ -85,6 +97,10 @@ function toInvocation(command: Command, { values, positionals }: Parsed): Invoca
       return { command, name: first };
     case "agent":
       return { command, listen: text(values.listen) ?? DEFAULT_LISTEN };
+    case "dashboard":
+      return { command, listen: text(values.listen) };
+    case "trace":
+      return { command, target: first, to: positionals[1] ?? "", json, proto: text(values.proto), sport: text(values.sport), dport: text(values.dport) };
   }
 }
 

@@ -1,15 +1,17 @@
 /**
  * Runs one parsed command and turns what it throws into a line on stderr and an exit code:
  * a CliFailure carries its own, an invalid environment is a usage error (2), anything else a failure (1).
- * `nsatlas agent` reports its own failures to start, as JSON log lines (see commands/agent.ts).
+ * `nsatlas agent` and `nsatlas dashboard` report their own failures to start, as JSON log lines (see commands/).
  */
 import { configureLogger, errorFields, logger } from "../log/logger";
 import { toCliFailure } from "./cli-failure";
 import { agentCommand } from "./commands/agent";
+import { dashboardCommand } from "./commands/dashboard";
 import { doctorCommand } from "./commands/doctor";
 import { exposeCommand, unexposeCommand } from "./commands/expose";
 import { listCommand } from "./commands/list";
 import { snapshotCommand } from "./commands/snapshot";
+import { traceCommand } from "./commands/trace";
 import { whereCommand } from "./commands/where";
 import { printError } from "./output";
 import type { Invocation } from "./parse-command-line";
@@ -30,12 +32,16 @@ function dispatch(invocation: Invocation): Promise<number> | number {
       return doctorCommand(invocation);
     case "agent":
       return agentCommand(invocation);
+    case "dashboard":
+      return dashboardCommand(invocation);
+    case "trace":
+      return traceCommand(invocation);
   }
 }
 
 export async function runCommand(invocation: Invocation): Promise<number> {
-  // One-shot commands print data on stdout, so their log (and audit) lines go to stderr; the agent logs on stdout.
-  configureLogger({ fd: invocation.command === "agent" ? 1 : 2 });
+  // One-shot commands print data on stdout, so their log (and audit) lines go to stderr; the servers log on stdout.
+  configureLogger({ fd: invocation.command === "agent" || invocation.command === "dashboard" ? 1 : 2 });
   try {
     return await dispatch(invocation);
   } catch (err) {

@@ -5,6 +5,8 @@ export const DEFAULT_LISTEN = "127.0.0.1:7471";
 /** The synopsis printed (to stderr) after a usage error. */
 export const USAGE = `usage: nsatlas snapshot --json | list [--json] | where <namespace/pod | container> [--json] | doctor [--json]
        nsatlas expose <namespace/pod | container> [--name N] | unexpose <name> | agent [--listen HOST:PORT]
+       nsatlas dashboard [--listen HOST:PORT]
+       nsatlas trace <netnsId | namespace/pod | container> <ip> [--proto P] [--sport N] [--dport N] [--json]
        nsatlas --help | --version
 `;
 
@@ -24,11 +26,16 @@ Commands:
   doctor [--json]                  which capabilities this process lacks, and what that costs
   agent [--listen HOST:PORT]       serve this node's API, event stream and probes over HTTP
                                    (default ${DEFAULT_LISTEN}; [::1]:7471 for IPv6; stops on SIGTERM/SIGINT)
+  dashboard [--listen HOST:PORT]   serve the dashboard (pages, API, probes) over HTTP; needs its build (.next)
+                                   (default NSATLAS_HOST:PORT, i.e. 127.0.0.1:3000; stops on SIGTERM/SIGINT)
+  trace <netnsId | namespace/pod | container> <ip> [--proto tcp|udp|icmp] [--sport N] [--dport N] [--json]
+                                   where a packet from that namespace to <ip> goes, as the kernel's routing
+                                   in each namespace answers (exit 1 when it does not get there)
 
 Flags:
-  --json                           print JSON instead of text (snapshot, list, where, doctor)
+  --json                           print JSON instead of text (snapshot, list, where, doctor, trace)
   --name N                         the name under /run/netns (expose; default derived from the target)
-  --listen HOST:PORT               the agent's address; any host but loopback needs NSATLAS_TOKEN
+  --listen HOST:PORT               the agent's or dashboard's address; any host but loopback needs NSATLAS_TOKEN
   -h, --help                       print this help
   -v, --version                    print nsatlas's version
 

@@ -17,6 +17,7 @@ import type {
   ReadRequest,
   ReadResult,
   ReplyBatch,
+  RouteGetRequest,
   ScanJob,
   WatchUnavailable,
 } from "./reader-protocol";
@@ -114,6 +115,29 @@ export class NetnsReader {
     });
     if (out.length !== jobs.length) throw new Error(`netns reader answered ${out.length} of ${jobs.length} sock_diag jobs`);
     return out;
+  }
+
+  /**
+   * Sends rtnetlink requests (a path trace's route, neighbour, netconf, FDB and link questions) one
+   * after another inside one namespace, and returns the raw answers in their order.
+   */
+  async routeGet(job: ReadJob, requests: Buffer[]): Promise<DiagResult> {
+    const out: DiagResult[] = [];
+    const message = (base: RequestBase): RouteGetRequest => ({ ...base, type: "route-get", job, requests: requests.map((r) => toArrayBuffer(r)) });
+    await this.request(message, (raw) => {
+      for (const r of raw) out.push(toDiagResult(r));
+    });
+    const [result] = out;
+    if (result === undefined || out.length !== 1) throw new Error(`netns reader answered ${out.length} results to one route-get job`);
+    return result;
+  }
+
+  /**
+   * Starts the reader thread now rather than with the first request: a one-shot command starts it while it
+   * discovers the namespaces, so the thread's start-up (loading its bundle and koffi) is not on the scan's path.
+   */
+  start(): void {
+    this.ensureWorker();
   }
 
   /** Whether the reader thread is up (it starts with the first request and again after it died). */

@@ -143,7 +143,8 @@ function readOne(job: ScanJob, requests: ReadRequests, view: WatchView | undefin
   try {
     try {
       s = socketIn(nsFd);
-      const cookie = netnsCookie(s);
+      // Without the watch nothing is vouched for, and the cookie would be a wasted syscall per namespace.
+      const cookie = view === undefined ? undefined : netnsCookie(s);
       const vouched = memory.vouchFor(job, cookie, view, now);
       if (vouched !== undefined) return { id: job.id, ok: true, kind: "counters", reading: vouched, counters: exchange(s, Buffer.from(requests.stats)) };
       if (view === undefined || cookie === undefined) return { id: job.id, ok: true, kind: "full", ...fullReading(s, requests) };
@@ -229,6 +230,23 @@ function diagOne(job: ReadJob, requests: Buffer[]): DiagResult<ArrayBuffer> {
   }
 }
 
+/** Sends a path trace's rtnetlink questions inside one namespace (route-get: see reader-protocol.ts). */
+function routeGetOne(job: ReadJob, requests: Buffer[]): DiagResult<ArrayBuffer> {
+  const nsFd = libc.open(job.path, O.RDONLY | O.CLOEXEC);
+  if (nsFd < 0) return failed(job.id, "open", lastErrno());
+  let s = -1;
+  try {
+    s = socketIn(nsFd, NETLINK.ROUTE);
+    return { id: job.id, ok: true, answers: requests.map((request) => exchange(s, Buffer.from(request))) };
+  } catch (err) {
+    if (err instanceof SyscallError) return failed(job.id, err.stage, err.errno);
+    throw err;
+  } finally {
+    if (s >= 0) libc.close(s);
+    libc.close(nsFd);
+  }
+}
+
 /** The answers a result carries, to transfer rather than copy. */
 function bytesOf(result: ReadResult<ArrayBuffer> | DiagResult<ArrayBuffer>): ArrayBuffer[] {
   if (!result.ok) return [];
@@ -292,6 +310,9 @@ parentPort?.on("message", (message: ReaderRequest) => {
     // Every namespace in one message: one round trip per namespace cost more than its dumps.
     const requests = message.requests.map((d) => Buffer.from(d));
     answerInBatches(message.requestId, message.jobs, (job) => diagOne(job, requests));
+  } else if (message.type === "route-get") {
+    const requests = message.requests.map((r) => Buffer.from(r));
+    answerInBatches(message.requestId, [message.job], (job) => routeGetOne(job, requests));
   } else {
     const results = message.queries.map((q) => askIds(q, nsidByFd));
     post(

@@ -66,7 +66,18 @@ export interface AskIdsRequest extends RequestBase {
   queries: AskIdsQuery[];
 }
 
-export type ReaderRequest = ReadRequest | DiagRequest | AskIdsRequest;
+/**
+ * Send these rtnetlink requests, in order, on one NETLINK_ROUTE socket opened inside the namespace of
+ * `job` (a path trace's questions: RTM_GETROUTE for one flow, RTM_GETNEIGH, RTM_GETNETCONF, an FDB
+ * dump, RTM_GETLINK; netlink-requests.ts builds them). The answer is a DiagResult: the raw answers.
+ */
+export interface RouteGetRequest extends RequestBase {
+  type: "route-get";
+  job: ReadJob;
+  requests: ArrayBuffer[];
+}
+
+export type ReaderRequest = ReadRequest | DiagRequest | AskIdsRequest | RouteGetRequest;
 
 /** A syscall that failed for one namespace: its stage ("open", "setns", "socket", "sendto", "recv") and errno. */
 export interface Failure {

@@ -5,7 +5,8 @@
  * request handler from server/bin/dashboard.ts.
  */
 import type http from "node:http";
-import type { Agent } from "../agent/create-agent";
+import { SOCKET_HEADER, socketHeaderValue } from "../capture/own-connection";
+import type { Readiness } from "../contract/health";
 import { admit, type FrontOptions } from "../http/front/admit";
 import { CLIENT_HEADER } from "../http/front/client-header";
 import { createFrontServer } from "../http/front/http-server";
@@ -20,6 +21,13 @@ import { observeHttpRequest, processMetrics } from "../metrics/process-metrics";
 
 export type PageHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
 
+/** What the front needs from the process's core: the agent (single node) or the hub (NSATLAS_AGENTS, docs/hub.md). */
+export interface DashboardCore {
+  readiness(): Readiness;
+  /** The hub's answer for a route that reads the local node (409), before Next runs it; undefined to go on. */
+  refuse?(pathname: string): Response | undefined;
+}
+
 export interface DashboardServer {
   url: string;
   /** Stops accepting and waits up to `graceMs` for requests in flight, then cuts the rest. */
@@ -30,14 +38,14 @@ export interface DashboardServer {
 const METHODS = new Set(["GET", "HEAD", "POST"]);
 
 /** What the front answers itself, without Next. */
-async function ownAnswer(pathname: string, agent: Agent): Promise<Response | undefined> {
+async function ownAnswer(pathname: string, core: DashboardCore): Promise<Response | undefined> {
   if (pathname === "/livez") return livezHandler();
-  if (pathname === "/readyz") return readyzHandler(agent.readiness());
+  if (pathname === "/readyz") return readyzHandler(core.readiness());
   if (pathname === "/metrics") return metricsHandler();
-  return undefined;
+  return core.refuse?.(pathname);
 }
 
-async function handle(req: http.IncomingMessage, res: http.ServerResponse, agent: Agent, front: FrontOptions, pages: PageHandler): Promise<void> {
+async function handle(req: http.IncomingMessage, res: http.ServerResponse, core: DashboardCore, front: FrontOptions, pages: PageHandler): Promise<void> {
   const headers = securityHeaders(newNonce(), front.isDev);
   const isHead = req.method === "HEAD";
   const admission = admit(req, front);
@@ -52,22 +60,31 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, agent
   if (admission.verdict.kind === "login" && admission.route === "/metrics") {
     return sendWebResponse(res, problemResponse(401, "Authentication required", "send Authorization: Bearer <NSATLAS_TOKEN>"), headers, isHead);
   }
-  const own = await ownAnswer(admission.pathname, agent);
+  const own = await ownAnswer(admission.pathname, core);
   if (own !== undefined) return sendWebResponse(res, own, headers, isHead);
   // The routes learn the client from the front only: whatever a client sends under this name is dropped.
   delete req.headers[CLIENT_HEADER];
   req.headers[CLIENT_HEADER] = admission.client;
+  // The request's own connection, so that a packet capture in this namespace can leave it out (server/capture/own-connection.ts).
+  delete req.headers[SOCKET_HEADER];
+  const socket = socketHeaderValue(req.socket);
+  if (socket !== undefined) req.headers[SOCKET_HEADER] = socket;
   // Answers Next makes without running the proxy (its own 404s and errors) still carry the security headers;
   // the proxy replaces them (with a fresh CSP nonce) on everything it handles.
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   await pages(req, res);
 }
 
-export async function serveDashboard(agent: Agent, pages: PageHandler, front: FrontOptions, listen: { host: string; port: number }): Promise<DashboardServer> {
+export async function serveDashboard(
+  core: DashboardCore,
+  pages: PageHandler,
+  front: FrontOptions,
+  listen: { host: string; port: number },
+): Promise<DashboardServer> {
   // Registered now, so the first scrape already has the event loop's lag.
   processMetrics();
   const frontServer = createFrontServer((req, res) => {
-    handle(req, res, agent, front, pages).catch((err: unknown) => {
+    handle(req, res, core, front, pages).catch((err: unknown) => {
       logger().error({ err: errorFields(err) }, "request failed inside the dashboard server");
       if (!res.headersSent) res.writeHead(503, { "content-type": "application/problem+json", ...securityHeaders(newNonce(), false) });
       res.end(JSON.stringify({ type: "about:blank", title: "The request failed", status: 503 }));

@@ -72,8 +72,8 @@ export function errorFields(err: unknown): ErrorFields {
   return { name: err.name, message: err.message, ...(code === undefined ? {} : { code }), ...(stack === undefined ? {} : { stack }) };
 }
 
-/** Every write nsatlas makes to the host or its history, and every refused credential. */
-export type AuditAction = "login" | "login-failed" | "bearer-failed" | "freeze" | "import" | "expose" | "unexpose";
+/** Every write nsatlas makes to the host or its history, every packet capture, and every refused credential. */
+export type AuditAction = "login" | "login-failed" | "bearer-failed" | "freeze" | "import" | "expose" | "unexpose" | "capture";
 
 /** One audit line: `{"level":"info","msg":"audit","audit":<action>,"who":…,"detail":…}`, whatever NSATLAS_LOG_LEVEL says. */
 export function audit(action: AuditAction, who: string, detail?: string): void {

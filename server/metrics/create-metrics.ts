@@ -4,6 +4,8 @@ import { NSATLAS_VERSION } from "../node-info";
 import { registerAgentCollectors } from "./agent-collectors";
 import type { AgentMetricsState } from "./agent-state";
 import { registerHttpMetrics, type HttpRequestObservation } from "./http-metrics";
+import { registerHubCollectors } from "./hub-collectors";
+import { hubMetricsState, type HubMetricsState } from "./hub-state";
 
 export interface Metrics {
   registry: Registry;
@@ -11,7 +13,7 @@ export interface Metrics {
 }
 
 /** The process has one (process-metrics.ts); tests build their own over a state of their own. */
-export function createMetrics(state: AgentMetricsState): Metrics {
+export function createMetrics(state: AgentMetricsState, hubState: HubMetricsState = hubMetricsState()): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   new Gauge({ name: "nsatlas_build_info", help: "Always 1; the nsatlas version in a label.", labelNames: ["version"] as const, registers: [registry] }).set(
@@ -19,5 +21,6 @@ export function createMetrics(state: AgentMetricsState): Metrics {
     1,
   );
   registerAgentCollectors(registry, state);
+  registerHubCollectors(registry, hubState);
   return { registry, observeHttpRequest: registerHttpMetrics(registry) };
 }

@@ -33,6 +33,7 @@ describe("parseConfig", () => {
       scanIntervalMs: 10_000,
       trustedProxies: [],
       logLevel: "info",
+      capture: false,
     });
   });
 

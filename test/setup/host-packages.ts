@@ -5,6 +5,8 @@ import { hasCommand, run } from "../lab/sh";
 const NEEDS: Array<{ pkg: string; present: () => boolean }> = [
   { pkg: "iproute2", present: () => hasCommand("ip") },
   { pkg: "util-linux", present: () => hasCommand("nsenter") && hasCommand("unshare") },
+  // Packet capture runs tcpdump inside a namespace (server/capture/).
+  { pkg: "tcpdump", present: () => hasCommand("tcpdump") },
   { pkg: "iptables", present: () => hasCommand("iptables") },
   { pkg: "docker.io", present: () => hasCommand("dockerd") },
   { pkg: "busybox-static", present: () => fs.existsSync("/bin/busybox") },
@@ -16,6 +18,8 @@ const NEEDS: Array<{ pkg: string; present: () => boolean }> = [
   { pkg: "dnsmasq-base", present: () => hasCommand("dnsmasq") },
   // systemd-analyze verifies the unit in deploy/systemd (no running systemd needed).
   { pkg: "systemd", present: () => hasCommand("systemd-analyze") },
+  // The image test runs deploy/compose.yaml with it.
+  { pkg: "docker-compose", present: () => hasCommand("docker-compose") },
   // promtool checks the /metrics text in the tests.
   { pkg: "prometheus", present: () => hasCommand("promtool") },
 ];
