@@ -54,7 +54,8 @@ describe("ScanSchedule", () => {
       1,
     );
     schedule.start();
-    await sleep(120);
+    // Waits for the second scan rather than a fixed time: timers run late on a loaded machine.
+    for (let i = 0; i < 250 && scans < 2; i++) await sleep(20);
     schedule.stop();
     const after = scans;
     expect(after).toBeGreaterThanOrEqual(2);
