@@ -6,9 +6,11 @@ import { historySchema } from "@/server/contract/history";
 import { lookupSchema } from "@/server/contract/lookups";
 import { netnsSchema, snapshotOverviewSchema } from "@/server/contract/snapshot";
 import { changeStreamState, FOLLOWS_CHANGES } from "../live/change-stream-state";
+import { clusterNodesSchema, clusterSearchSchema, clusterTopologySchema } from "@/server/contract/cluster";
 import { apiPaths } from "../url/routes";
 import type { LiveParams } from "../url/search-params";
 import { fetchJson } from "./api-client";
+import { onNode } from "./node-client";
 import { queryKeys } from "./query-keys";
 
 const HEALTH_POLL_MS = 5_000;
@@ -32,7 +34,7 @@ export function healthQuery() {
 export function snapshotQuery(live: LiveParams) {
   return queryOptions({
     queryKey: queryKeys.snapshot(live.at),
-    queryFn: ({ signal }) => fetchJson(apiPaths.snapshotOverview(live.at), snapshotOverviewSchema, signal),
+    queryFn: ({ signal, client }) => fetchJson(onNode(client, apiPaths.snapshotOverview(live.at)), snapshotOverviewSchema, signal),
     refetchInterval: everyUnlessStreaming(live),
     meta: followsChanges(live),
   });
@@ -41,7 +43,7 @@ export function snapshotQuery(live: LiveParams) {
 export function netnsQuery(id: string, live: LiveParams) {
   return queryOptions({
     queryKey: queryKeys.netns(id, live.at),
-    queryFn: ({ signal }) => fetchJson(apiPaths.netns(id, live.at), netnsSchema, signal),
+    queryFn: ({ signal, client }) => fetchJson(onNode(client, apiPaths.netns(id, live.at)), netnsSchema, signal),
     // Counters move without change events: a namespace page keeps polling.
     refetchInterval: every(live),
     meta: followsChanges(live),
@@ -52,7 +54,7 @@ export function netnsQuery(id: string, live: LiveParams) {
 export function podQuery(namespace: string, name: string, live: LiveParams) {
   return queryOptions({
     queryKey: queryKeys.pod(namespace, name, live.at),
-    queryFn: ({ signal }) => fetchJson(apiPaths.pod(namespace, name, live.at), lookupSchema, signal),
+    queryFn: ({ signal, client }) => fetchJson(onNode(client, apiPaths.pod(namespace, name, live.at)), lookupSchema, signal),
     refetchInterval: everyUnlessStreaming(live),
     meta: followsChanges(live),
     retry: false,
@@ -62,7 +64,7 @@ export function podQuery(namespace: string, name: string, live: LiveParams) {
 export function containerQuery(nameOrId: string, live: LiveParams) {
   return queryOptions({
     queryKey: queryKeys.container(nameOrId, live.at),
-    queryFn: ({ signal }) => fetchJson(apiPaths.container(nameOrId, live.at), lookupSchema, signal),
+    queryFn: ({ signal, client }) => fetchJson(onNode(client, apiPaths.container(nameOrId, live.at)), lookupSchema, signal),
     refetchInterval: everyUnlessStreaming(live),
     meta: followsChanges(live),
     retry: false,
@@ -96,5 +98,34 @@ export function exposuresQuery() {
   return queryOptions({
     queryKey: queryKeys.exposures(),
     queryFn: ({ signal }) => fetchJson(apiPaths.expose(), exposuresSchema, signal),
+  });
+}
+
+/** Hub mode: no cluster event stream yet, so the cluster page polls. */
+const CLUSTER_POLL_MS = 3_000;
+
+export function clusterNodesQuery() {
+  return queryOptions({
+    queryKey: queryKeys.clusterNodes(),
+    queryFn: ({ signal }) => fetchJson(apiPaths.clusterNodes(), clusterNodesSchema, signal),
+    refetchInterval: CLUSTER_POLL_MS,
+  });
+}
+
+/** A search over every node's cached overview (the hub never asks the agents for it). */
+export function clusterSearchQuery(q: string) {
+  return queryOptions({
+    queryKey: queryKeys.clusterSearch(q),
+    queryFn: ({ signal }) => fetchJson(apiPaths.clusterSearch(q), clusterSearchSchema, signal),
+    refetchInterval: CLUSTER_POLL_MS,
+    retry: false,
+  });
+}
+
+export function clusterTopologyQuery() {
+  return queryOptions({
+    queryKey: queryKeys.clusterTopology(),
+    queryFn: ({ signal }) => fetchJson(apiPaths.clusterTopology(), clusterTopologySchema, signal),
+    refetchInterval: CLUSTER_POLL_MS,
   });
 }

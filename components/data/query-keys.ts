@@ -9,4 +9,7 @@ export const queryKeys = {
   history: () => ["history"] as const,
   exposures: () => ["exposures"] as const,
   diff: (from: string, to?: string) => ["diff", from, to ?? "live"] as const,
+  clusterNodes: () => ["cluster", "nodes"] as const,
+  clusterSearch: (q: string) => ["cluster", "search", q] as const,
+  clusterTopology: () => ["cluster", "topology"] as const,
 };

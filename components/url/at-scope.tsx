@@ -2,7 +2,8 @@
 
 import { useSearchParams } from "next/navigation";
 import { createContext, useContext, useMemo, type ReactNode } from "react";
-import { scopedHrefs } from "./routes";
+import { useNodeScope } from "../cluster/node-scope";
+import { nodeHrefs, scopedHrefs } from "./routes";
 import { parseLiveParams } from "./search-params";
 
 const AtContext = createContext<string | undefined>(undefined);
@@ -22,8 +23,9 @@ export function useAt(): string | undefined {
   return useContext(AtContext);
 }
 
-/** Page links that stay inside the snapshot on screen. */
+/** Page links that stay inside the snapshot on screen, and under `/n/<node>/` on a node page of the hub. */
 export function useHrefs() {
   const at = useAt();
-  return useMemo(() => scopedHrefs(at), [at]);
+  const node = useNodeScope()?.node;
+  return useMemo(() => (node === undefined ? scopedHrefs(at) : nodeHrefs(node)), [at, node]);
 }

@@ -18,7 +18,20 @@ export const apiPaths = {
   diff: (from: string, to?: string) => `/api/v1/diff?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to ?? "now")}`,
   expose: () => "/api/v1/expose",
   unexpose: () => "/api/v1/unexpose",
+  /** Hub mode (docs/hub.md): every node and its state, a search over them, the links between them. */
+  clusterNodes: () => "/api/v1/cluster/nodes",
+  clusterSearch: (q: string) => `/api/v1/cluster/search?q=${encodeURIComponent(q)}`,
+  clusterTopology: () => "/api/v1/cluster/topology",
 };
+
+/**
+ * The hub's passthrough of one node's API (`/api/v1/n/<node>/…`) for a single-node path: the snapshot, a namespace,
+ * a pod and a container; any other path (history, diff, expose, trace, …) is returned as it is (the hub answers 409).
+ */
+export function nodeApiPath(node: string, path: string): string {
+  if (!/^\/api\/v1\/(?:snapshot(?=\?|$)|netns\/|pods\/|containers\/)/.test(path)) return path;
+  return `/api/v1/n/${encodeURIComponent(node)}/${path.slice("/api/v1/".length)}`;
+}
 
 /**
  * Builders for every page link: stable across restarts (pods and containers by name, not by index).
@@ -31,6 +44,23 @@ export const pageHrefs = {
   container: (name: string) => `/containers/${encodeURIComponent(name)}`,
   topology: (focus?: string) => (focus ? `/topology?focus=${encodeURIComponent(focus)}` : "/topology"),
 };
+
+/** The cluster page (hub mode), with a search when `q` is given. */
+export function clusterHref(q?: string): string {
+  return q === undefined || q === "" ? "/cluster" : `/cluster?q=${encodeURIComponent(q)}`;
+}
+
+/** pageHrefs of one node seen through the hub: every link stays under `/n/<node>/…` (the name percent-encoded). */
+export function nodeHrefs(node: string): typeof pageHrefs {
+  const base = `/n/${encodeURIComponent(node)}`;
+  return {
+    overview: (query) => (query && query.size > 0 ? `${base}?${query.toString()}` : base),
+    netns: (id, ifindex) => `${base}${pageHrefs.netns(id, ifindex)}`,
+    pod: (namespace, name) => `${base}${pageHrefs.pod(namespace, name)}`,
+    container: (name) => `${base}${pageHrefs.container(name)}`,
+    topology: (focus) => `${base}${pageHrefs.topology(focus)}`,
+  };
+}
 
 /** Adds `at=<id>` to an href (before its #fragment), keeping any query it has. */
 export function withAt(href: string, at: string | undefined): string {

@@ -59,6 +59,8 @@ export interface RequestOptions {
   timeoutMs: number;
   signal?: AbortSignal | undefined;
   headers?: Record<string, string>;
+  /** A JSON body: the request is then a POST (the one the agent takes: POST /api/v1/captures). */
+  json?: string;
 }
 
 export interface EventStreamHandlers {
@@ -124,14 +126,21 @@ export class AgentClient {
     this.pool = isHttps ? new https.Agent({ keepAlive: true, maxSockets: 8 }) : new http.Agent({ keepAlive: true, maxSockets: 8 });
   }
 
-  /** GET `path` (with query): resolves with the answer once its headers arrived within the deadline. The caller reads or destroys it. */
+  /**
+   * GET `path` (with query), or POST `options.json`: resolves with the answer once its headers arrived within the deadline. The caller
+   * reads or destroys it.
+   */
   request(path: string, options: RequestOptions): Promise<http.IncomingMessage> {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = { accept: "application/json", ...options.headers };
       if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`;
+      if (options.json !== undefined) {
+        headers["content-type"] = "application/json";
+        headers["content-length"] = String(Buffer.byteLength(options.json));
+      }
       let req: http.ClientRequest;
       try {
-        req = this.transport.request(new URL(path, this.baseUrl), { method: "GET", headers, agent: this.pool });
+        req = this.transport.request(new URL(path, this.baseUrl), { method: options.json === undefined ? "GET" : "POST", headers, agent: this.pool });
       } catch (err) {
         reject(connectionFailure(err));
         return;
@@ -150,7 +159,7 @@ export class AgentClient {
         options.signal?.removeEventListener("abort", onAbort);
         reject(connectionFailure(err));
       });
-      req.end();
+      req.end(options.json);
     });
   }
 

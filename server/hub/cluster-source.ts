@@ -21,6 +21,19 @@ export interface StreamedAnswer {
   status: number;
   contentType: string;
   body: ReadableStream<Uint8Array>;
+  /** The answer's headers a proxy hands on (retry-after, content-disposition), when present. */
+  headers?: Record<string, string>;
+}
+
+/** Bounds of one call to an agent, for the routes whose answers take longer than a page's details (a trace, a capture). */
+export interface CallLimits {
+  /** Until the answer's headers. */
+  timeoutMs: number;
+  /** At most this long between two chunks of the body. */
+  idleMs: number;
+  maxBytes: number;
+  /** Sent to the agent as they are (user-agent: who asked, for the agent's audit trail). */
+  headers?: Record<string, string>;
 }
 
 export interface NodeAccess {
@@ -32,7 +45,12 @@ export interface NodeAccess {
   /** The overview the hub holds while the node is up (as fresh as the agent's latest change event). */
   cachedOverview(): SnapshotOverview | undefined;
   /** GET `pathAndQuery` from the agent: headers within 2 s, the body streamed (at most 64 MiB, at most 2 s between chunks). */
-  get(pathAndQuery: string, signal: AbortSignal): Promise<Fetched<StreamedAnswer>>;
+  get(pathAndQuery: string, signal: AbortSignal, limits?: CallLimits): Promise<Fetched<StreamedAnswer>>;
+  /**
+   * POST a JSON body to the agent (its POST /api/v1/captures) and stream the answer within `limits`; the signal's abort, or the body
+   * cancelled, drops the agent's connection at once (the agent then stops what it runs for the request).
+   */
+  post(path: string, json: string, signal: AbortSignal, limits: CallLimits): Promise<Fetched<StreamedAnswer>>;
   /** The agent's full snapshot, or stored snapshot `at`, parsed by the contract (within 2 s). */
   snapshot(at: string | undefined, signal: AbortSignal): Promise<Fetched<Snapshot>>;
 }

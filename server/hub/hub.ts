@@ -15,7 +15,7 @@ import { errorFields, logger } from "../log/logger";
 import { hubMetricsState } from "../metrics/hub-state";
 import { NSATLAS_VERSION, nodeInfo, processStartedAt } from "../node-info";
 import { AgentClient, AgentError, HUB_CONTRACT_MAJOR, LIMITS } from "./agent-client";
-import type { AgentFailure, ClusterSource, Fetched, NodeAccess, StreamedAnswer } from "./cluster-source";
+import type { AgentFailure, CallLimits, ClusterSource, Fetched, NodeAccess, StreamedAnswer } from "./cluster-source";
 import { clusterLinks, type NodeFacts } from "./cluster-links";
 import { NodeFollower, type FollowerOptions } from "./node-follower";
 import { AgentDirectory, type DirectoryOptions, type Endpoint } from "./resolve-agents";
@@ -56,6 +56,30 @@ const LOCAL_ROUTE = /^\/api\/v1\/(snapshot|snapshots|netns|pods|containers|event
 function failureOf(err: unknown): AgentFailure {
   if (err instanceof AgentError) return { kind: err.kind, message: err.message, isTimeout: err.isTimeout };
   return { kind: "error", message: err instanceof Error ? err.message : String(err), isTimeout: false };
+}
+
+/** Headers of an agent's answer that a proxy hands on. */
+const HANDED_ON = ["retry-after", "content-disposition"] as const;
+
+/** One call to an agent, its answer streamed within `limits`; the signal aborts it before and after the headers. */
+async function call(client: AgentClient, path: string, json: string | undefined, signal: AbortSignal, limits: CallLimits): Promise<Fetched<StreamedAnswer>> {
+  try {
+    const res = await client.request(path, { timeoutMs: limits.timeoutMs, signal, ...(limits.headers === undefined ? {} : { headers: limits.headers }), json });
+    const body = streamAnswer(res, { maxBytes: limits.maxBytes, idleMs: limits.idleMs });
+    if (signal.aborted) res.destroy();
+    else signal.addEventListener("abort", () => res.destroy(), { once: true });
+    const headers: Record<string, string> = {};
+    for (const name of HANDED_ON) {
+      const value = res.headers[name];
+      if (typeof value === "string") headers[name] = value;
+    }
+    return {
+      ok: true,
+      value: { status: res.statusCode ?? 502, contentType: String(res.headers["content-type"] ?? "application/octet-stream"), body, headers },
+    };
+  } catch (err) {
+    return { ok: false, failure: failureOf(err) };
+  }
 }
 
 function iso(ms: number | undefined): string | null {
@@ -187,14 +211,11 @@ export function createHub(config: Config, options: HubOptions = {}): Hub {
       state: follower.status.state,
       error: follower.status.error,
       cachedOverview: () => (follower.status.state === "up" ? follower.overview : undefined),
-      async get(pathAndQuery, signal): Promise<Fetched<StreamedAnswer>> {
-        try {
-          const res = await client.request(pathAndQuery, { timeoutMs: LIMITS.detailMs, signal });
-          const body = streamAnswer(res, { maxBytes: LIMITS.snapshotBytes, idleMs: LIMITS.detailMs });
-          return { ok: true, value: { status: res.statusCode ?? 502, contentType: String(res.headers["content-type"] ?? "application/octet-stream"), body } };
-        } catch (err) {
-          return { ok: false, failure: failureOf(err) };
-        }
+      get(pathAndQuery, signal, limits): Promise<Fetched<StreamedAnswer>> {
+        return call(client, pathAndQuery, undefined, signal, limits ?? { timeoutMs: LIMITS.detailMs, idleMs: LIMITS.detailMs, maxBytes: LIMITS.snapshotBytes });
+      },
+      post(path, json, signal, limits): Promise<Fetched<StreamedAnswer>> {
+        return call(client, path, json, signal, limits);
       },
       async snapshot(at, signal) {
         try {

@@ -27,11 +27,11 @@ export function agentLog(node: ClusterNode): string {
  * Starts `nsatlas agent --listen <eth0 ip>:7471` inside the node (through nsenter into its pid, mount, net
  * and uts namespaces, so it sees that node's /proc, /run and netns only), as a DaemonSet pod would run it:
  * NSATLAS_NODE_NAME from the downward API, the token, history on the node's tmpfs, nothing else from our
- * environment. It is orphaned to the node's pid 1 (which reaps it), so no host process waits on it.
+ * environment but `agentEnv`. It is orphaned to the node's pid 1 (which reaps it), so no host process waits on it.
  * Resolves once the process is the agent (not yet ready: see waitReady); the PID recorded is the
  * agent's as the host sees it.
  */
-export async function startAgent(config: ClusterConfig, node: ClusterNode, token: string): Promise<ClusterAgent> {
+export async function startAgent(config: ClusterConfig, node: ClusterNode, token: string, agentEnv: Record<string, string> = {}): Promise<ClusterAgent> {
   const ip = nodeIp(node.index);
   const listen = `${ip}:${AGENT_PORT}`;
   const env: NodeJS.ProcessEnv = {
@@ -41,6 +41,8 @@ export async function startAgent(config: ClusterConfig, node: ClusterNode, token
     NSATLAS_NODE_NAME: node.name,
     NSATLAS_TOKEN: token,
     NSATLAS_DATA_DIR: AGENT_DATA_DIR,
+    // What a test adds (NSATLAS_CAPTURE=1, …): the options of the DaemonSet's pod spec.
+    ...agentEnv,
   };
   const out = await inNode(node.pid, `${NSATLAS_BIN} agent --listen ${listen} </dev/null >>${AGENT_LOG_IN_NODE} 2>&1 & echo "agent $!"`, { env });
   const nodePid = Number(/^agent (\d+)$/m.exec(out)?.[1]);

@@ -31,6 +31,8 @@ export interface ClusterUpOptions {
   token?: string;
   /** Log each step's time to the console. */
   verbose?: boolean;
+  /** Extra environment of every agent (e.g. NSATLAS_CAPTURE=1); not kept for restartAgent, which takes its own. */
+  agentEnv?: Record<string, string>;
 }
 
 /** How many nodes are wired, or agents spawned, at once: the machine has few cores and each step is mostly exec. */
@@ -93,7 +95,7 @@ export async function clusterUp(options: ClusterUpOptions): Promise<Cluster> {
     };
     if (options.agents !== false) {
       t = Date.now();
-      for (const node of nodes) node.agent = await startAgent(config, node, token);
+      for (const node of nodes) node.agent = await startAgent(config, node, token, options.agentEnv);
       const readyMs = await waitReady(
         config,
         hubClient(manifest),
@@ -207,11 +209,11 @@ export class Cluster {
     });
   }
 
-  /** Starts the node's agent again (stopping a running one first) and waits until it is ready from the hub. */
-  async restartAgent(nodeName: string): Promise<void> {
+  /** Starts the node's agent again (stopping a running one first), with `agentEnv` if given, and waits until it is ready from the hub. */
+  async restartAgent(nodeName: string, options: { agentEnv?: Record<string, string> } = {}): Promise<void> {
     await this.killAgent(nodeName);
     const node = this.node(nodeName);
-    const agent = await startAgent(this.config, node, this.manifest.token);
+    const agent = await startAgent(this.config, node, this.manifest.token, options.agentEnv);
     this.update((m) => {
       findNode(m, nodeName).agent = agent;
     });

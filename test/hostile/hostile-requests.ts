@@ -5,7 +5,7 @@
  *   - a path or query that cannot be percent-decoded (malformed `%`, invalid or overlong UTF-8, a decoded NUL)
  *     gets 400 application/problem+json;
  *   - no answer is ever 5xx, every answer carries the security headers, no answer leaks a file or the token;
- *   - the agent answers only GET/HEAD (405 + Allow); the dashboard refuses cross-site writes (403) and bad JSON (400);
+ *   - the agent answers only GET/HEAD (405 + Allow), but for POST /api/v1/captures (403 while capture is off); the dashboard refuses cross-site writes (403) and bad JSON (400);
  *   - wrong tokens (and wrong logins) are counted per socket peer: past 10 a minute, 429 with Retry-After.
  * Issue 16 "Bad input and limits".
  */
@@ -402,7 +402,16 @@ const GENERATORS: Record<Category, Gen> = {
     return fc.tuple(fc.constantFrom(...routes), bodies, types).map(([route, body, type]) => {
       const isLogin = route === login;
       const headers: [string, string][] = type === "" ? [] : [["Content-Type", type]];
-      // The agent has no POST at all.
+      // The agent's one POST is /api/v1/captures (off in this suite: 403, or 400/415 for a body it cannot read); every other POST is 405.
+      if (ctx.face === "agent" && route === "/api/v1/captures")
+        return {
+          label: `POST ${route} (${type || "no type"})`,
+          method: "POST",
+          target: route,
+          headers,
+          body,
+          expect: { statuses: [400, 403, 415], isProblem: true },
+        };
       if (ctx.face === "agent")
         return {
           label: `POST ${route} (${type || "no type"})`,

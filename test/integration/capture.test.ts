@@ -264,7 +264,8 @@ describe("a capture on the dashboard", () => {
   });
 
   it("streams a pcapng of one interface with the ICMP echoes and nothing the filter leaves out", async () => {
-    const traffic = [ping(5), udp(2500, 200, 50)];
+    // Pings outlast the capture: on a loaded machine tcpdump may start a second late.
+    const traffic = [ping(20), udp(4000, 200, 50)];
     const answer = await post(dashboard.url, { netnsId: ids.a, iface: "eth0", seconds: 2, filter: "icmp" });
     traffic.forEach((c) => c.kill());
     expect(answer.status, answer.bytes.toString()).toBe(200);
@@ -303,7 +304,7 @@ describe("a capture on the dashboard", () => {
   });
 
   it("holds both sides of a ping in one pcapng: an IDB per namespace, timestamps in order", async () => {
-    const pinger = ping(5);
+    const pinger = ping(20);
     const answer = await post(dashboard.url, {
       sources: [
         { netnsId: ids.a, iface: "eth0" },
@@ -372,7 +373,10 @@ describe("a capture on the dashboard", () => {
     expect(capturesIn(dashboard.pgids())).toHaveLength(2);
     const third = await post(dashboard.url, { netnsId: ids.a, iface: "lo", seconds: 1 });
     expect(third.status).toBe(429);
-    expect(Number(third.headers.get("retry-after"))).toBeGreaterThanOrEqual(25);
+    // Until the sooner of the two 30 s captures ends: how much of it is left depends on how long the third took to arrive.
+    const retryAfter = Number(third.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(30);
     expect(problem(third).detail).toMatch(/at most 2 at once/);
     first.disconnect();
     second.disconnect();
@@ -500,8 +504,8 @@ describe("privileges", () => {
       await freePort(),
       livez,
     );
-    const pinger = ping(4);
-    const answer = await post(least.url, { netnsId: ids.a, iface: "eth0", seconds: 1, filter: "icmp" }, { "x-nsatlas-request": "1" });
+    const pinger = ping(20);
+    const answer = await post(least.url, { netnsId: ids.a, iface: "eth0", seconds: 2, filter: "icmp" }, { "x-nsatlas-request": "1" });
     pinger.kill();
     expect(answer.status, answer.bytes.toString()).toBe(200);
     expect(readPcapng(answer.bytes).packets.length).toBeGreaterThan(0);

@@ -1,0 +1,55 @@
+"use client";
+
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { createContext, useContext, useState, type ReactNode } from "react";
+import { bindClientToNode } from "../data/node-client";
+
+/**
+ * What a node page can do when it is read through the hub (`/n/<node>/…`). Everything that only exists on a
+ * single-node dashboard is off: the history (freeze, import, the time slider), diffs, exposing to ip netns, the
+ * live change stream (the pages poll), path traces and packet captures. A component that offers one of these
+ * reads `useNodeScope()?.capabilities` and hides itself (or says why) when it is false; trace and capture through
+ * the hub turn their flag on once the hub routes them.
+ */
+export interface NodeCapabilities {
+  history: boolean;
+  diff: boolean;
+  expose: boolean;
+  events: boolean;
+  trace: boolean;
+  capture: boolean;
+}
+
+export const HUB_NODE_CAPABILITIES: NodeCapabilities = { history: false, diff: false, expose: false, events: false, trace: false, capture: false };
+
+export interface NodeScopeValue {
+  /** The node's name, decoded (as its agent reports it). */
+  node: string;
+  capabilities: NodeCapabilities;
+}
+
+const NodeScopeContext = createContext<NodeScopeValue | undefined>(undefined);
+
+/**
+ * The frame of every `/n/<node>/…` page: the node for the href builders (useHrefs keeps links under `/n/<node>/`)
+ * and a QueryClient of its own bound to the node (components/data/node-client.ts), so the same views and queries
+ * as on a single-node dashboard read the hub's passthrough API. Give it `key={node}`: another node, another cache.
+ */
+export function NodeScope({ node, capabilities = HUB_NODE_CAPABILITIES, children }: { node: string; capabilities?: NodeCapabilities; children: ReactNode }) {
+  const [client] = useState(() => {
+    const created = new QueryClient({ defaultOptions: { queries: { staleTime: 2_000, retry: false } } });
+    bindClientToNode(created, node);
+    return created;
+  });
+  const [value] = useState<NodeScopeValue>(() => ({ node, capabilities }));
+  return (
+    <NodeScopeContext.Provider value={value}>
+      <QueryClientProvider client={client}>{children}</QueryClientProvider>
+    </NodeScopeContext.Provider>
+  );
+}
+
+/** The node whose page this is (through the hub), or undefined on a single-node dashboard's own pages. */
+export function useNodeScope(): NodeScopeValue | undefined {
+  return useContext(NodeScopeContext);
+}
