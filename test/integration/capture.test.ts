@@ -373,10 +373,10 @@ describe("a capture on the dashboard", () => {
     expect(capturesIn(dashboard.pgids())).toHaveLength(2);
     const third = await post(dashboard.url, { netnsId: ids.a, iface: "lo", seconds: 1 });
     expect(third.status).toBe(429);
-    // Until the sooner of the two 30 s captures ends: how much of it is left depends on how long the third took to arrive.
+    // Until the sooner of the two 30 s captures ends (each slot allows 5 s to start): how much is left depends on when the third arrived.
     const retryAfter = Number(third.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
-    expect(retryAfter).toBeLessThanOrEqual(30);
+    expect(retryAfter).toBeLessThanOrEqual(35);
     expect(problem(third).detail).toMatch(/at most 2 at once/);
     first.disconnect();
     second.disconnect();
