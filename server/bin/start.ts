@@ -6,10 +6,10 @@
  */
 import "./require-node.mjs";
 import { spawn } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import { ConfigError, parseConfig } from "../config";
+import { dashboardBuildIsCurrent, serverBuildIsCurrent } from "./build-freshness";
 import { errorFields, logger } from "../log/logger";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -24,44 +24,6 @@ const NEXT_BIN = path.join(ROOT, "node_modules/.bin/next");
  * (docs/benchmarks.md).
  */
 const V8_FLAGS = ["--no-memory-reducer", "--heap-growing-percent=100", "--max-semi-space-size=32"];
-const SOURCES = [
-  "app",
-  "components",
-  "server",
-  "public",
-  "package.json",
-  "next.config.ts",
-  "postcss.config.mjs",
-  "tsconfig.json",
-  "instrumentation.ts",
-  "proxy.ts",
-];
-
-function newestMtimeMs(entry: string): number {
-  const stat = fs.statSync(entry, { throwIfNoEntry: false });
-  if (stat === undefined) return 0;
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const child of fs.readdirSync(entry)) newest = Math.max(newest, newestMtimeMs(path.join(entry, child)));
-  return newest;
-}
-
-function buildIsCurrent(): boolean {
-  const buildId = fs.statSync(path.join(ROOT, ".next/BUILD_ID"), { throwIfNoEntry: false });
-  if (buildId === undefined) return false;
-  return SOURCES.every((s) => newestMtimeMs(path.join(ROOT, s)) <= buildId.mtimeMs);
-}
-
-/** What scripts/build-server.mjs bundles from (package.json: the version; the lock: the bundled dependencies), and its entries' outputs. */
-const SERVER_SOURCES = ["server", "scripts/build-server.mjs", "package.json", "package-lock.json"];
-const SERVER_OUTPUTS = ["dist/cli.mjs", "dist/dashboard.mjs", "dist/netns-reader.worker.mjs"];
-
-/** esbuild rewrites every output on each build: the bundle is current when its oldest output is newer than every source. */
-function serverBuildIsCurrent(): boolean {
-  const oldest = Math.min(...SERVER_OUTPUTS.map((o) => fs.statSync(path.join(ROOT, o), { throwIfNoEntry: false })?.mtimeMs ?? 0));
-  return SERVER_SOURCES.every((s) => newestMtimeMs(path.join(ROOT, s)) <= oldest);
-}
-
 /** Runs a build step with its output turned into log lines; resolves with its exit status. */
 function buildStep(source: string, command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -89,11 +51,11 @@ async function main(): Promise<void> {
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
   // The server bundle (the dashboard's process, the reader thread): esbuild takes well under a second, but a start
   // with nothing changed need not wait for it.
-  if (!serverBuildIsCurrent()) {
+  if (!serverBuildIsCurrent(ROOT)) {
     const serverBuild = await buildStep("build-server", process.execPath, [path.join(ROOT, "scripts/build-server.mjs")], env);
     if (serverBuild !== 0) process.exit(serverBuild);
   }
-  if (!buildIsCurrent()) {
+  if (!dashboardBuildIsCurrent(ROOT)) {
     logger().info("building the dashboard (sources changed or no build yet)");
     const build = await buildStep("next build", NEXT_BIN, ["build"], env);
     if (build !== 0) process.exit(build);

@@ -12,39 +12,14 @@ import os from "node:os";
 import path from "node:path";
 import type { Cluster } from "../../cluster/cluster";
 import type { HubResponse } from "../../cluster/hub-client";
+import { dashboardBuildIsCurrent as buildIsCurrentAt } from "../../../server/bin/build-freshness";
 import { sleep } from "../../lab/sh";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 const NEXT_BIN = path.join(ROOT, "node_modules/.bin/next");
-/** What `next build` reads (as server/bin/start.ts lists them). */
-const SOURCES = [
-  "app",
-  "components",
-  "server",
-  "public",
-  "package.json",
-  "next.config.ts",
-  "postcss.config.mjs",
-  "tsconfig.json",
-  "instrumentation.ts",
-  "proxy.ts",
-];
-
-function newestMtimeMs(entry: string): number {
-  const stat = fs.statSync(entry, { throwIfNoEntry: false });
-  if (stat === undefined) return 0;
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const child of fs.readdirSync(entry)) newest = Math.max(newest, newestMtimeMs(path.join(entry, child)));
-  return newest;
-}
-
 /** Has .next a build newer than every source, with the hub's routes in it? */
 export function dashboardBuildIsCurrent(): boolean {
-  const buildId = fs.statSync(path.join(ROOT, ".next/BUILD_ID"), { throwIfNoEntry: false });
-  if (buildId === undefined) return false;
-  if (!fs.existsSync(path.join(ROOT, ".next/server/app/api/v1/cluster/nodes"))) return false;
-  return SOURCES.every((s) => newestMtimeMs(path.join(ROOT, s)) <= buildId.mtimeMs);
+  return fs.existsSync(path.join(ROOT, ".next/server/app/api/v1/cluster/nodes")) && buildIsCurrentAt(ROOT);
 }
 
 /** Builds the dashboard (`next build`) when .next is missing or older than the sources; dist/ is vitest's global setup's. */
