@@ -13,6 +13,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { problemSchema } from "../../server/contract/problem";
 import { startDashboard, type DashboardServer } from "../e2e/helpers/dashboard-server";
+import { StartedServers } from "./helpers/started-servers";
 import { labSnapshot } from "../fixtures/lab-snapshot";
 import {
   encodedPieces,
@@ -35,17 +36,19 @@ let agent: AgentProcess;
 let runNetnsBefore: string[];
 const tried: Record<string, number> = {};
 
+const servers = new StartedServers();
+
 beforeAll(async () => {
   const env = labEnv(loadLabManifest());
   [server, agent] = await Promise.all([
-    startDashboard({ ...env, NSATLAS_IMPORT_MAX_MB: "2", NSATLAS_RECORD_INTERVAL_MS: "0" }),
-    startAgent({ ...env, NSATLAS_NODE_NAME: "fuzz-node" }),
+    servers.track(startDashboard({ ...env, NSATLAS_IMPORT_MAX_MB: "2", NSATLAS_RECORD_INTERVAL_MS: "0" })),
+    servers.track(startAgent({ ...env, NSATLAS_NODE_NAME: "fuzz-node" })),
   ]);
   runNetnsBefore = fs.readdirSync("/run/netns").sort();
 }, 300_000);
 afterAll(async () => {
   console.log(`fuzz cases tried: ${JSON.stringify(tried)} (total ${Object.values(tried).reduce((a, b) => a + b, 0)})`);
-  await Promise.all([server?.stop(), agent?.stop()]);
+  await servers.stopAll();
 });
 
 const NASTY = [

@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDashboard, type DashboardServer } from "../e2e/helpers/dashboard-server";
+import { StartedServers } from "./helpers/started-servers";
 import {
   generateHostileRequests,
   formatHistogram,
@@ -59,6 +60,7 @@ let proxied: AgentProcess | undefined;
 const targets = new Map<Face, Target>();
 const runs = new Map<Face, { results: HostileResult[]; ms: number }>();
 const startedAt = Date.now();
+const servers = new StartedServers();
 
 /** The results of one face's run (the run happens in beforeAll). */
 function resultsOf(face: Face): HostileResult[] {
@@ -114,9 +116,9 @@ function badRetryAfters(outcomes: RawOutcome[]): string[] {
 beforeAll(async () => {
   const env = { ...labEnv(loadLabManifest()), NSATLAS_TOKEN: TOKEN };
   [dashboard, agent, proxied] = await Promise.all([
-    startDashboard({ ...env, NSATLAS_RECORD_INTERVAL_MS: "0" }),
-    startAgent(env),
-    startAgent({ ...env, NSATLAS_TRUSTED_PROXIES: PEER.proxy }),
+    servers.track(startDashboard({ ...env, NSATLAS_RECORD_INTERVAL_MS: "0" })),
+    servers.track(startAgent(env)),
+    servers.track(startAgent({ ...env, NSATLAS_TRUSTED_PROXIES: PEER.proxy })),
   ]);
   targets.set("dashboard", targetOf(dashboard.url));
   targets.set("agent", targetOf(agent.url));
@@ -160,7 +162,7 @@ afterAll(async () => {
     console.log([`hostile violations, ${face}:`, ...(lines.length > 0 ? lines : ["  none"])].join("\n"));
   }
   console.log(`hostile: whole file ${Date.now() - startedAt} ms`);
-  await Promise.all([dashboard?.stop(), agent?.stop(), proxied?.stop()]);
+  await servers.stopAll();
 });
 
 describe.each(["dashboard", "agent"] as const)("%s: 300 hostile requests", (face) => {
