@@ -213,30 +213,13 @@ function askIds(query: AskIdsQuery, nsidByFd: NsidByFd<Buffer>): AskResult<Array
   }
 }
 
-/** Sends sock_diag requests (listening sockets) inside one namespace. */
-function diagOne(job: ReadJob, requests: Buffer[]): DiagResult<ArrayBuffer> {
+/** Sends netlink requests on one socket of `protocol` inside one namespace: sock_diag (listeners) or rtnetlink (a path trace's questions). */
+function exchangeIn(job: ReadJob, protocol: number, requests: Buffer[]): DiagResult<ArrayBuffer> {
   const nsFd = libc.open(job.path, O.RDONLY | O.CLOEXEC);
   if (nsFd < 0) return failed(job.id, "open", lastErrno());
   let s = -1;
   try {
-    s = socketIn(nsFd, NETLINK.SOCK_DIAG);
-    return { id: job.id, ok: true, answers: requests.map((request) => exchange(s, Buffer.from(request))) };
-  } catch (err) {
-    if (err instanceof SyscallError) return failed(job.id, err.stage, err.errno);
-    throw err;
-  } finally {
-    if (s >= 0) libc.close(s);
-    libc.close(nsFd);
-  }
-}
-
-/** Sends a path trace's rtnetlink questions inside one namespace (route-get: see reader-protocol.ts). */
-function routeGetOne(job: ReadJob, requests: Buffer[]): DiagResult<ArrayBuffer> {
-  const nsFd = libc.open(job.path, O.RDONLY | O.CLOEXEC);
-  if (nsFd < 0) return failed(job.id, "open", lastErrno());
-  let s = -1;
-  try {
-    s = socketIn(nsFd, NETLINK.ROUTE);
+    s = socketIn(nsFd, protocol);
     return { id: job.id, ok: true, answers: requests.map((request) => exchange(s, Buffer.from(request))) };
   } catch (err) {
     if (err instanceof SyscallError) return failed(job.id, err.stage, err.errno);
@@ -309,10 +292,10 @@ parentPort?.on("message", (message: ReaderRequest) => {
   } else if (message.type === "diag") {
     // Every namespace in one message: one round trip per namespace cost more than its dumps.
     const requests = message.requests.map((d) => Buffer.from(d));
-    answerInBatches(message.requestId, message.jobs, (job) => diagOne(job, requests));
+    answerInBatches(message.requestId, message.jobs, (job) => exchangeIn(job, NETLINK.SOCK_DIAG, requests));
   } else if (message.type === "route-get") {
     const requests = message.requests.map((r) => Buffer.from(r));
-    answerInBatches(message.requestId, [message.job], (job) => routeGetOne(job, requests));
+    answerInBatches(message.requestId, [message.job], (job) => exchangeIn(job, NETLINK.ROUTE, requests));
   } else {
     const results = message.queries.map((q) => askIds(q, nsidByFd));
     post(

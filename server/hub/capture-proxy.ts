@@ -25,6 +25,7 @@ import { CAPTURE_LIMITS, captureRequestSchema, captureSourceSchema, type Capture
 import { audit } from "../log/logger";
 import { NSATLAS_VERSION } from "../node-info";
 import type { CallLimits, NodeAccess, StreamedAnswer } from "./cluster-source";
+import { readSome } from "./stream-answer";
 import type { ProxiedAnswer } from "./trace-proxy";
 
 /** The most an agent's capture file can be (NSATLAS_CAPTURE_MAX_MB at most 1024), and some room. */
@@ -65,7 +66,7 @@ export async function openNodeCapture(node: NodeAccess, request: CaptureRequest,
   if (!answer.ok) return { kind: "failure", failure: answer.failure };
   const { status, contentType, body, headers = {} } = answer.value;
   if (status === 200 && contentType.startsWith("application/x-pcapng")) return { kind: "ok", value: answer.value };
-  const text = await readSmall(body);
+  const text = await readSome(body);
   // 401: the hub's token; an agent's 403 is its own decision (capture off) and is handed on.
   if (status === 401) return { kind: "failure", failure: { kind: "unauthorized", message: "the agent refused the hub's token (HTTP 401)", isTimeout: false } };
   if (status >= 400 && status < 600 && status !== 500 && status !== 502 && status !== 504 && contentType.startsWith("application/problem+json")) {
@@ -75,25 +76,6 @@ export async function openNodeCapture(node: NodeAccess, request: CaptureRequest,
     kind: "failure",
     failure: { kind: "error", message: `the agent answered HTTP ${status} (${contentType}): ${text.slice(0, 300)}`, isTimeout: false },
   };
-}
-
-async function readSmall(body: ReadableStream<Uint8Array>, maxBytes = 64 * 1024): Promise<string> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let bytes = 0;
-  try {
-    while (bytes < maxBytes) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      bytes += value.byteLength;
-    }
-  } catch {
-    // What came is enough.
-  } finally {
-    reader.cancel().catch(() => undefined);
-  }
-  return Buffer.concat(chunks).toString("utf8").slice(0, maxBytes);
 }
 
 export interface ProxiedOutcome {
