@@ -41,6 +41,8 @@ export async function labUp(config: LabConfig): Promise<LabManifest> {
     ]);
     const plain = await step("plain namespaces", () => plainUp(config));
     const engine = await step("dockerd", () => ensureDockerd(config));
+    // The first down could not ask a dockerd that had died with an earlier lab's containers in it.
+    if (engine.startedByLab) dockerWorkloadsDown(config);
     step("docker image", () => dockerImageUp(config, rootfs));
     const docker = step("docker containers and pods", () => dockerWorkloadsUp(config));
     const cri = await step("containerd CRI pods", () => criUp(config, ociImages));

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { LabConfig } from "./lab-config";
 import { isStillOurs, recordProcess, type StartedProcess } from "./lab-state";
-import { sleep } from "./sh";
+import { sleep, tryRun } from "./sh";
 
 /** Starts a long-lived program detached from the lab (its own session), logging to stateDir/logs. */
 export function startDetached(
@@ -59,6 +59,26 @@ export function nsfsMountPoints(): string[] {
     .split("\n")
     .filter((line) => line.split(" - ")[1]?.startsWith("nsfs "))
     .map((line) => unescapeMountPath(line.split(" ")[4] ?? ""));
+}
+
+/**
+ * Unmounts an nsfs bind mount and removes its file, as a dead owner (containerd, dockerd, a killed
+ * lab) leaves it. mountinfo names the real path (/run/...), callers may hold the /var/run alias, and
+ * a shared /run/netns shows the same file twice, so unmount until it is no longer a mount point.
+ */
+export function removeNsfsFile(file: string): void {
+  const real = realPathOf(file);
+  for (let i = 0; i < 4 && nsfsMountPoints().includes(real); i++) tryRun("umount", [real]);
+  if (nsfsMountPoints().includes(real)) tryRun("umount", ["-l", real]);
+  fs.rmSync(real, { force: true });
+}
+
+function realPathOf(file: string): string {
+  try {
+    return path.join(fs.realpathSync(path.dirname(file)), path.basename(file));
+  } catch {
+    return file;
+  }
 }
 
 /** mountinfo escapes space, tab, newline and backslash as octal. */

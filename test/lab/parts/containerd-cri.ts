@@ -7,7 +7,7 @@ import { cniBridgeConflist } from "../cni-conflist";
 import { SUBNETS, stableUuid, type LabConfig } from "../lab-config";
 import { readState, writeState } from "../lab-state";
 import type { LabNetns } from "../manifest";
-import { netnsInode, nsfsMountPoints, startDetached, stopProcess, unescapeMountPath } from "../processes";
+import { netnsInode, removeNsfsFile, startDetached, stopProcess, unescapeMountPath } from "../processes";
 import { hasCommand, run, tryRun, waitFor } from "../sh";
 
 const ROLE = "containerd";
@@ -183,10 +183,7 @@ export async function criDown(config: LabConfig, leftoverNetnsPaths: string[]): 
   if (proc !== undefined) await stopProcess(proc, 10_000);
   writeState(config, { ...readState(config), processes: readState(config).processes.filter((p) => p.role !== ROLE) });
   // Anything containerd could not undo (it died, or up failed half-way): shims, mounts, netns files.
-  for (const file of leftoverNetnsPaths) {
-    if (nsfsMountPoints().includes(file)) tryRun("umount", [file]);
-    fs.rmSync(file, { force: true });
-  }
+  for (const file of leftoverNetnsPaths) removeNsfsFile(file);
   unmountBelow([paths.dir, paths.root]);
   fs.rmSync(paths.dir, { recursive: true, force: true });
   fs.rmSync(paths.root, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import type { LabConfig } from "../lab-config";
 import { readState, writeState } from "../lab-state";
-import { nsfsMountPoints, startDetached, stopProcess } from "../processes";
+import { removeNsfsFile, startDetached, stopProcess } from "../processes";
 import { hasCommand, run, tryRun, waitFor } from "../sh";
 
 export const DOCKER_SOCKET = "/var/run/docker.sock";
@@ -36,7 +36,7 @@ export async function stopDockerdIfOurs(config: LabConfig): Promise<void> {
   if (proc !== undefined) await stopProcess(proc, 20_000);
   if (!ours.hadDocker0) tryRun("ip", ["link", "del", "docker0"]);
   // dockerd bind-mounts the host netns here at start and leaves it when it stops.
-  if (nsfsMountPoints().includes(DOCKER_DEFAULT_NETNS)) tryRun("umount", [DOCKER_DEFAULT_NETNS]);
+  removeNsfsFile(DOCKER_DEFAULT_NETNS);
   if (!ours.hadDockerChains) removeDockerIptables();
   tryRun("iptables", ["-P", "FORWARD", ours.forwardPolicy]);
   const { dockerd: _stopped, ...rest } = readState(config);

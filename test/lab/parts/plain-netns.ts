@@ -3,7 +3,7 @@ import path from "node:path";
 import { SUBNETS, type LabConfig } from "../lab-config";
 import { readState, writeState } from "../lab-state";
 import type { LabInterface, LabNetns } from "../manifest";
-import { netnsInode, nsfsMountPoints, startDetached, stopProcess } from "../processes";
+import { netnsInode, removeNsfsFile, startDetached, stopProcess } from "../processes";
 import { run, tryRun } from "../sh";
 
 export interface PlainPart {
@@ -178,7 +178,7 @@ export async function plainDown(config: LabConfig): Promise<void> {
   for (const proc of state.processes.filter((x) => x.role.startsWith(HOLDER_ROLE))) await stopProcess(proc);
   writeState(config, { ...state, processes: state.processes.filter((x) => !x.role.startsWith(HOLDER_ROLE)) });
   const oddFile = oddMountPath(config);
-  if (nsfsMountPoints().includes(oddFile)) run("umount", [oddFile]);
+  removeNsfsFile(oddFile);
   fs.rmSync(path.dirname(oddFile), { recursive: true, force: true });
   for (const line of tryRun("ip", ["netns", "list"]).out.split("\n")) {
     const name = line.split(" ")[0] ?? "";
