@@ -7,6 +7,7 @@
  * An unknown node is 404; an agent that fails is 502, one that does not answer in time 504, each naming the node.
  * Every answer about a node carries `x-nsatlas-node` (the name, percent-encoded).
  *   GET /api/v1/n/{node}/trace?from=&to=[&proto=&sport=&dport=]         the agent's trace (5 s), checked by the contract
+ *   GET /api/v1/n/{node}/captures                                        the agent's capture status (2 s), checked by the contract
  *   POST /api/v1/n/{node}/captures                                       the agent's capture, its pcapng streamed through
  *   POST /api/v1/cluster/captures                                        one capture per node, merged into one pcapng here
  */
@@ -18,6 +19,7 @@ import { problemSchema, type Problem } from "../../contract/problem";
 import { netnsIdSchema, type Snapshot } from "../../contract/snapshot";
 import { traceQuerySchema, type TraceQuery } from "../../contract/trace";
 import { auditClusterCapture, auditNodeCapture, clusterCaptureRequestSchema, handOn, mergeNodeCaptures, openNodeCapture } from "../../hub/capture-proxy";
+import { captureStatusOnNode } from "../../hub/capture-status-proxy";
 import type { AgentFailure, ClusterSource, NodeAccess } from "../../hub/cluster-source";
 import { readSome } from "../../hub/stream-answer";
 import { hostAddresses, traceOnNode, withExitNode } from "../../hub/trace-proxy";
@@ -240,6 +242,18 @@ export async function nodeTraceHandler(request: Request, rawNode: string, source
   const names = source?.nodes().nodes.map((n) => n.name) ?? [];
   const overviews = [...new Set(names)].map((name) => ({ name, overview: source?.forNode(name)?.cachedOverview() }));
   return withNode(jsonResponse(withExitNode(answer.value, node.name, hostAddresses(overviews), hostAddresses(overviews, "any"))), node.name);
+}
+
+/** GET /api/v1/n/{node}/captures: whether that node's agent captures (its GET /api/v1/captures within 2 s), checked by the contract. */
+export async function nodeCaptureStatusHandler(request: Request, rawNode: string, source: ClusterSource | undefined): Promise<Response> {
+  const found = nodeFor(rawNode, source);
+  if (!found.ok) return found.response;
+  const { node } = found;
+  const refused = refusedAtOnce(node);
+  if (refused !== undefined) return refused;
+  const status = await captureStatusOnNode(node, request.signal);
+  if (!status.ok) return failed(node.name, status.failure);
+  return withNode(jsonResponse(status.value), node.name);
 }
 
 function pcapngResponse(body: ReadableStream<Uint8Array>, fileName: string): Response {
