@@ -3,15 +3,22 @@ import { captureStatusSchema } from "@/server/contract/capture";
 import { WRITE_HEADER } from "@/server/contract/headers";
 import { problemSchema } from "@/server/contract/problem";
 import { ApiError, fetchJson } from "../data/api-client";
+import { onNode } from "../data/node-client";
+import { nodeApiPath } from "../url/routes";
 
 /** The API path of both capture routes. */
 export const CAPTURES_API = "/api/v1/captures";
 
-/** Whether packet capture is on here (GET /api/v1/captures): asked once per page, refreshed on focus. */
+/** Both capture routes of a node seen through the hub (`/api/v1/n/<node>/captures`), or of the dashboard's own node. */
+export function capturesPath(node: string | undefined): string {
+  return node === undefined ? CAPTURES_API : nodeApiPath(node, CAPTURES_API);
+}
+
+/** Whether packet capture is on here, or on the node of a hub's node page (its agent decides): asked once per page, refreshed on focus. */
 export function captureStatusQuery() {
   return queryOptions({
     queryKey: ["captures"] as const,
-    queryFn: ({ signal }) => fetchJson(CAPTURES_API, captureStatusSchema, signal),
+    queryFn: ({ signal, client }) => fetchJson(onNode(client, CAPTURES_API), captureStatusSchema, signal),
     staleTime: 30_000,
   });
 }
@@ -24,19 +31,19 @@ export function fileNameOf(disposition: string | null): string {
   return /filename="([A-Za-z0-9._+-]+)"/.exec(disposition ?? "")?.[1] ?? "capture.pcapng";
 }
 
-/** The command that runs the same capture from a shell, straight into Wireshark (nothing to install on the node). */
-export function wiresharkCommand(origin: string, body: object): string {
+/** The command that runs the same capture from a shell (`path`: capturesPath), straight into Wireshark (nothing to install on the node). */
+export function wiresharkCommand(origin: string, path: string, body: object): string {
   const json = JSON.stringify(body).replace(/'/g, "'\\''");
-  return `curl -sN -H "Authorization: Bearer $NSATLAS_TOKEN" -H '${WRITE_HEADER}: 1' -H 'content-type: application/json' -d '${json}' ${origin}${CAPTURES_API} | wireshark -k -i -`;
+  return `curl -sN -H "Authorization: Bearer $NSATLAS_TOKEN" -H '${WRITE_HEADER}: 1' -H 'content-type: application/json' -d '${json}' ${origin}${path} | wireshark -k -i -`;
 }
 
 /**
- * Runs a capture and collects its file: POST with the dashboard's write header, the body read as it
- * streams (`onBytes` says how much has come), then one Blob. Aborting `signal` ends the capture on the
+ * Runs a capture and collects its file: POST to `path` (capturesPath) with the dashboard's write header, the body
+ * read as it streams (`onBytes` says how much has come), then one Blob. Aborting `signal` ends the capture on the
  * server at once (the file is then dropped).
  */
-export async function runCapture(body: object, onBytes: (n: number) => void, signal: AbortSignal): Promise<{ fileName: string; blob: Blob }> {
-  const response = await fetch(CAPTURES_API, {
+export async function runCapture(path: string, body: object, onBytes: (n: number) => void, signal: AbortSignal): Promise<{ fileName: string; blob: Blob }> {
+  const response = await fetch(path, {
     method: "POST",
     body: JSON.stringify(body),
     headers: { "content-type": "application/json", accept: "application/x-pcapng, application/problem+json", [WRITE_HEADER]: "1" },

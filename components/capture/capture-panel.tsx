@@ -3,9 +3,10 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { CAPTURE_LIMITS } from "@/server/contract/capture";
+import { useNodeScope } from "../cluster/node-scope";
 import { formatBytes } from "../netns/format-bytes";
 import { CopyButton } from "../ui/copy-button";
-import { captureStatusQuery, runCapture, saveBlob, wiresharkCommand, type CaptureBody } from "./capture-client";
+import { captureStatusQuery, capturesPath, runCapture, saveBlob, wiresharkCommand, type CaptureBody } from "./capture-client";
 
 /** One thing a panel can capture on: an interface, a pod, a veth pair. */
 export interface CaptureTarget {
@@ -26,12 +27,21 @@ type State =
   | { kind: "done"; target: string; fileName: string; bytes: number }
   | { kind: "failed"; target: string; message: string };
 
+type PanelProps = { title: string; targets: CaptureTarget[]; testId: string };
+
 /**
  * Packet capture on the page: seconds and filter, then a button per target. The file streams into
  * the page while the capture runs and is offered as a download when it ends. Shown only when the
- * agent says capture is on (GET /api/v1/captures).
+ * agent says capture is on (GET /api/v1/captures), and on a node page of the hub only when the scope
+ * allows it (the hub then forwards to that node's agent).
  */
-export function CapturePanel({ title, targets, testId }: { title: string; targets: CaptureTarget[]; testId: string }) {
+export function CapturePanel(props: PanelProps) {
+  const scope = useNodeScope();
+  if (scope !== undefined && !scope.capabilities.capture) return null;
+  return <CaptureControls {...props} path={capturesPath(scope?.node)} />;
+}
+
+function CaptureControls({ title, targets, testId, path }: PanelProps & { path: string }) {
   const status = useQuery(captureStatusQuery());
   const [seconds, setSeconds] = useState<number>(CAPTURE_LIMITS.defaultSeconds);
   const [filter, setFilter] = useState("");
@@ -62,7 +72,7 @@ export function CapturePanel({ title, targets, testId }: { title: string; target
     setLastKey(target.key);
     setState({ kind: "running", target: target.label, bytes: 0 });
     try {
-      const file = await runCapture(bodyOf(target), (bytes) => setState((s) => (s.kind === "running" ? { ...s, bytes } : s)), controller.signal);
+      const file = await runCapture(path, bodyOf(target), (bytes) => setState((s) => (s.kind === "running" ? { ...s, bytes } : s)), controller.signal);
       saveBlob(file.blob, file.fileName);
       setState({ kind: "done", target: target.label, fileName: file.fileName, bytes: file.blob.size });
     } catch (err) {
@@ -133,8 +143,8 @@ export function CapturePanel({ title, targets, testId }: { title: string; target
         <details className="text-xs text-slate-600 dark:text-slate-400">
           <summary className="cursor-pointer">Live in Wireshark, from a shell</summary>
           <div className="mt-1 flex items-start gap-2">
-            <code className="rounded bg-slate-100 px-2 py-1 break-all dark:bg-slate-800">{wiresharkCommand(origin, bodyOf(first))}</code>
-            <CopyButton text={wiresharkCommand(origin, bodyOf(first))} />
+            <code className="rounded bg-slate-100 px-2 py-1 break-all dark:bg-slate-800">{wiresharkCommand(origin, path, bodyOf(first))}</code>
+            <CopyButton text={wiresharkCommand(origin, path, bodyOf(first))} />
           </div>
         </details>
       )}

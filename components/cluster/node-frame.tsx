@@ -39,7 +39,7 @@ export function NodeFrame({ children }: { children: ReactNode }) {
           Topology
         </Link>
         <span className="ml-auto text-xs text-slate-500 dark:text-slate-400">
-          Read through the hub: polled; history, diffs, exposing, path traces and captures are on the node&apos;s own dashboard.
+          Read through the hub: polled; history, diffs and exposing are on the node&apos;s own dashboard.
         </span>
       </nav>
       {nodes.isError && (

@@ -5,11 +5,11 @@ import { createContext, useContext, useState, type ReactNode } from "react";
 import { bindClientToNode } from "../data/node-client";
 
 /**
- * What a node page can do when it is read through the hub (`/n/<node>/…`). Everything that only exists on a
+ * What a node page can do when it is read through the hub (`/n/<node>/…`). Path traces and packet captures go
+ * through the hub to the node's agent (capture still only where that agent has it on); what only exists on a
  * single-node dashboard is off: the history (freeze, import, the time slider), diffs, exposing to ip netns, the
- * live change stream (the pages poll), path traces and packet captures. A component that offers one of these
- * reads `useNodeScope()?.capabilities` and hides itself (or says why) when it is false; trace and capture through
- * the hub turn their flag on once the hub routes them.
+ * live change stream (the pages poll). A component that offers one of these reads `useNodeScope()?.capabilities`
+ * and hides itself when it is false.
  */
 export interface NodeCapabilities {
   history: boolean;
@@ -20,7 +20,7 @@ export interface NodeCapabilities {
   capture: boolean;
 }
 
-export const HUB_NODE_CAPABILITIES: NodeCapabilities = { history: false, diff: false, expose: false, events: false, trace: false, capture: false };
+export const HUB_NODE_CAPABILITIES: NodeCapabilities = { history: false, diff: false, expose: false, events: false, trace: true, capture: true };
 
 export interface NodeScopeValue {
   /** The node's name, decoded (as its agent reports it). */

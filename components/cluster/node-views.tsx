@@ -3,6 +3,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { AnomalyList } from "../anomalies/anomaly-list";
+import { NetnsCapture } from "../capture/netns-capture";
+import { PodCapture } from "../capture/pod-capture";
 import { ApiError } from "../data/api-client";
 import { netnsQuery } from "../data/queries";
 import { snapshotQuery } from "../data/queries";
@@ -16,6 +18,7 @@ import { useChangedRows } from "../overview/use-changed-rows";
 import { LookupView, useSnapshot } from "../pods/lookup-view";
 import { ReportButton } from "../report/report-button";
 import { TopologyView } from "../topology/topology-view";
+import { TracePanel } from "../trace/trace-panel";
 import { ErrorPanel } from "../ui/error-panel";
 import { Skeleton } from "../ui/skeleton";
 import { useHrefs } from "../url/at-scope";
@@ -25,10 +28,8 @@ import { useUrlState } from "../url/use-url-state";
 /**
  * The node pages of the hub (`/n/<node>/…`): the single-node dashboard's own components, inside a NodeScope (their
  * queries read `/api/v1/n/<node>/…`, their links stay under `/n/<node>/`), without what only a node's own dashboard
- * has (history, diffs, expose, trace, capture). Components that embed a trace panel or a history bar get those hidden
- * here (NODE_ONLY_HIDDEN) until they read `useNodeScope().capabilities` themselves.
+ * has (history, diffs, expose): the embedded components read `useNodeScope().capabilities` and hide themselves.
  */
-const NODE_ONLY_HIDDEN = "[&_[data-testid=trace]]:hidden [&_[data-testid=history-bar]]:hidden [&_[data-testid=pod-capture]]:hidden";
 
 /** `/n/<node>`: the overview, as on `/`. */
 export function NodeOverviewView() {
@@ -64,7 +65,7 @@ export function NodeOverviewView() {
   );
 }
 
-/** `/n/<node>/netns/<id>`: a namespace in full, as on `/netns/<id>` (no trace, expose or capture through the hub). */
+/** `/n/<node>/netns/<id>`: a namespace in full, as on `/netns/<id>`, with its trace and capture through the hub (no diff or expose). */
 export function NodeNetnsView({ id }: { id: string }) {
   const [search, setSearch] = useUrlState();
   const live = { ...parseLiveParams(search), at: undefined, since: undefined };
@@ -98,7 +99,9 @@ export function NodeNetnsView({ id }: { id: string }) {
         <LiveControls live={live} updatedAt={query.dataUpdatedAt} isFetching={query.isFetching} onChange={setSearch} />
       </div>
       <AnomalyList anomalies={anomalies} title="Anomalies in this namespace" />
+      <TracePanel from={query.data.id} />
       <NetnsSections netns={query.data} snapshot={snapshot.data} focusedIfindex={focused} />
+      <NetnsCapture netns={query.data} />
     </div>
   );
 }
@@ -107,7 +110,7 @@ export function NodeNetnsView({ id }: { id: string }) {
 export function NodePodView({ namespace, name }: { namespace: string; name: string }) {
   const hrefs = useHrefs();
   return (
-    <div className={NODE_ONLY_HIDDEN} data-testid="node-pod">
+    <div className="space-y-6" data-testid="node-pod">
       <LookupView
         target={{ kind: "pod", namespace, name }}
         what={{ label: "pod", name: `${namespace}/${name}` }}
@@ -115,6 +118,7 @@ export function NodePodView({ namespace, name }: { namespace: string; name: stri
           s.netns.flatMap((n) => n.owners.flatMap((o) => (o.kind === "kubernetes-pod" ? [{ name: o.name, href: hrefs.pod(o.namespace, o.podName) }] : [])))
         }
       />
+      <PodCapture namespace={namespace} name={name} />
     </div>
   );
 }
@@ -123,7 +127,7 @@ export function NodePodView({ namespace, name }: { namespace: string; name: stri
 export function NodeContainerView({ name }: { name: string }) {
   const hrefs = useHrefs();
   return (
-    <div className={NODE_ONLY_HIDDEN} data-testid="node-container">
+    <div data-testid="node-container">
       <LookupView
         target={{ kind: "container", name }}
         what={{ label: "container", name }}
@@ -143,10 +147,10 @@ export function NodeContainerView({ name }: { name: string }) {
   );
 }
 
-/** `/n/<node>/topology`, as on `/topology` (its history bar hidden). */
+/** `/n/<node>/topology`, as on `/topology` (without its history bar). */
 export function NodeTopologyView() {
   return (
-    <div className={NODE_ONLY_HIDDEN} data-testid="node-topology">
+    <div data-testid="node-topology">
       <TopologyView />
     </div>
   );

@@ -2,6 +2,7 @@
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { storedSnapshotSchema, type StoredSnapshot } from "@/server/contract/history";
+import { useNodeScope } from "../cluster/node-scope";
 import { postJson } from "../data/api-client";
 import { historyQuery } from "../data/queries";
 import { useWrite } from "../data/use-write";
@@ -11,19 +12,24 @@ import type { LiveParams } from "../url/search-params";
 
 const when = (s: StoredSnapshot) => `${new Date(s.takenAt).toLocaleString()} (${s.origin}${s.anomalyCount > 0 ? `, ${s.anomalyCount} ⚠` : ""})`;
 
-/**
- * The time slider and the history's actions: move through stored snapshots (the right end is live),
- * freeze the node now, import or export a snapshot file, compare with an earlier snapshot.
- */
-export function HistoryBar({
-  live,
-  onChange,
-  extra,
-}: {
+type BarProps = {
   live: LiveParams;
   onChange: (changes: Record<string, string | undefined>) => void;
   extra?: React.ReactNode;
-}) {
+};
+
+/**
+ * The time slider and the history's actions: move through stored snapshots (the right end is live),
+ * freeze the node now, import or export a snapshot file, compare with an earlier snapshot. Not on a
+ * node page of the hub (the hub keeps no history; the node's own dashboard has it).
+ */
+export function HistoryBar(props: BarProps) {
+  const scope = useNodeScope();
+  if (scope !== undefined && !scope.capabilities.history) return null;
+  return <HistoryControls {...props} />;
+}
+
+function HistoryControls({ live, onChange, extra }: BarProps) {
   const history = useQuery(historyQuery());
   const client = useQueryClient();
   const { busy, error, run } = useWrite();

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { traceProtocolSchema } from "@/server/contract/trace";
+import { useNodeScope } from "../cluster/node-scope";
 import { ErrorPanel } from "../ui/error-panel";
 import { Skeleton } from "../ui/skeleton";
 import { useHrefs } from "../url/at-scope";
@@ -20,8 +21,15 @@ const INPUT = "rounded border border-slate-300 bg-white px-2 py-1 font-mono text
 /**
  * "Path trace" on a namespace's or pod's page: where a packet from namespace `from` to an address goes,
  * hop by hop. The trace lives in the URL (`?trace=<ip>[&proto=][&sport=][&dport=]`), so a link opens it.
+ * On a node page of the hub the node's agent traces, when the scope allows it.
  */
 export function TracePanel({ from }: { from: string }) {
+  const scope = useNodeScope();
+  if (scope !== undefined && !scope.capabilities.trace) return null;
+  return <TraceForm from={from} />;
+}
+
+function TraceForm({ from }: { from: string }) {
   const [search, setSearch] = useUrlState();
   const inUrl = readTraceParams(search);
   const key = keyOf(inUrl);

@@ -26,10 +26,11 @@ export const apiPaths = {
 
 /**
  * The hub's passthrough of one node's API (`/api/v1/n/<node>/…`) for a single-node path: the snapshot, a namespace,
- * a pod and a container; any other path (history, diff, expose, trace, …) is returned as it is (the hub answers 409).
+ * a pod, a container, a path trace and the captures (status and POST); any other path (history, diff, expose, …) is
+ * returned as it is (the hub answers 409).
  */
 export function nodeApiPath(node: string, path: string): string {
-  if (!/^\/api\/v1\/(?:snapshot(?=\?|$)|netns\/|pods\/|containers\/)/.test(path)) return path;
+  if (!/^\/api\/v1\/(?:(?:snapshot|trace|captures)(?=\?|$)|netns\/|pods\/|containers\/)/.test(path)) return path;
   return `/api/v1/n/${encodeURIComponent(node)}/${path.slice("/api/v1/".length)}`;
 }
 
