@@ -5,6 +5,7 @@
  * it reaches the hub at 127.0.0.1:<port> as a browser beside a hub pod would. Everything carries the prefix "nscp"
  * and is torn down after.
  */
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -25,7 +26,8 @@ let wrapperDir: string;
 beforeAll(async () => {
   ensureDashboardBuild();
   await clusterDown(PREFIX);
-  cluster = await clusterUp({ prefix: PREFIX, nodes: 3, podsPerNode: 3, agents: true, token: TOKEN });
+  // Capture on, as an operator would turn it on for the agents (NSATLAS_CAPTURE=1): the node pages then offer it.
+  cluster = await clusterUp({ prefix: PREFIX, nodes: 3, podsPerNode: 3, agents: true, token: TOKEN, agentEnv: { NSATLAS_CAPTURE: "1" } });
   hub = await startHubDashboard(cluster, { NSATLAS_AGENTS: `dns:${cluster.manifest.serviceName}:${cluster.manifest.agentPort}` });
   wrapperDir = fs.mkdtempSync(path.join(os.tmpdir(), "nscp-chromium-"));
   const wrapper = path.join(wrapperDir, "chromium-in-hub");
@@ -42,6 +44,14 @@ afterAll(async () => {
   await clusterDown(PREFIX);
   if (wrapperDir) fs.rmSync(wrapperDir, { recursive: true, force: true });
 }, 120_000);
+
+/** Pings once from inside a pod (busybox's ping), without blocking this process. */
+function pingFrom(node: string, podName: string, ip: string): Promise<void> {
+  const [cmd, args] = cluster.podCommand(node, podName, ["busybox", "ping", "-c", "1", "-W", "2", ip]);
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { timeout: 30_000 }, (err, _stdout, stderr) => (err === null ? resolve() : reject(new Error(`${String(err)} ${stderr}`))));
+  });
+}
 
 async function open(colorScheme: "light" | "dark" = "light"): Promise<Page> {
   const context = await browser.newContext({
@@ -102,6 +112,65 @@ describe("the hub's pages over a simulated cluster", () => {
     // A node this hub does not know, with a name that needs escaping.
     await page.goto(`/n/${encodeURIComponent("no such/node?#")}`);
     await page.getByTestId("node-unknown").waitFor({ timeout: 15_000 });
+    await page.context().close();
+  });
+
+  it("traces from a pod on node-1 to a pod on node-3 on node-1's namespace page, and captures there, through the hub", async () => {
+    const node1 = cluster.manifest.nodes.find((n) => n.name === "node-1");
+    const node3 = cluster.manifest.nodes.find((n) => n.name === "node-3");
+    const from = node1?.pods[0];
+    const to = node3?.pods[0];
+    if (node1 === undefined || node3 === undefined || from === undefined || to === undefined) throw new Error("node-1 or node-3 has no pod");
+    const toIp = (to.eth0.cidr ?? "").split("/")[0] ?? "";
+    const node3Vtep = (node3.eth0.cidr ?? "").split("/")[0] ?? "";
+    expect([toIp, node3Vtep].every((ip) => /^\d+\.\d+\.\d+\.\d+$/.test(ip))).toBe(true);
+    // A fresh cluster has resolved no neighbour yet (the agent would rightly say no-neighbour): traffic first, as on a live node.
+    await pingFrom("node-1", from.name, toIp);
+    const page = await open();
+    await page.goto(`/n/node-1/netns/${from.netnsId}`);
+    await page.getByTestId("node-netns").waitFor({ timeout: 15_000 });
+    const panel = page.getByTestId("trace");
+    const topology = new URL((await panel.getByRole("link", { name: "this namespace on the topology" }).getAttribute("href")) ?? "", hub.base);
+    expect([topology.pathname, topology.searchParams.get("focus")]).toEqual(["/n/node-1/topology", `netns:${from.netnsId}`]);
+    await panel.getByLabel("Destination address").fill(toIp);
+    const asked = page.waitForResponse((r) => new URL(r.url()).pathname === "/api/v1/n/node-1/trace", { timeout: 15_000 });
+    await panel.getByTestId("trace-run").click();
+    const answer = await asked;
+    expect([answer.status(), new URL(answer.url()).searchParams.get("from"), new URL(answer.url()).searchParams.get("to")]).toEqual([200, from.netnsId, toIp]);
+    await page.waitForURL((url) => url.pathname === `/n/node-1/netns/${from.netnsId}` && url.searchParams.get("trace") === toIp);
+    const result = page.getByTestId("trace-result");
+    await result.waitFor({ timeout: 15_000 });
+    expect(await result.getAttribute("data-verdict"), await page.getByTestId("trace-detail").innerText()).toBe("leaves-node");
+    const exit = await page.getByTestId("trace-exit").innerText();
+    for (const part of [node1.vxlan0.name, node3Vtep, "on node node-3"]) expect(exit).toContain(part);
+    // Every hop is a namespace of node-1, linked on node-1's pages.
+    const hops = await page.getByTestId("trace-hop").evaluateAll((els) => els.map((e) => e.getAttribute("data-netns") ?? ""));
+    expect(hops.length).toBeGreaterThan(0);
+    expect(hops[0]).toBe(from.netnsId);
+    const hopLinks = await page.locator('[data-testid="trace-hop"] a').evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""));
+    expect(hopLinks.length).toBeGreaterThan(0);
+    for (const href of hopLinks) expect(href).toMatch(/^\/n\/node-1\/netns\/\d+/);
+    await page.screenshot({ path: artifact("cluster-node-trace.png"), fullPage: true });
+
+    // The agents capture (NSATLAS_CAPTURE=1): the controls are there, one button per interface, and a capture runs through the hub.
+    const capture = page.getByTestId("capture");
+    await capture.waitFor({ timeout: 15_000 });
+    const buttons = capture.locator("[data-capture]");
+    expect(await buttons.count()).toBeGreaterThan(0);
+    for (const label of await buttons.allInnerTexts()) expect(label).toMatch(/^Capture \S+$/);
+    await capture.getByText("Live in Wireshark, from a shell").click();
+    expect(await capture.locator("code").innerText()).toContain(`${hub.base}/api/v1/n/node-1/captures`);
+    await capture.getByLabel("Capture seconds").fill("1");
+    const eth0 = capture.getByRole("button", { name: `Capture ${from.eth0.name}`, exact: true });
+    const posted = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/api/v1/n/node-1/captures", {
+      timeout: 30_000,
+    });
+    const download = page.waitForEvent("download", { timeout: 30_000 });
+    await eth0.click();
+    expect((await posted).status()).toBe(200);
+    const file = (await download).suggestedFilename();
+    expect(file).toMatch(/\.pcapng$/);
+    await expect.poll(() => page.getByTestId("capture-state").innerText(), { timeout: 30_000 }).toContain(`saved ${file}`);
     await page.context().close();
   });
 
