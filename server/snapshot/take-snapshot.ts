@@ -114,7 +114,8 @@ export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions
     );
     const answers = new Map<string, Map<string, number>>();
     for (const a of asked) {
-      const byCandidate = new Map<string, number>();
+      // One namespace may be asked in several queries (veths into several others): keep every answer.
+      const byCandidate = answers.get(a.id) ?? new Map<string, number>();
       for (const { id, answer } of a.answers) byCandidate.set(id, decodeNsidAnswer(answer, `netns ${a.id} nsid of ${id}`));
       answers.set(a.id, byCandidate);
     }
