@@ -16,6 +16,7 @@ import { CopyButton } from "../ui/copy-button";
 import { OwnerBadge } from "../ui/owner-badge";
 import { useHrefs } from "../url/at-scope";
 import { formatBytes } from "./format-bytes";
+import { VxlanLeads } from "./vxlan-leads";
 
 function Section({ title, children, testId }: { title: string; children: React.ReactNode; testId?: string }) {
   return (
@@ -53,6 +54,7 @@ function Leads({ iface, netns, snapshot }: { iface: Interface; netns: Netns; sna
       </span>,
     );
   }
+  if (iface.vxlan !== undefined) parts.push(<VxlanLeads key="vxlan" vxlan={iface.vxlan} />);
   if (master !== undefined) parts.push(<span key="master">port of {master.name}</span>);
   if (iface.kind === "bridge") {
     const ports = netns.interfaces.filter((i) => i.masterIfindex === iface.ifindex).length;

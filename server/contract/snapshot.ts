@@ -51,6 +51,16 @@ export const LOSS_COUNTERS = ["rxDropped", "txDropped", "rxErrors", "txErrors"] 
 export const ifaceRefSchema = z.object({ netnsId: netnsIdSchema, ifindex: z.number().int() });
 export type IfaceRef = z.infer<typeof ifaceRefSchema>;
 
+/** One vxlan forwarding entry: frames for `mac` go to VTEP `dst`; mac 00:00:00:00:00:00 is a flood entry (every such dst gets a copy). */
+export const vxlanFdbEntrySchema = z.object({
+  mac: z.string(),
+  dst: z.string().optional(),
+  vni: z.number().int().optional(),
+  /** Added by hand or by a CNI (permanent, noarp); else learned from traffic. */
+  isStatic: z.boolean(),
+});
+export type VxlanFdbEntry = z.infer<typeof vxlanFdbEntrySchema>;
+
 export const interfaceSchema = z.object({
   /** Unique only inside its namespace (every container's eth0 is often 2). */
   ifindex: z.number().int(),
@@ -75,7 +85,16 @@ export const interfaceSchema = z.object({
   /** macvlan/macvtap/vxlan: the interface it sits on (a macvlan's may be in another namespace). */
   parent: ifaceRefSchema.optional(),
   vxlan: z
-    .object({ id: z.number().int().optional(), remote: z.string().optional(), local: z.string().optional(), port: z.number().int().optional() })
+    .object({
+      id: z.number().int().optional(),
+      remote: z.string().optional(),
+      local: z.string().optional(),
+      port: z.number().int().optional(),
+      /** Its forwarding entries (`bridge fdb show dev`), at most 1,024; absent when they could not be read (see the namespace's errors). */
+      fdb: z.array(vxlanFdbEntrySchema).optional(),
+      /** Entries past the 1,024 kept. */
+      fdbDropped: z.number().int().optional(),
+    })
     .optional(),
   macvlanMode: z.string().optional(),
   stats: statsSchema.optional(),

@@ -1,23 +1,22 @@
 /**
  * Links between nodes, pure, from what each agent reports about its node's own namespace:
- * - vxlan: a VXLAN device's unicast `remote`, and the `dst` of each FDB entry once the snapshot carries them
- *   (`interface.vxlan.fdb`, read here structurally: the contract does not have it yet), that is another node's address;
+ * - vxlan: a VXLAN device's unicast `remote`, and the `dst` of each of its FDB entries (`interface.vxlan.fdb`) that is
+ *   another node's address;
  * - route (host-gw): a main-table route whose gateway is another node's address.
  * An address counts as a node's when an interface of that node's own namespace holds it; loopback, link-local and
  * addresses held by several nodes (docker0's 172.17.0.1 on every node) name no node. What cannot be drawn is said in
  * `notes`. WireGuard peers are not in the snapshot, so no WireGuard link is derived.
  */
 import { isIP } from "node:net";
-import { z } from "zod";
 import type { ClusterLink } from "../contract/cluster";
-import { MAIN_ROUTE_TABLE, type Address, type Route } from "../contract/snapshot";
+import { MAIN_ROUTE_TABLE, type Address, type Interface, type Route } from "../contract/snapshot";
 
 export interface HostInterface {
   name: string;
   kind: string;
   ifindex: number;
   addresses: Address[];
-  vxlan?: { id?: number | undefined; remote?: string | undefined; port?: number | undefined } | undefined;
+  vxlan?: Pick<NonNullable<Interface["vxlan"]>, "id" | "remote" | "port" | "fdb"> | undefined;
 }
 
 export interface NodeFacts {
@@ -26,17 +25,6 @@ export interface NodeFacts {
   interfaces: readonly HostInterface[];
   /** The routes of the node's own namespace; undefined when they could not be read (no route links then). */
   routes?: readonly Route[] | undefined;
-}
-
-/** What FDB entries will look like once the snapshot carries them (`bridge fdb show dev vxlan0`: dst, vni, port). */
-const fdbSchema = z.object({
-  fdb: z.array(z.object({ dst: z.string().optional(), vni: z.number().optional(), port: z.number().optional(), mac: z.string().optional() }).loose()),
-});
-
-function fdbDestinations(vxlan: unknown): string[] | undefined {
-  const parsed = fdbSchema.safeParse(vxlan);
-  if (!parsed.success) return undefined;
-  return [...new Set(parsed.data.fdb.flatMap((e) => (e.dst === undefined ? [] : [e.dst])))];
 }
 
 /** Addresses that can name a node: unicast, not loopback, not link-local, not unspecified. */
@@ -95,13 +83,13 @@ export function clusterLinks(nodes: readonly NodeFacts[]): LinksOutcome {
       const vni = iface.vxlan.id === undefined ? "" : `VNI ${iface.vxlan.id} `;
       const port = iface.vxlan.port === undefined ? "" : `:${iface.vxlan.port}`;
       const remote = iface.vxlan.remote;
-      const fdb = fdbDestinations(iface.vxlan);
+      const fdb = iface.vxlan.fdb === undefined ? undefined : [...new Set(iface.vxlan.fdb.flatMap((e) => (e.dst === undefined ? [] : [e.dst])))];
       if (remote !== undefined && isMulticast(remote)) note(`${iface.name} on ${node.name} floods to multicast group ${remote}: its peers are not listed`);
       const targets: Array<{ address: string; via: ClusterLink["via"] }> = [];
       if (remote !== undefined && !isMulticast(remote)) targets.push({ address: remote, via: "vxlan-remote" });
       for (const dst of fdb ?? []) if (dst !== remote && isIP(dst) !== 0 && !isMulticast(dst)) targets.push({ address: dst, via: "vxlan-fdb" });
       if (remote === undefined && fdb === undefined) {
-        note(`${iface.name} on ${node.name} has no remote: its peers are FDB entries, which the agents do not report yet`);
+        note(`${iface.name} on ${node.name} has no remote and its agent could not read its FDB: its peers are not known`);
       }
       for (const t of targets) {
         const to = target(node.name, t.address);

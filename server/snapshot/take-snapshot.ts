@@ -15,6 +15,7 @@ import { placeWorkloads } from "../runtimes/collect-workloads";
 import type { EngineWatch } from "../runtimes/engine-watch";
 import { describeProcess } from "../runtimes/process-owner";
 import { netnsToContract } from "./to-contract";
+import { readVxlanFdb } from "./vxlan-fdb";
 
 export interface SnapshotOptions {
   /** The engines to ask for owners; none still yields ip-netns and process owners. */
@@ -103,6 +104,8 @@ export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions
   const readMs = performance.now() - readStarted;
 
   const wireStarted = performance.now();
+  // Sent with the nsid questions; never rejects (a namespace's failure becomes one of its errors).
+  const fdbRead = readVxlanFdb(reader, contents, openPath);
   const { known, questions } = translateNsids(contents, discovery.hostNetnsId);
   if (questions.length > 0) {
     const asked = await reader.askIds(
@@ -121,6 +124,7 @@ export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions
     }
     applyAnswers(known, answers);
   }
+  const fdb = await fdbRead;
   const wiring = wireInterfaces(contents, known);
   const byId = new Map(contents.map((c) => [c.id, c]));
   const found = discovery.netns.filter((n) => !(n.isTypeUnverified && isNotNetns(byId.get(n.id))));
@@ -130,7 +134,9 @@ export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions
   const netnsKey = found.map((n) => n.id).join(",");
   const { workloads, runtimes } = options.engines === undefined ? { workloads: [], runtimes: [] } : await options.engines.stateFor(netnsKey);
   const owners = assignOwners(found, placeWorkloads(workloads), (pid) => describeProcess(pid));
-  const netns = found.map((n) => netnsToContract(n, byId.get(n.id), wiring.get(n.id), owners.get(n.id) ?? []));
+  const netns = found.map((n) =>
+    netnsToContract(n, byId.get(n.id), wiring.get(n.id), owners.get(n.id) ?? [], { byIfindex: fdb.byNetns.get(n.id), error: fdb.errors.get(n.id) }),
+  );
   const ownersMs = performance.now() - ownersStarted;
 
   const snapshot: Omit<Snapshot, "anomalies"> = {

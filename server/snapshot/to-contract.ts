@@ -1,10 +1,18 @@
 import type { NetnsContent } from "../collect/decode-reading";
 import type { DiscoveredNetns } from "../discover/discover";
 import type { Interface, Netns, Owner } from "../contract/snapshot";
+import type { RawLink } from "../collect/rtnl-decode";
 import type { Wiring } from "../wire/pair-veths";
+import type { VxlanFdbOfDevice } from "./vxlan-fdb";
 
 /** Flattens one namespace's reading into the wire format: plain data, relations as ids. */
-export function netnsToContract(found: DiscoveredNetns, content: NetnsContent | undefined, wiring: Map<number, Wiring> | undefined, owners: Owner[]): Netns {
+export function netnsToContract(
+  found: DiscoveredNetns,
+  content: NetnsContent | undefined,
+  wiring: Map<number, Wiring> | undefined,
+  owners: Owner[],
+  fdb: { byIfindex?: Map<number, VxlanFdbOfDevice> | undefined; error?: string | undefined } = {},
+): Netns {
   const addressesOf = new Map<number, Interface["addresses"]>();
   for (const a of content?.addresses ?? []) {
     const list = addressesOf.get(a.ifindex) ?? [];
@@ -27,7 +35,7 @@ export function netnsToContract(found: DiscoveredNetns, content: NetnsContent | 
       ...(w?.peer ? { peer: w.peer } : {}),
       ...(w?.isPeerMissing ? { isPeerMissing: true } : {}),
       ...(w?.parent ? { parent: w.parent } : {}),
-      ...(l.vxlan ? { vxlan: { id: l.vxlan.id, remote: l.vxlan.remote, local: l.vxlan.local, port: l.vxlan.port } } : {}),
+      ...(l.vxlan ? { vxlan: vxlanOf(l.vxlan, fdb.byIfindex?.get(l.ifindex)) } : {}),
       ...(l.macvlanMode !== undefined ? { macvlanMode: l.macvlanMode } : {}),
       ...(l.stats ? { stats: l.stats } : {}),
     };
@@ -41,6 +49,12 @@ export function netnsToContract(found: DiscoveredNetns, content: NetnsContent | 
     interfaces,
     routes: content?.routes ?? [],
     isGone: content?.isGone ?? true,
-    errors: content?.errors ?? ["not read"],
+    errors: fdb.error === undefined ? (content?.errors ?? ["not read"]) : [...(content?.errors ?? []), fdb.error],
   };
+}
+
+function vxlanOf(v: NonNullable<RawLink["vxlan"]>, fdb: VxlanFdbOfDevice | undefined): NonNullable<Interface["vxlan"]> {
+  const base = { id: v.id, remote: v.remote, local: v.local, port: v.port };
+  if (fdb === undefined) return base;
+  return { ...base, fdb: fdb.entries, ...(fdb.dropped > 0 ? { fdbDropped: fdb.dropped } : {}) };
 }

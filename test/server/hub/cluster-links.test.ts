@@ -101,11 +101,13 @@ describe("clusterLinks", () => {
     ]);
   });
 
-  it("uses FDB destinations once the snapshot carries them (interface.vxlan.fdb)", () => {
+  const flood = (dst: string) => ({ mac: "00:00:00:00:00:00", dst, isStatic: true });
+
+  it("uses the vxlan's FDB destinations (interface.vxlan.fdb)", () => {
     const facts = nodes();
     const withFdb = {
       kind: "vxlan",
-      vxlan: { id: 42, port: 4789, fdb: [{ mac: "00:00:00:00:00:00", dst: "10.0.0.1" }, { mac: "00:00:00:00:00:00", dst: "10.0.0.3" }, { dst: "10.0.0.3" }] },
+      vxlan: { id: 42, port: 4789, fdb: [flood("10.0.0.1"), flood("10.0.0.3"), { mac: "0a:00:00:00:00:03", dst: "10.0.0.3", isStatic: false }] },
     };
     facts[1] = { name: "node-2", interfaces: [...(facts[1]?.interfaces ?? []).filter((i) => i.name !== "vx-b"), { ...iface(7, "vxlan0", []), ...withFdb }] };
     const vxlan = clusterLinks(facts).links.filter((l) => l.from.node === "node-2");
@@ -125,7 +127,7 @@ describe("clusterLinks", () => {
     const { links, notes } = clusterLinks(facts);
     expect(links).toEqual([]);
     expect(notes).toEqual(
-      ["node-1", "node-2", "node-3"].map((n) => `vxlan0 on ${n} has no remote: its peers are FDB entries, which the agents do not report yet`),
+      ["node-1", "node-2", "node-3"].map((n) => `vxlan0 on ${n} has no remote and its agent could not read its FDB: its peers are not known`),
     );
   });
 });
