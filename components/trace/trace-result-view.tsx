@@ -80,7 +80,14 @@ export function TraceResultView({ result }: { result: TraceResult }) {
               towards <span className="font-mono">{result.exit.remote}</span>
             </span>
           )}
-          {result.exit.node && <span> on node {result.exit.node}</span>}.
+          {result.exit.node && <span> on node {result.exit.node}</span>}
+          {result.exit.floodedTo && (
+            <span>
+              {", flooded to VTEPs "}
+              <span className="font-mono">{result.exit.floodedTo.join(", ")}</span>
+            </span>
+          )}
+          .
         </p>
       )}
       {result.warnings.map((w) => (

@@ -111,6 +111,11 @@ export const traceExitSchema = z.object({
   vni: z.number().int().optional(),
   /** The node that owns `remote`, when the agent knows (a hub that knows every node's VTEP addresses fills it in). */
   node: z.string().optional(),
+  /**
+   * vxlan with no FDB entry for the destination MAC: every VTEP of the all-zero entries gets a copy (head-end replication).
+   * `remote` is then the one that holds the destination, when a hub knows it; else it is absent.
+   */
+  floodedTo: z.array(z.string()).optional(),
 });
 export type TraceExit = z.infer<typeof traceExitSchema>;
 

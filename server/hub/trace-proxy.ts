@@ -83,18 +83,27 @@ export function hostAddresses(overviews: Array<{ name: string; overview: Snapsho
 }
 
 /**
- * `exit.node` filled in from the nodes' addresses when the agent left it out and another node holds `exit.remote`; and a
- * warning when the destination is on yet another node (a vxlan that floods: the agent names the first VTEP of its
- * all-zero FDB entries, while the packet goes to every one of them).
+ * `exit.node` filled in from the nodes' addresses when the agent left it out and another node holds `exit.remote`. For a
+ * vxlan that floods (`exit.floodedTo`), the VTEP of the node that holds the destination becomes `exit.remote`. A warning
+ * when the destination is on yet another node than the exit's (routed on from there).
  */
 export function withExitNode(result: TraceResult, from: string, owners: Map<string, string>, destinations: Map<string, string> = new Map()): TraceResult {
   const exit = result.exit;
   if (exit === undefined) return result;
-  const node = exit.node ?? (exit.remote === undefined ? undefined : owners.get(exit.remote));
-  const filled = node === undefined || node === from || exit.node !== undefined ? result : { ...result, exit: { ...exit, node } };
   const target = destinations.get(result.query.to);
+  const floodHit = exit.remote === undefined ? exit.floodedTo?.find((vtep) => target !== undefined && owners.get(vtep) === target) : undefined;
+  const remote = exit.remote ?? floodHit;
+  const node = exit.node ?? (remote === undefined ? undefined : owners.get(remote));
+  const named = node === undefined || node === from ? {} : { node };
+  const filled: TraceResult = { ...result, exit: { ...exit, ...(remote === undefined ? {} : { remote }), ...named } };
+  if (floodHit !== undefined) {
+    return { ...filled, detail: `${result.detail}; the hub finds ${result.query.to} on node ${node ?? "?"}, whose VTEP is ${floodHit}` };
+  }
   if (target === undefined || target === from || target === node) return filled;
-  const warning = `the hub finds ${result.query.to} on node ${target}, not on ${node === undefined ? `the node of ${exit.remote ?? "the exit"}` : `node ${node}`}: the packet may be flooded to several nodes (a vxlan FDB entry 00:00:00:00:00:00) or routed on from there`;
+  const warning =
+    remote === undefined
+      ? `the hub finds ${result.query.to} on node ${target}, whose VTEP is not among those flooded to: no node of the flood holds it`
+      : `the hub finds ${result.query.to} on node ${target}, not on ${node === undefined ? `the node of ${remote}` : `node ${node}`}: the packet is routed on from there`;
   return { ...filled, warnings: [...filled.warnings, warning] };
 }
 

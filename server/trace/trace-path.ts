@@ -370,17 +370,24 @@ class Tracer {
     };
     if (out.kind === "vxlan") {
       const own = (await this.kernel.fdb(netns.id)).filter((e) => e.ifindex === out.ifindex && e.masterIfindex === undefined);
-      const entry = (mac === undefined ? undefined : own.find((e) => e.mac === mac)) ?? own.find((e) => e.mac === "00:00:00:00:00:00");
-      const remote = entry?.address ?? out.vxlan?.remote;
+      const exact = mac === undefined ? undefined : own.find((e) => e.mac === mac)?.address;
+      const flood = [...new Set(own.flatMap((e) => (e.mac === "00:00:00:00:00:00" && e.address !== undefined ? [e.address] : [])))];
       const vni = out.vxlan?.id;
+      const through = `vxlan ${out.name}${vni === undefined ? "" : ` (VNI ${vni})`} in ${label}`;
+      const base = { kind: "vxlan" as const, netnsId: netns.id, interface: out.name, ...(vni === undefined ? {} : { vni }) };
+      if (exact === undefined && flood.length > 1) {
+        // No entry for this MAC: the frame is copied to every VTEP of the all-zero entries, and only the node holding
+        // the destination answers. Which one that is, the node cannot tell; a hub can (exit.remote then).
+        return end("leaves-node", `leaves the node through ${through}, flooded to VTEPs ${flood.join(", ")} (no FDB entry for ${mac ?? nextHop})`, {
+          ...base,
+          floodedTo: flood,
+        });
+      }
+      const remote = exact ?? flood[0] ?? out.vxlan?.remote;
       if (remote === undefined) return end("unknown", `vxlan ${out.name} in ${label} has no FDB entry for ${mac ?? nextHop} and no default remote`);
-      const exit: TraceExit = { kind: "vxlan", netnsId: netns.id, interface: out.name, remote, ...(vni === undefined ? {} : { vni }), ...node(remote) };
+      const exit: TraceExit = { ...base, remote, ...node(remote) };
       const on = exit.node === undefined ? "" : ` on node ${exit.node}`;
-      return end(
-        "leaves-node",
-        `leaves the node through vxlan ${out.name}${vni === undefined ? "" : ` (VNI ${vni})`} in ${label} to VTEP ${remote}${on}`,
-        exit,
-      );
+      return end("leaves-node", `leaves the node through ${through} to VTEP ${remote}${on}`, exit);
     }
     if (MACVLAN_KINDS.has(out.kind)) {
       const parent = out.parent === undefined ? undefined : this.byId.get(out.parent.netnsId);

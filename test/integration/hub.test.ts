@@ -14,6 +14,7 @@ import {
   clusterSearchSchema,
   clusterTopologySchema,
   hubHealthSchema,
+  type ClusterLink,
   type ClusterNodes,
   type ClusterSearch,
   type NodeState,
@@ -190,36 +191,58 @@ describe("a hub following the simulated cluster's agents", () => {
     }
   });
 
-  it("draws no vxlan link for vxlan0 (its peers are FDB entries) and says so; draws a vxlan remote and a host-gw route", async () => {
+  it("draws a link from every vxlan0 to each node its FDB floods to, a vxlan remote, and a host-gw route", async () => {
+    const addressOf = (name: string) => (cluster.manifest.nodes.find((n) => n.name === name)?.eth0.cidr ?? "").split("/")[0] ?? "";
+    const { vni, port } = cluster.manifest.vxlan;
+    // The simulated overlay as the lab made it: an all-zero FDB entry on each node for every other node's eth0.
+    const fdbLinks = NODES.flatMap((from) =>
+      NODES.filter((to) => to !== from).map((to): ClusterLink => ({
+        kind: "vxlan",
+        from: { node: from, iface: "vxlan0" },
+        to: { node: to, iface: "eth0" },
+        via: "vxlan-fdb",
+        address: addressOf(to),
+        detail: `VNI ${vni} to ${addressOf(to)}:${port}`,
+      })),
+    );
+    expect(fdbLinks.length).toBe(NODES.length * (NODES.length - 1));
     const before = clusterTopologySchema.parse(await hub.json("/api/v1/cluster/topology"));
-    expect(before.links).toEqual([]);
-    expect(before.notes).toEqual(NODES.map((n) => `vxlan0 on ${n} has no remote: its peers are FDB entries, which the agents do not report yet`));
+    const byEnds = (links: typeof before.links) =>
+      [...links].sort((a, b) => `${a.from.node}${a.to.node}${a.kind}`.localeCompare(`${b.from.node}${b.to.node}${b.kind}`));
+    expect(byEnds(before.links)).toEqual(byEnds(fdbLinks));
+    expect(before.notes).toEqual([]);
     const node1 = cluster.node("node-1");
     await inNode(
       node1.pid,
       "ip link add vxt0 type vxlan id 77 remote 10.250.0.13 dstport 4790 dev eth0 && ip link set vxt0 up && ip route add 10.99.3.0/24 via 10.250.0.13",
     );
     try {
-      await within("the new links", 5000, async () => clusterTopologySchema.parse(await hub.json("/api/v1/cluster/topology")).links.length === 2);
+      await within(
+        "the new links",
+        5000,
+        async () => clusterTopologySchema.parse(await hub.json("/api/v1/cluster/topology")).links.length === fdbLinks.length + 2,
+      );
       const after = clusterTopologySchema.parse(await hub.json("/api/v1/cluster/topology"));
-      expect(after.links).toEqual([
-        {
-          kind: "vxlan",
-          from: { node: "node-1", iface: "vxt0" },
-          to: { node: "node-3", iface: "eth0" },
-          via: "vxlan-remote",
-          address: "10.250.0.13",
-          detail: "VNI 77 to 10.250.0.13:4790",
-        },
-        {
-          kind: "route",
-          from: { node: "node-1", iface: "eth0" },
-          to: { node: "node-3", iface: "eth0" },
-          via: "route",
-          address: "10.250.0.13",
-          detail: "10.99.3.0/24 via 10.250.0.13",
-        },
-      ]);
+      expect(byEnds(after.links.filter((l) => l.via !== "vxlan-fdb"))).toEqual(
+        byEnds([
+          {
+            kind: "vxlan",
+            from: { node: "node-1", iface: "vxt0" },
+            to: { node: "node-3", iface: "eth0" },
+            via: "vxlan-remote",
+            address: "10.250.0.13",
+            detail: "VNI 77 to 10.250.0.13:4790",
+          },
+          {
+            kind: "route",
+            from: { node: "node-1", iface: "eth0" },
+            to: { node: "node-3", iface: "eth0" },
+            via: "route",
+            address: "10.250.0.13",
+            detail: "10.99.3.0/24 via 10.250.0.13",
+          },
+        ]),
+      );
       expect(after.partial).toBe(false);
     } finally {
       await inNode(node1.pid, "ip route del 10.99.3.0/24 || true; ip link del vxt0 || true");

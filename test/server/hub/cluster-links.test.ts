@@ -122,12 +122,15 @@ describe("clusterLinks", () => {
     expect(clusterLinks(facts).links.every((l) => l.kind === "vxlan")).toBe(true);
   });
 
-  it("on the simulated cluster: no link, and a note per vxlan0 (its peers are FDB entries the agents do not report yet)", () => {
+  it("on the simulated cluster: a link from each vxlan0 to every node whose address its FDB floods to, and no note", () => {
     const facts = overviews.map((o) => ({ name: o.node.name, interfaces: o.netns.find((n) => n.isHost)?.interfaces ?? [], routes: [] }));
     const { links, notes } = clusterLinks(facts);
-    expect(links).toEqual([]);
-    expect(notes).toEqual(
-      ["node-1", "node-2", "node-3"].map((n) => `vxlan0 on ${n} has no remote and its agent could not read its FDB: its peers are not known`),
+    const floods = facts.flatMap((f) =>
+      f.interfaces.flatMap((i) => (i.vxlan?.fdb ?? []).filter((e) => e.mac === "00:00:00:00:00:00").map((e) => `${f.name} ${i.name} → ${e.dst ?? "?"}`)),
     );
+    expect(floods.length).toBeGreaterThan(0);
+    expect(links.map((l) => `${l.from.node} ${l.from.iface} → ${l.address}`).sort()).toEqual(floods.sort());
+    for (const l of links) expect([l.via, l.to.iface, l.to.node === l.from.node]).toEqual(["vxlan-fdb", "eth0", false]);
+    expect(notes).toEqual([]);
   });
 });

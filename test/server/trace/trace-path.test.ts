@@ -363,6 +363,28 @@ describe("leaving the node", () => {
     expect(byDefault.exit?.remote).toBe("198.51.100.1");
   });
 
+  it("through a vxlan with no FDB entry for the MAC: flooded to every VTEP of its all-zero entries, naming none of them", async () => {
+    const flood = (address: string): NeighbourEntry => ({
+      family: "bridge",
+      ifindex: 3,
+      state: NUD.PERMANENT,
+      stateNames: ["PERMANENT"],
+      flags: 2,
+      mac: "00:00:00:00:00:00",
+      address,
+    });
+    const kernel = hostRoute({ destination: "10.244.1.0/24", outIfindex: 3 });
+    const fake = { ...kernel, neighbours: { "9/3/10.244.1.7": { mac: "0a:00:00:00:00:07" } } };
+    const both = await trace(chain(), { ...fake, fdb: { "9": [flood("198.51.100.2"), flood("198.51.100.3")] } }, { from: "9", to: "10.244.1.7" });
+    expect(both.verdict).toBe("leaves-node");
+    expect(both.exit).toEqual({ kind: "vxlan", netnsId: "9", interface: "vx0", vni: 42, floodedTo: ["198.51.100.2", "198.51.100.3"] });
+    expect(both.detail).toBe(
+      "leaves the node through vxlan vx0 (VNI 42) in host, flooded to VTEPs 198.51.100.2, 198.51.100.3 (no FDB entry for 0a:00:00:00:00:07)",
+    );
+    const one = await trace(chain(), { ...fake, fdb: { "9": [flood("198.51.100.2")] } }, { from: "9", to: "10.244.1.7" });
+    expect(one.exit).toEqual({ kind: "vxlan", netnsId: "9", interface: "vx0", vni: 42, remote: "198.51.100.2" });
+  });
+
   it("through a macvlan's parent, or a tunnel device", async () => {
     const macvlan = await trace(chain(), hostRoute({ outIfindex: 4 }), { from: "9", to: "10.0.0.9" });
     expect(macvlan.exit).toMatchObject({ kind: "macvlan", interface: "mv0" });
