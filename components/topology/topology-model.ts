@@ -45,15 +45,17 @@ export interface TopologyOptions {
 }
 
 const portId = (netnsId: string, ifindex: number) => `port:${netnsId}:${ifindex}`;
-const netnsNodeId = (netnsId: string) => `netns:${netnsId}`;
+export const netnsNodeId = (netnsId: string) => `netns:${netnsId}`;
 const bridgeNodeId = (netnsId: string, ifindex: number) => `bridge:${netnsId}:${ifindex}`;
 
-/**
- * The wiring of a snapshot as a graph (pure): a box per namespace with its interfaces as ports,
- * a hub per bridge, an edge per veth pair (to the bridge hub when one end is a bridge port, whose
- * name labels the edge), and dashed edges from macvlan/vxlan devices to what they sit on.
- */
-export function buildTopology(snapshot: SnapshotOverview, options: TopologyOptions): Topology {
+/** An edge's end on the graph: a node, and the port on it (none for a bridge hub). */
+export interface GraphEnd {
+  node: string;
+  port?: string;
+}
+
+/** How the graph places interfaces: which are hidden behind their bridge hub, and where an edge touching one lands. */
+export function graphEnds(snapshot: SnapshotOverview, options: TopologyOptions) {
   const byId = new Map(snapshot.netns.map((n) => [n.id, n]));
   const ifaceAt = (netnsId: string, ifindex: number) => byId.get(netnsId)?.interfaces.find((i) => i.ifindex === ifindex);
   const hubOf = (n: OverviewNetns, i: OverviewInterface): string | undefined => {
@@ -63,6 +65,23 @@ export function buildTopology(snapshot: SnapshotOverview, options: TopologyOptio
   };
   const isHiddenPort = (n: OverviewNetns, i: OverviewInterface) =>
     (options.hideLoopback && i.kind === "loopback") || i.kind === "bridge" || (i.kind === "veth" && hubOf(n, i) !== undefined && i.peer !== undefined);
+  // Where an edge touching interface i of netns n lands: its hub when it is hidden behind one, else its own port.
+  const end = (n: OverviewNetns, i: OverviewInterface): GraphEnd => {
+    const hub = hubOf(n, i);
+    if (hub !== undefined && isHiddenPort(n, i)) return { node: hub };
+    if (i.kind === "bridge") return { node: bridgeNodeId(n.id, i.ifindex) };
+    return { node: netnsNodeId(n.id), port: portId(n.id, i.ifindex) };
+  };
+  return { byId, ifaceAt, hubOf, isHiddenPort, end };
+}
+
+/**
+ * The wiring of a snapshot as a graph (pure): a box per namespace with its interfaces as ports,
+ * a hub per bridge, an edge per veth pair (to the bridge hub when one end is a bridge port, whose
+ * name labels the edge), and dashed edges from macvlan/vxlan devices to what they sit on.
+ */
+export function buildTopology(snapshot: SnapshotOverview, options: TopologyOptions): Topology {
+  const { byId, ifaceAt, hubOf, isHiddenPort, end } = graphEnds(snapshot, options);
 
   const nodes: TopoNode[] = [];
   const edges: TopoEdge[] = [];
@@ -83,14 +102,6 @@ export function buildTopology(snapshot: SnapshotOverview, options: TopologyOptio
       nodes.push({ id: bridgeNodeId(n.id, b.ifindex), kind: "bridge", label: b.name, netnsId: n.id, ports: [] });
     }
   }
-
-  // Where an edge touching interface i of netns n lands: its hub when it is hidden behind one, else its own port.
-  const end = (n: OverviewNetns, i: OverviewInterface): { node: string; port?: string } => {
-    const hub = hubOf(n, i);
-    if (hub !== undefined && isHiddenPort(n, i)) return { node: hub };
-    if (i.kind === "bridge") return { node: bridgeNodeId(n.id, i.ifindex) };
-    return { node: netnsNodeId(n.id), port: portId(n.id, i.ifindex) };
-  };
 
   const seen = new Set<string>();
   for (const n of snapshot.netns) {

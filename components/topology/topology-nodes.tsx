@@ -4,7 +4,18 @@ import { OWNER_TONES } from "../ui/owner-tones";
 import { portCaption, type TopoNode } from "./topology-model";
 
 /** isChanged: flashes after a refresh; anomalyCount and isInDiff: marks for the anomalies and the "changes since" view. */
-export type TopoNodeData = { node: TopoNode; isSelected: boolean; isFocus: boolean; isChanged: boolean; anomalyCount: number; isInDiff: boolean };
+export type TopoNodeData = {
+  node: TopoNode;
+  isSelected: boolean;
+  isFocus: boolean;
+  isChanged: boolean;
+  anomalyCount: number;
+  isInDiff: boolean;
+  /** On the path of the trace the page shows. */
+  isOnPath: boolean;
+};
+
+const ON_PATH = "shadow-[0_0_0_4px_rgba(5,150,105,0.55)]";
 
 /** A namespace: a titled box with one row (and one handle on each side) per interface. */
 export function NetnsNode({ data }: NodeProps & { data: TopoNodeData }) {
@@ -12,8 +23,9 @@ export function NetnsNode({ data }: NodeProps & { data: TopoNodeData }) {
   const border = n.kind === "host" ? "border-slate-500" : n.ownerKind === undefined ? "border-slate-400" : OWNER_TONES[n.ownerKind].border;
   return (
     <div
-      className={`w-[240px] rounded-md border-2 bg-white text-left text-xs shadow-sm dark:bg-slate-900 ${border} ${data.isSelected ? "ring-4 ring-amber-400" : ""} ${data.isFocus ? "outline-2 outline-sky-400 outline-dashed" : ""} ${n.kind === "host" ? "bg-slate-100 dark:bg-slate-800" : ""} ${data.isChanged ? "changed-flash" : ""}`}
+      className={`w-[240px] rounded-md border-2 bg-white text-left text-xs ${data.isOnPath ? ON_PATH : "shadow-sm"} dark:bg-slate-900 ${border} ${data.isSelected ? "ring-4 ring-amber-400" : ""} ${data.isFocus ? "outline-2 outline-sky-400 outline-dashed" : ""} ${n.kind === "host" ? "bg-slate-100 dark:bg-slate-800" : ""} ${data.isChanged ? "changed-flash" : ""}`}
       data-topo-node={n.id}
+      data-on-path={data.isOnPath ? "true" : undefined}
       data-changed={data.isChanged ? "true" : undefined}
       data-topo-kind={n.kind}
     >
@@ -58,8 +70,9 @@ export function NetnsNode({ data }: NodeProps & { data: TopoNodeData }) {
 export function BridgeNode({ data }: NodeProps & { data: TopoNodeData }) {
   return (
     <div
-      className={`flex h-[44px] w-[150px] items-center justify-center rounded-full border-2 border-sky-600 bg-sky-50 text-xs font-semibold text-sky-950 dark:bg-sky-950 dark:text-sky-100 ${data.isSelected ? "ring-4 ring-amber-400" : ""}`}
+      className={`flex h-[44px] w-[150px] items-center justify-center rounded-full border-2 border-sky-600 bg-sky-50 text-xs font-semibold text-sky-950 dark:bg-sky-950 dark:text-sky-100 ${data.isSelected ? "ring-4 ring-amber-400" : ""} ${data.isOnPath ? ON_PATH : ""}`}
       data-topo-node={data.node.id}
+      data-on-path={data.isOnPath ? "true" : undefined}
       data-topo-kind="bridge"
       title={bridgeLabel(data.node.label)}
     >

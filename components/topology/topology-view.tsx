@@ -19,8 +19,12 @@ import { layoutTopology, type Layout, type Positioned } from "./layout";
 import { NodePanel } from "./node-panel";
 import { BridgeNode, K8sGroupNode, NetnsNode, type GroupNodeData, type TopoNodeData } from "./topology-nodes";
 import { buildTopology, focusNodeId, neighbourhood } from "./topology-model";
+import { TraceBanner, tracedQuery } from "./trace-banner";
+import { tracedPath } from "./trace-on-topology";
+import { traceQuery } from "../trace/trace-query";
 
 const NODE_TYPES = { netns: NetnsNode, bridge: BridgeNode, k8sGroup: K8sGroupNode };
+const PATH_EDGE_STYLE = { stroke: "#059669", strokeWidth: 3 };
 
 export function TopologyView() {
   return (
@@ -47,6 +51,13 @@ function TopologyCanvas() {
     const all = buildTopology(query.data, { hideLoopback: params.lo === "hide" });
     return focusId ? neighbourhood(all, focusId) : all;
   }, [query.data, params.lo, focusId]);
+  const traceAsked = useMemo(() => tracedQuery(search), [search]);
+  const trace = useQuery({ ...traceQuery(traceAsked?.ok ? traceAsked.query : { from: "0", to: "0.0.0.0" }), enabled: traceAsked?.ok === true });
+  const path = useMemo(
+    () =>
+      traceAsked?.ok && trace.data && query.data && topology ? tracedPath(query.data, topology, { hideLoopback: params.lo === "hide" }, trace.data) : undefined,
+    [traceAsked, trace.data, query.data, topology, params.lo],
+  );
 
   // Positions persist across refreshes; only a change of the node set runs the layout again, and a
   // layout already under way for the same set is never started twice (ELK takes ~0.3 s at 250 nodes).
@@ -104,13 +115,14 @@ function TopologyCanvas() {
               isChanged: changed.has(n.netnsId) && n.kind !== "bridge",
               anomalyCount: n.kind === "bridge" ? 0 : (anomalyCounts.get(n.netnsId) ?? 0),
               isInDiff: n.kind !== "bridge" && inDiff.has(n.netnsId),
+              isOnPath: path?.nodeIds.has(n.id) ?? false,
             },
             draggable: false,
           },
         ];
       }),
     ],
-    [topology, layout, params.sel, focusId, changed, anomalyCounts, inDiff],
+    [topology, layout, params.sel, focusId, changed, anomalyCounts, inDiff, path],
   );
   const edges: Edge[] = useMemo(
     () =>
@@ -122,10 +134,13 @@ function TopologyCanvas() {
         targetHandle: e.targetPort ?? "node",
         label: e.label,
         labelStyle: { fontSize: 10 },
-        style: e.kind === "parent" ? { strokeDasharray: "5 4" } : undefined,
+        style: { ...(e.kind === "parent" ? { strokeDasharray: "5 4" } : {}), ...(path?.edgeIds.has(e.id) ? PATH_EDGE_STYLE : {}) },
         markerEnd: e.kind === "parent" ? { type: MarkerType.ArrowClosed } : undefined,
+        animated: path?.edgeIds.has(e.id) ?? false,
+        zIndex: path?.edgeIds.has(e.id) ? 1 : 0,
+        className: path?.edgeIds.has(e.id) ? "on-path" : "",
       })),
-    [topology],
+    [topology, path],
   );
 
   if (query.isPending) return <Skeleton className="h-[70vh]" />;
@@ -201,6 +216,14 @@ function TopologyCanvas() {
         )}
       </div>
       <HistoryBar live={live} onChange={setSearch} extra={<ReportButton snapshot={query.data} diff={diff.data} />} />
+      {traceAsked !== undefined && (
+        <TraceBanner
+          asked={traceAsked}
+          trace={trace}
+          path={path}
+          onClear={() => setSearch({ from: undefined, trace: undefined, proto: undefined, sport: undefined, dport: undefined })}
+        />
+      )}
       <div className="flex gap-3">
         <div
           className="h-[75vh] min-w-0 flex-1 rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-950"

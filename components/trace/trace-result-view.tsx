@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { TraceResult } from "@/server/contract/trace";
+import { topologyTraceSearch } from "../topology/trace-on-topology";
 import { Badge } from "../ui/badge";
 import { useHrefs } from "../url/at-scope";
 import { verdictTone, VERDICT_WORDS } from "./verdict-words";
@@ -20,6 +21,14 @@ export function TraceResultView({ result }: { result: TraceResult }) {
         <span className="text-sm" data-testid="trace-detail">
           {result.detail}
         </span>
+        <Link
+          prefetch={false}
+          href={`${hrefs.topology()}?${topologyTraceSearch(q)}`}
+          className="text-xs text-sky-700 hover:underline dark:text-sky-400"
+          data-testid="trace-on-topology"
+        >
+          show the path on the topology
+        </Link>
       </div>
       <p className="text-xs text-slate-600 dark:text-slate-400">
         To <span className="font-mono">{q.to}</span>

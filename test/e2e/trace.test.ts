@@ -46,6 +46,11 @@ function build(): void {
   ip("-n", FAR, "route", "add", "default", "via", "10.189.2.1");
 }
 
+/** br0's ifindex in the bridge namespace. */
+function bridgeIfindex(): string {
+  return run("ip", ["-n", BR, "-o", "link", "show", "br0"]).split(":")[0]?.trim() ?? "";
+}
+
 function teardown(): void {
   for (const ns of made.splice(0).reverse()) tryRun("ip", ["netns", "del", ns]);
 }
@@ -120,6 +125,30 @@ describe("path trace on a namespace's page", () => {
     await page.getByTestId("trace-hop-netns").nth(2).click();
     await page.waitForURL(new RegExp(`/netns/${inode(R)}`));
     await page.getByTestId("trace").waitFor();
+    await page.context().close();
+  });
+
+  it("draws the path on the topology: its namespaces, its bridge and the wires between them lit, the rest not", async () => {
+    const page = await newPage();
+    await page.goto(shared);
+    await page.getByTestId("trace-on-topology").click();
+    await page.waitForURL(/\/topology\?/);
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toMatchObject({ from: h1, trace: "10.189.2.2", proto: "tcp", dport: "443" });
+    const banner = page.getByTestId("topology-trace");
+    await page.waitForSelector('[data-testid=topology-trace][data-verdict="delivered"]');
+    expect(await banner.innerText()).toContain("10.189.2.2");
+    await page.waitForSelector('[data-testid=topology-canvas][data-laid-out="true"]');
+    const lit = await page.locator("[data-on-path=true]").evaluateAll((els) => els.map((e) => e.getAttribute("data-topo-node")));
+    expect(lit.length).toBeGreaterThan(0);
+    // Every namespace that routes on the way, and the bridge in BR: the hops, as the trace page listed them.
+    expect(lit.sort()).toEqual([`netns:${h1}`, `netns:${inode(R)}`, `netns:${inode(FAR)}`, `bridge:${inode(BR)}:${bridgeIfindex()}`].sort());
+    expect(await page.locator(".react-flow__edge.on-path").count()).toBe(3);
+    expect(await page.locator(".react-flow__edge").count()).toBeGreaterThan(3);
+    await page.locator(`[data-topo-node="netns:${h1}"]`).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: artifact("trace-on-topology.png") });
+    await banner.getByRole("button", { name: "clear the path" }).click();
+    await page.waitForFunction(() => document.querySelectorAll("[data-on-path=true]").length === 0);
+    expect(new URL(page.url()).searchParams.get("trace")).toBeNull();
     await page.context().close();
   });
 
