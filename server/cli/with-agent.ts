@@ -9,6 +9,8 @@ import { parseConfig } from "../config";
  */
 export async function withAgent<T>(work: (agent: Agent) => Promise<T>): Promise<T> {
   const agent = createAgent({ ...parseConfig(process.env), watchChanges: false });
+  // Every command that reads the node takes a snapshot at once: its reader thread starts while the rest loads.
+  agent.service.reader.start();
   try {
     return await work(agent);
   } finally {

@@ -10,27 +10,31 @@ export function formatIpAt(buf: Buffer, from: number, to: number): string | unde
   const len = to - from;
   if (len === 4) return `${buf[from]}.${buf[from + 1]}.${buf[from + 2]}.${buf[from + 3]}`;
   if (len !== 16) return undefined;
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(buf.readUInt16BE(from + i));
-  // Longest run (≥ 2) of zero groups becomes "::"; the first one wins a tie.
+  // Longest run (≥ 2) of zero groups becomes "::"; the first one wins a tie. No arrays: at 1,000
+  // namespaces this runs for ~10,000 addresses and routes per snapshot.
   let bestStart = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
+  let runStart = -1;
+  for (let i = 0; i < 8; i++) {
+    if (buf.readUInt16BE(from + 2 * i) !== 0) {
+      runStart = -1;
       continue;
     }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
+    if (runStart === -1) runStart = i;
+    if (i - runStart + 1 > bestLen) {
+      bestStart = runStart;
+      bestLen = i - runStart + 1;
     }
-    i = j;
   }
-  const hex = (g: number[]) => g.map((n) => n.toString(16)).join(":");
-  if (bestStart === -1) return hex(groups);
-  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLen))}`;
+  if (bestStart === -1) return groupsAt(buf, from, 0, 8);
+  return `${groupsAt(buf, from, 0, bestStart)}::${groupsAt(buf, from, bestStart + bestLen, 8)}`;
+}
+
+/** Groups [first, end) of the IPv6 address at buf[from], in hex, joined by ":". */
+function groupsAt(buf: Buffer, from: number, first: number, end: number): string {
+  let out = "";
+  for (let i = first; i < end; i++) out += (i === first ? "" : ":") + buf.readUInt16BE(from + 2 * i).toString(16);
+  return out;
 }
 
 /** "aa:bb:cc:dd:ee:ff" for a hardware address of any length; undefined when empty. */

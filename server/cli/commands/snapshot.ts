@@ -1,9 +1,9 @@
-import { printJson } from "../output";
+import { printJsonDocument } from "../output";
 import { withAgent } from "../with-agent";
 
 /** `nsatlas snapshot --json`: one fresh, complete reading of the node, as the API serves it. */
 export async function snapshotCommand(): Promise<number> {
   const snapshot = await withAgent((agent) => agent.snapshot(undefined, { fresh: true }));
-  printJson(snapshot);
+  printJsonDocument(snapshot);
   return 0;
 }

@@ -14,6 +14,28 @@ export function toWebRequest(req: IncomingMessage, origin: string, signal: Abort
   return new Request(new URL(`${origin}${req.url ?? "/"}`), { method: req.method, headers, signal });
 }
 
+/** The bytes of answers made by bytesResponse, which sendWebResponse writes as they are. */
+const heldBodies = new WeakMap<Response, Buffer>();
+
+/**
+ * A Response over bytes the caller already holds (a serialised snapshot, reused by every request for it).
+ * sendWebResponse writes those bytes to the socket directly, without reading the body back out of the
+ * Response; any other server (Next) reads the body as usual. The body is a stream that copies the bytes
+ * only when read: a Response made from the bytes themselves would copy a few MB per request for nothing
+ * here, and a reader of the shared bytes must never be able to change or detach them.
+ */
+export function bytesResponse(bytes: Buffer<ArrayBuffer>, init: ResponseInit): Response {
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      controller.enqueue(new Uint8Array(bytes));
+      controller.close();
+    },
+  });
+  const response = new Response(body, init);
+  heldBodies.set(response, bytes);
+  return response;
+}
+
 /** Writes a Web Response; a streamed body (the event stream) is piped with backpressure. */
 export async function sendWebResponse(res: ServerResponse, response: Response, extraHeaders: Record<string, string>, isHead: boolean): Promise<void> {
   const headers: Record<string, string> = { ...extraHeaders };
@@ -33,7 +55,7 @@ export async function sendWebResponse(res: ServerResponse, response: Response, e
     body.pipe(res);
     return;
   }
-  const bytes = Buffer.from(await response.arrayBuffer());
+  const bytes = heldBodies.get(response) ?? Buffer.from(await response.arrayBuffer());
   headers["content-length"] = String(bytes.length);
   res.writeHead(response.status, headers);
   res.end(bytes);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatIp, formatMac } from "../../../server/collect/ip-format";
+import { formatIp, formatIpAt, formatMac } from "../../../server/collect/ip-format";
 
 const v6 = (s: string) => Buffer.from(s.replace(/:/g, ""), "hex");
 
@@ -14,6 +14,19 @@ describe("formatIp (RFC 5952)", () => {
     ["20010db8000100010001000100010001", "2001:db8:1:1:1:1:1:1"],
   ])("%s → %s", (hex, text) => {
     expect(formatIp(v6(hex))).toBe(text);
+  });
+
+  it("agrees with the WHATWG URL parser's IPv6 serialiser on every pattern of zero groups, and reads at an offset", () => {
+    // Each of the 256 patterns of zero and non-zero groups, with non-zero groups of 1 to 4 hex digits.
+    const checked = Array.from({ length: 256 }, (_, pattern) => {
+      const groups = Array.from({ length: 8 }, (_, i) => ((pattern >> i) & 1 ? [0x1, 0xab, 0xcde, 0xf00d][i % 4] : 0) ?? 0);
+      const bytes = Buffer.alloc(20);
+      groups.forEach((g, i) => bytes.writeUInt16BE(g, 2 + 2 * i));
+      const expected = new URL(`http://[${groups.map((g) => g.toString(16)).join(":")}]/`).hostname.slice(1, -1);
+      expect(formatIpAt(bytes, 2, 18), expected).toBe(expected);
+      return expected;
+    });
+    expect(new Set(checked).size).toBe(256);
   });
 
   it("formats IPv4 and refuses other lengths", () => {
