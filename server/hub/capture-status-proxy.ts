@@ -5,38 +5,13 @@
  */
 import { captureStatusSchema, type CaptureStatus } from "../contract/capture";
 import type { AgentFailure, Fetched, NodeAccess } from "./cluster-source";
+import { readWithin } from "./read-within";
 
 /** The status is a few hundred bytes: an answer far larger, or slower than a page's details, is not one. */
 export const CAPTURE_STATUS_TIMEOUT_MS = 2000;
 const CAPTURE_STATUS_MAX_BYTES = 64 * 1024;
 
 const failure = (kind: AgentFailure["kind"], message: string, isTimeout = false): Fetched<never> => ({ ok: false, failure: { kind, message, isTimeout } });
-
-/** The whole body by `deadline` (the agent's headers came within the call's own timeout; a dripping body must not stretch it). */
-async function readBy(body: ReadableStream<Uint8Array>, deadline: number): Promise<Fetched<string>> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let bytes = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<"late">((resolve) => {
-    timer = setTimeout(() => resolve("late"), Math.max(0, deadline - Date.now()));
-  });
-  try {
-    for (;;) {
-      const next = await Promise.race([reader.read(), late]);
-      if (next === "late") return failure("unreachable", `the capture status did not arrive within ${CAPTURE_STATUS_TIMEOUT_MS} ms`, true);
-      if (next.done) return { ok: true, value: Buffer.concat(chunks).toString("utf8") };
-      bytes += next.value.byteLength;
-      if (bytes > CAPTURE_STATUS_MAX_BYTES) return failure("error", `the capture status is larger than ${CAPTURE_STATUS_MAX_BYTES} bytes`);
-      chunks.push(next.value);
-    }
-  } catch (err) {
-    return failure("error", err instanceof Error ? err.message : String(err));
-  } finally {
-    clearTimeout(timer);
-    reader.cancel().catch(() => undefined);
-  }
-}
 
 /** The agent's capture status, or why the node could not say (every failure of the agent is the node's: 502 or 504). */
 export async function captureStatusOnNode(node: NodeAccess, signal: AbortSignal): Promise<Fetched<CaptureStatus>> {
@@ -48,13 +23,13 @@ export async function captureStatusOnNode(node: NodeAccess, signal: AbortSignal)
   });
   if (!answer.ok) return answer;
   const { status, body } = answer.value;
-  const read = await readBy(body, deadline);
-  if (!read.ok) return read;
+  const read = await readWithin(body, deadline, CAPTURE_STATUS_MAX_BYTES, CAPTURE_STATUS_TIMEOUT_MS);
+  if ("error" in read) return failure(read.isTimeout ? "unreachable" : "error", read.error, read.isTimeout);
   if (status === 401 || status === 403) return failure("unauthorized", `the agent refused the hub's token (HTTP ${status})`);
-  if (status !== 200) return failure("error", `the agent answered HTTP ${status}: ${read.value.slice(0, 300)}`);
+  if (status !== 200) return failure("error", `the agent answered HTTP ${status}: ${read.text.slice(0, 300)}`);
   let json: unknown;
   try {
-    json = JSON.parse(read.value);
+    json = JSON.parse(read.text);
   } catch {
     return failure("error", "the capture status is not JSON");
   }

@@ -7,6 +7,7 @@
 import { traceResultSchema, type TraceQuery, type TraceResult } from "../contract/trace";
 import type { SnapshotOverview } from "../contract/snapshot";
 import type { AgentFailure, NodeAccess } from "./cluster-source";
+import { readWithin } from "./read-within";
 
 /** Headers and body of a trace, together. */
 export const TRACE_TIMEOUT_MS = 5000;
@@ -26,37 +27,6 @@ export function traceSearch(query: TraceQuery): string {
   if (query.sport !== undefined) params.set("sport", String(query.sport));
   if (query.dport !== undefined) params.set("dport", String(query.dport));
   return params.toString();
-}
-
-/** Reads a whole stream as text by `deadline`, at most `maxBytes`; undefined when it does not come in time or whole. */
-export async function readWithin(
-  body: ReadableStream<Uint8Array>,
-  deadline: number,
-  maxBytes: number,
-): Promise<{ text: string } | { error: string; isTimeout: boolean }> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let bytes = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<"late">((resolve) => {
-    timer = setTimeout(() => resolve("late"), Math.max(0, deadline - Date.now()));
-  });
-  try {
-    for (;;) {
-      const next = await Promise.race([reader.read(), late]);
-      if (next === "late") return { error: `the answer did not arrive within ${TRACE_TIMEOUT_MS} ms`, isTimeout: true };
-      if (next.done) break;
-      bytes += next.value.byteLength;
-      if (bytes > maxBytes) return { error: `the answer is larger than ${maxBytes} bytes`, isTimeout: false };
-      chunks.push(next.value);
-    }
-    return { text: Buffer.concat(chunks).toString("utf8") };
-  } catch (err) {
-    return { error: err instanceof Error ? err.message : String(err), isTimeout: false };
-  } finally {
-    clearTimeout(timer);
-    reader.cancel().catch(() => undefined);
-  }
 }
 
 /**
@@ -117,7 +87,7 @@ export async function traceOnNode(node: NodeAccess, query: TraceQuery, signal: A
   });
   if (!answer.ok) return { kind: "failure", failure: answer.failure };
   const { status, contentType, body, headers } = answer.value;
-  const read = await readWithin(body, deadline, status === 200 ? TRACE_MAX_BYTES : 64 * 1024);
+  const read = await readWithin(body, deadline, status === 200 ? TRACE_MAX_BYTES : 64 * 1024, TRACE_TIMEOUT_MS);
   if ("error" in read) return { kind: "failure", failure: { kind: read.isTimeout ? "unreachable" : "error", message: read.error, isTimeout: read.isTimeout } };
   if (status === 401 || status === 403) {
     return { kind: "failure", failure: { kind: "unauthorized", message: `the agent refused the hub's token (HTTP ${status})`, isTimeout: false } };
