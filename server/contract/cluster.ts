@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { healthSchema } from "./health";
 import { netnsIdSchema } from "./snapshot";
+import { snapshotIdSchema } from "./history";
 
 /**
  * Hub mode (docs/hub.md): a dashboard started with NSATLAS_AGENTS follows every node agent's event stream and
@@ -202,3 +203,38 @@ export function nodeLinks(name: string): z.infer<typeof nodeLinksSchema> {
   const node = nodeSegment(name);
   return { snapshot: `/api/v1/n/${node}/snapshot?view=overview`, page: `/n/${node}` };
 }
+
+/** A node read into a frozen cluster snapshot: its own snapshot, stored in the hub's store under `snapshotId`. */
+export const frozenNodeSchema = z.object({
+  name: z.string(),
+  snapshotId: snapshotIdSchema,
+  netnsCount: z.number().int().nonnegative(),
+});
+
+/** A known node whose snapshot the freeze could not read, and why (refused, timed out, too large, not the contract). */
+export const missingNodeSchema = z.object({ name: z.string(), reason: z.string() });
+export type MissingNode = z.infer<typeof missingNodeSchema>;
+
+/**
+ * A frozen cluster snapshot (POST /api/v1/cluster/snapshots, GET /api/v1/cluster/snapshots/{id}): each known node's
+ * snapshot at that moment, kept by the hub so that `?at=<id>` still shows what was there.
+ */
+export const clusterSnapshotSchema = z.object({
+  id: snapshotIdSchema,
+  takenAt: z.string(),
+  /** Who froze it, as the audit log says it (how they got in, address, user agent). */
+  who: z.string(),
+  nodes: z.array(frozenNodeSchema),
+  missing: z.array(missingNodeSchema),
+  /** Some known node is missing. */
+  partial: z.boolean(),
+});
+export type ClusterSnapshot = z.infer<typeof clusterSnapshotSchema>;
+
+/** GET /api/v1/cluster/snapshots: newest first. `isAvailable` false (with `error`) when the hub's store cannot be used. */
+export const clusterSnapshotListSchema = z.object({
+  snapshots: z.array(clusterSnapshotSchema),
+  isAvailable: z.boolean(),
+  error: z.string().optional(),
+});
+export type ClusterSnapshotList = z.infer<typeof clusterSnapshotListSchema>;

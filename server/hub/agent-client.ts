@@ -240,9 +240,9 @@ export class AgentClient {
   }
 
   /** The full snapshot (routes, counters), or a stored one (`at`), for details on demand. */
-  snapshot(at: string | undefined, signal?: AbortSignal, timeoutMs: number = LIMITS.detailMs): Promise<Snapshot> {
+  snapshot(at: string | undefined, signal?: AbortSignal, timeoutMs: number = LIMITS.detailMs, maxBytes: number = LIMITS.snapshotBytes): Promise<Snapshot> {
     const query = at === undefined ? "" : `?at=${encodeURIComponent(at)}`;
-    return this.getJson(`/api/v1/snapshot${query}`, snapshotSchema, { timeoutMs, maxBytes: LIMITS.snapshotBytes, signal });
+    return this.getJson(`/api/v1/snapshot${query}`, snapshotSchema, { timeoutMs, maxBytes, signal });
   }
 
   /** Opens /api/v1/events; resolves once the agent answered 200 with an event stream. */

@@ -6,6 +6,7 @@
 import type { ClusterNodes, ClusterSearch, ClusterTopology, NodeState } from "../contract/cluster";
 import type { Snapshot, SnapshotOverview } from "../contract/snapshot";
 import type { FailureKind } from "./agent-client";
+import type { ClusterSnapshots } from "./cluster-snapshots";
 
 export interface AgentFailure {
   kind: FailureKind;
@@ -61,4 +62,6 @@ export interface ClusterSource {
   topology(signal?: AbortSignal): Promise<ClusterTopology>;
   /** The node of that name, or undefined when the hub knows none. */
   forNode(name: string): NodeAccess | undefined;
+  /** The frozen cluster snapshots, kept in the hub's store. */
+  snapshots: ClusterSnapshots;
 }

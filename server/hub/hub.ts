@@ -1,7 +1,8 @@
 /**
  * The hub (docs/hub.md): a dashboard started with NSATLAS_AGENTS. It reads no node itself. It finds the node agents
  * (resolve-agents.ts), follows each one (node-follower.ts: health, event stream, overview re-read on every change),
- * and keeps in memory, per node, the latest overview and its search index: nothing else, and nothing on disk.
+ * and keeps in memory, per node, the latest overview and its search index; on disk only the frozen cluster snapshots
+ * (cluster-snapshots.ts), once someone froze the cluster.
  * nodes() and search() answer from that cache at once, whatever the agents do; topology() adds each node's routes,
  * read on demand (2 s) and kept until the node's overview changes; forNode() reaches one agent for a page's details.
  */
@@ -16,7 +17,9 @@ import { hubMetricsState } from "../metrics/hub-state";
 import { NSATLAS_VERSION, nodeInfo, processStartedAt } from "../node-info";
 import { AgentClient, AgentError, HUB_CONTRACT_MAJOR, LIMITS } from "./agent-client";
 import type { AgentFailure, CallLimits, ClusterSource, Fetched, NodeAccess, StreamedAnswer } from "./cluster-source";
+import type { FreezeLimits, FreezeTarget } from "./cluster-freeze";
 import { clusterLinks, type NodeFacts } from "./cluster-links";
+import { createClusterSnapshots } from "./cluster-snapshots";
 import { NodeFollower, type FollowerOptions } from "./node-follower";
 import { AgentDirectory, type DirectoryOptions, type Endpoint } from "./resolve-agents";
 import { searchIndexes } from "./search-index";
@@ -37,6 +40,8 @@ export interface Hub extends ClusterSource {
 export interface HubOptions {
   directory?: DirectoryOptions;
   follower?: Omit<FollowerOptions, "onUpdate" | "onEvent">;
+  /** Bounds of each node's read when the cluster is frozen (cluster-freeze.ts's by default). */
+  freeze?: FreezeLimits;
 }
 
 interface Followed {
@@ -227,6 +232,42 @@ export function createHub(config: Config, options: HubOptions = {}): Hub {
     };
   }
 
+  /** Of the agents reporting that node name: one still in the DNS answer, up before stale before the rest, then the one heard last. */
+  function bestFor(name: string): Followed | undefined {
+    const candidates = [...followed.values()].filter((f) => f.follower.name === name);
+    candidates.sort(
+      (a, b) =>
+        Number(a.goneAt !== undefined) - Number(b.goneAt !== undefined) ||
+        preference(b.follower) - preference(a.follower) ||
+        (b.follower.status.lastSeen ?? 0) - (a.follower.status.lastSeen ?? 0),
+    );
+    return candidates[0];
+  }
+
+  /** Every known node, to be read for a frozen cluster snapshot; one whose agent refuses the hub is not asked. */
+  function freezeTargets(): FreezeTarget[] {
+    return [...new Set(all().map((f) => f.name))].flatMap((name) => {
+      const f = bestFor(name);
+      if (f === undefined) return [];
+      const { state, error } = f.follower.status;
+      return [
+        {
+          name,
+          skip: state === "unauthorized" || state === "version-mismatch" ? `${state}: ${error ?? state}` : undefined,
+          async read(limits) {
+            try {
+              return { ok: true, snapshot: await f.client.snapshot(undefined, undefined, limits.timeoutMs, limits.maxBytes) };
+            } catch (err) {
+              const failure = failureOf(err);
+              return { ok: false, reason: `${failure.kind}: ${failure.message}` };
+            }
+          },
+        },
+      ];
+    });
+  }
+
+  const snapshots = createClusterSnapshots(config, freezeTargets, options.freeze);
   const directory = new AgentDirectory(entries, onEndpoints, options.directory);
   metrics.nodeStates = counts;
   directory.start().catch((err: unknown) => log.error({ err: errorFields(err) }, "resolving the node agents failed"));
@@ -278,16 +319,10 @@ export function createHub(config: Config, options: HubOptions = {}): Hub {
       };
     },
     forNode(name) {
-      const candidates = [...followed.values()].filter((f) => f.follower.name === name);
-      candidates.sort(
-        (a, b) =>
-          Number(a.goneAt !== undefined) - Number(b.goneAt !== undefined) ||
-          preference(b.follower) - preference(a.follower) ||
-          (b.follower.status.lastSeen ?? 0) - (a.follower.status.lastSeen ?? 0),
-      );
-      const best = candidates[0];
+      const best = bestFor(name);
       return best === undefined ? undefined : access(best);
     },
+    snapshots,
     status() {
       return {
         isResolved: directory.isResolved,
@@ -330,6 +365,7 @@ export function createHub(config: Config, options: HubOptions = {}): Hub {
     close() {
       isClosed = true;
       directory.close();
+      snapshots.close();
       for (const f of followed.values()) {
         f.follower.close();
         f.client.close();

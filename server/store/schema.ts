@@ -35,4 +35,23 @@ export const MIGRATIONS: readonly string[] = [
     who        TEXT NOT NULL
   );
   `,
+  // A hub's frozen cluster snapshots: one row per freeze, one per known node (its stored snapshot, or why it is missing).
+  // No foreign key to snapshot: the store's size limit may remove a node's snapshot, and its reads then say so.
+  `
+  CREATE TABLE cluster_snapshot (
+    id       TEXT PRIMARY KEY,
+    taken_at INTEGER NOT NULL,                 -- ms since the epoch
+    who      TEXT NOT NULL
+  );
+  CREATE INDEX cluster_snapshot_by_time ON cluster_snapshot (taken_at);
+  CREATE TABLE cluster_snapshot_node (
+    cluster_id  TEXT NOT NULL REFERENCES cluster_snapshot (id) ON DELETE CASCADE,
+    node        TEXT NOT NULL,
+    snapshot_id TEXT,                          -- the node's snapshot in table snapshot; NULL when it is missing
+    netns_count INTEGER,
+    reason      TEXT,                          -- why it is missing; NULL when it was read
+    PRIMARY KEY (cluster_id, node),
+    CHECK ((snapshot_id IS NULL) != (reason IS NULL))
+  );
+  `,
 ];

@@ -1,9 +1,11 @@
 import { accessSync, constants, mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import type { ClusterSnapshot } from "../contract/cluster";
 import type { StoredSnapshot } from "../contract/history";
 import type { Snapshot } from "../contract/snapshot";
 import { compress, decodeSnapshot, splitSnapshot, type SplitSnapshot } from "./encode-snapshot";
+import { insertCluster, selectClusters } from "./cluster-rows";
 import { MIGRATIONS } from "./schema";
 import { errorFields, logger } from "../log/logger";
 
@@ -44,6 +46,11 @@ const toStored = (r: SnapshotRow): StoredSnapshot => ({
   storedBytes: r.stored_bytes,
 });
 
+/** The store's file in a data directory. */
+export function storeFile(dataDir: string): string {
+  return path.join(dataDir, "nsatlas.db");
+}
+
 /**
  * The history: snapshots in one SQLite file (WAL). Each write is one transaction, so a crash or a
  * kill mid-write leaves the previous complete state. Namespace bodies are shared between snapshots.
@@ -56,7 +63,7 @@ export class SnapshotStore {
 
   static open(dataDir: string): SnapshotStore {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const file = path.join(dataDir, "nsatlas.db");
+    const file = storeFile(dataDir);
     let db: Database.Database | undefined;
     try {
       db = new Database(file);
@@ -124,6 +131,23 @@ export class SnapshotStore {
     const stored = this.entry(snapshot.id);
     if (stored === undefined) throw new Error(`snapshot ${snapshot.id} was written but cannot be read back`);
     return stored;
+  }
+
+  /** Stores a hub's frozen cluster snapshot and the node snapshots it names (frozen), in one transaction. */
+  putCluster(record: ClusterSnapshot, snapshots: readonly Snapshot[]): void {
+    this.db.transaction(() => {
+      for (const s of snapshots) this.put(s, "frozen");
+      insertCluster(this.db, record);
+    })();
+  }
+
+  cluster(id: string): ClusterSnapshot | undefined {
+    return selectClusters(this.db, id)[0];
+  }
+
+  /** Every frozen cluster snapshot, newest first. */
+  clusters(): ClusterSnapshot[] {
+    return selectClusters(this.db);
   }
 
   get(id: string): Snapshot | undefined {

@@ -34,6 +34,8 @@ const TEMPLATES: readonly string[] = [
   "/api/v1/cluster/search",
   "/api/v1/cluster/topology",
   "/api/v1/cluster/captures",
+  "/api/v1/cluster/snapshots",
+  "/api/v1/cluster/snapshots/[snapshotId]",
   "/api/v1/n/[node]/snapshot",
   "/api/v1/n/[node]/netns/[netnsId]",
   "/api/v1/n/[node]/pods/[namespace]/[name]",

@@ -1,9 +1,10 @@
 /**
  * Hub mode's routes (docs/hub.md, docs/api.md "Cluster"): parse → one call on the hub → JSON or a problem.
  *   GET /api/v1/cluster/nodes | /search?q= | /topology                   from the hub's cache (topology: + routes, 2 s)
- *   GET /api/v1/n/{node}/snapshot[?view=&at=] | /netns/{id}[?at=]        the owning agent's same route, streamed
- *   GET /api/v1/n/{node}/pods/{ns}/{name}[?at=] | /containers/{ref}[?at=] looked up in the agent's snapshot (the agent
+ *   GET /api/v1/n/{node}/snapshot[?view=] | /netns/{id}                  the owning agent's same route, streamed
+ *   GET /api/v1/n/{node}/pods/{ns}/{name} | /containers/{ref}             looked up in the agent's snapshot (the agent
  *                                                                          serves no such route)
+ *   … ?at=<cluster snapshot id>                                           from the hub's store (cluster-snapshot-handlers.ts)
  * An unknown node is 404; an agent that fails is 502, one that does not answer in time 504, each naming the node.
  * Every answer about a node carries `x-nsatlas-node` (the name, percent-encoded).
  *   GET /api/v1/n/{node}/trace?from=&to=[&proto=&sport=&dport=]         the agent's trace (5 s), checked by the contract
@@ -22,19 +23,16 @@ import { auditClusterCapture, auditNodeCapture, clusterCaptureRequestSchema, han
 import { captureStatusOnNode } from "../../hub/capture-status-proxy";
 import type { AgentFailure, ClusterSource, NodeAccess } from "../../hub/cluster-source";
 import { readSome } from "../../hub/stream-answer";
+import { notAHub } from "./not-a-hub";
+import { frozenLookupHandler, frozenNetnsHandler, frozenSnapshotHandler } from "./cluster-snapshot-handlers";
 import { hostAddresses, traceOnNode, withExitNode } from "../../hub/trace-proxy";
 import { findContainer, findPod } from "../../lookups/find-owner";
 import { readAt, readView, requester } from "../answer";
 import { jsonResponse, problemResponse } from "../json";
 import { readJson } from "../read-json";
 
-const NOT_A_HUB = "this dashboard is not a hub: start it with NSATLAS_AGENTS to follow node agents (docs/hub.md)";
 /** A node name as a path segment: what Kubernetes allows, and more (NSATLAS_NODE_NAME may be any hostname). */
 const NODE_NAME_MAX = 253;
-
-function notAHub(): Response {
-  return problemResponse(404, "Not a hub", NOT_A_HUB);
-}
 
 function withNode(response: Response, node: string): Response {
   response.headers.set("x-nsatlas-node", nodeSegment(node));
@@ -58,12 +56,35 @@ export async function clusterTopologyHandler(request: Request, source: ClusterSo
   return jsonResponse(await source.topology(request.signal));
 }
 
+/** The problem to answer for a node name no node can have, or undefined. */
+function malformedNode(rawNode: string): Response | undefined {
+  if (rawNode !== "" && rawNode.length <= NODE_NAME_MAX && !/[\u0000-\u001f\u007f]/.test(rawNode)) return undefined;
+  return problemResponse(400, "Malformed node name", `a node name has 1 to ${NODE_NAME_MAX} characters and no control characters`);
+}
+
+/**
+ * `?at=<cluster snapshot id>` on a node's read: the read goes to the hub's store (cluster-snapshot-handlers.ts), whether or
+ * not the hub still knows the node. `frozen` is undefined when the request is live.
+ */
+function frozenRead(
+  request: Request,
+  rawNode: string,
+  source: ClusterSource | undefined,
+  read: (source: ClusterSource, at: string) => Promise<Response>,
+): { ok: true; frozen: Promise<Response> | undefined } | { ok: false; response: Response } {
+  if (source === undefined) return { ok: false, response: notAHub() };
+  const malformed = malformedNode(rawNode);
+  if (malformed !== undefined) return { ok: false, response: malformed };
+  const at = readAt(request);
+  if (!at.ok) return at;
+  return { ok: true, frozen: at.at === undefined ? undefined : read(source, at.at) };
+}
+
 /** The node a route names, or the problem to answer. */
 function nodeFor(rawNode: string, source: ClusterSource | undefined): { ok: true; node: NodeAccess } | { ok: false; response: Response } {
   if (source === undefined) return { ok: false, response: notAHub() };
-  if (rawNode === "" || rawNode.length > NODE_NAME_MAX || /[\u0000-\u001f\u007f]/.test(rawNode)) {
-    return { ok: false, response: problemResponse(400, "Malformed node name", `a node name has 1 to ${NODE_NAME_MAX} characters and no control characters`) };
-  }
+  const malformed = malformedNode(rawNode);
+  if (malformed !== undefined) return { ok: false, response: malformed };
   const node = source.forNode(rawNode);
   if (node === undefined) {
     return {
@@ -106,16 +127,17 @@ async function passOn(node: NodeAccess, pathAndQuery: string, signal: AbortSigna
   return failed(node.name, { kind: "error", message: `the agent answered HTTP ${status}: ${text.slice(0, 300)}`, isTimeout: false });
 }
 
-/** GET /api/v1/n/{node}/snapshot[?view=&at=]: an up node's overview from the hub's cache, anything else from the agent. */
+/** GET /api/v1/n/{node}/snapshot[?view=]: an up node's overview from the hub's cache, anything else from the agent; `at`: a cluster snapshot. */
 export async function nodeSnapshotHandler(request: Request, rawNode: string, source: ClusterSource | undefined): Promise<Response> {
+  const view = readView(request);
+  if (!view.ok) return view.response;
+  const frozen = frozenRead(request, rawNode, source, (s, at) => frozenSnapshotHandler(request, s, at, rawNode));
+  if (!frozen.ok) return frozen.response;
+  if (frozen.frozen !== undefined) return frozen.frozen;
   const found = nodeFor(rawNode, source);
   if (!found.ok) return found.response;
   const { node } = found;
-  const at = readAt(request);
-  if (!at.ok) return at.response;
-  const view = readView(request);
-  if (!view.ok) return view.response;
-  const cached = view.view === "overview" && at.at === undefined ? node.cachedOverview() : undefined;
+  const cached = view.view === "overview" ? node.cachedOverview() : undefined;
   if (cached !== undefined) {
     const response = withNode(jsonResponse(cached), node.name);
     response.headers.set("x-nsatlas-source", "hub-cache");
@@ -123,45 +145,44 @@ export async function nodeSnapshotHandler(request: Request, rawNode: string, sou
   }
   const refused = refusedAtOnce(node);
   if (refused !== undefined) return refused;
-  const query = new URLSearchParams({ view: view.view });
-  if (at.at !== undefined) query.set("at", at.at);
-  return passOn(node, `/api/v1/snapshot?${query.toString()}`, request.signal);
+  return passOn(node, `/api/v1/snapshot?${new URLSearchParams({ view: view.view }).toString()}`, request.signal);
 }
 
-/** GET /api/v1/n/{node}/netns/{id}[?at=]: the agent's namespace answer (with its listeners), streamed. */
+/** GET /api/v1/n/{node}/netns/{id}: the agent's namespace answer (with its listeners), streamed; `at`: a cluster snapshot. */
 export async function nodeNetnsHandler(request: Request, rawNode: string, rawId: string, source: ClusterSource | undefined): Promise<Response> {
-  const found = nodeFor(rawNode, source);
-  if (!found.ok) return found.response;
   const id = netnsIdSchema.safeParse(rawId);
   if (!id.success) return problemResponse(400, "Malformed namespace id", "a namespace id is its inode as a decimal number, e.g. 4026531993");
-  const at = readAt(request);
-  if (!at.ok) return at.response;
+  const frozen = frozenRead(request, rawNode, source, (s, at) => frozenNetnsHandler(request, s, at, rawNode, id.data));
+  if (!frozen.ok) return frozen.response;
+  if (frozen.frozen !== undefined) return frozen.frozen;
+  const found = nodeFor(rawNode, source);
+  if (!found.ok) return found.response;
   const refused = refusedAtOnce(found.node);
   if (refused !== undefined) return refused;
-  const query = at.at === undefined ? "" : `?at=${encodeURIComponent(at.at)}`;
-  return passOn(found.node, `/api/v1/netns/${id.data}${query}`, request.signal);
+  return passOn(found.node, `/api/v1/netns/${id.data}`, request.signal);
 }
 
-async function lookUp(request: Request, node: NodeAccess, find: (snapshot: Snapshot) => Lookup | undefined, notFound: string): Promise<Response> {
-  const at = readAt(request);
-  if (!at.ok) return at.response;
+/** A pod or container looked up in the agent's snapshot now, or in the node's snapshot in the cluster snapshot `at`. */
+async function lookUp(
+  request: Request,
+  rawNode: string,
+  source: ClusterSource | undefined,
+  find: (snapshot: Snapshot) => Lookup | undefined,
+  notFound: string,
+): Promise<Response> {
+  const frozen = frozenRead(request, rawNode, source, (s, at) => frozenLookupHandler(s, at, rawNode, find, notFound));
+  if (!frozen.ok) return frozen.response;
+  if (frozen.frozen !== undefined) return frozen.frozen;
+  const found = nodeFor(rawNode, source);
+  if (!found.ok) return found.response;
+  const { node } = found;
   const refused = refusedAtOnce(node);
   if (refused !== undefined) return refused;
-  const snapshot = await node.snapshot(at.at, request.signal);
-  if (!snapshot.ok) {
-    // A stored snapshot the agent does not have is the agent's 404, not a failure of the node.
-    if (snapshot.failure.kind === "error" && /HTTP 404/.test(snapshot.failure.message)) {
-      return withNode(problemResponse(404, "No such snapshot", `node ${node.name}: ${snapshot.failure.message}`), node.name);
-    }
-    return failed(node.name, snapshot.failure);
-  }
-  const found = find(snapshot.value);
-  if (found === undefined)
-    return withNode(
-      problemResponse(404, notFound, `${notFound.toLowerCase()} on node ${node.name}${at.at === undefined ? " now" : ` in snapshot ${at.at}`}`),
-      node.name,
-    );
-  return withNode(jsonResponse(found), node.name);
+  const snapshot = await node.snapshot(undefined, request.signal);
+  if (!snapshot.ok) return failed(node.name, snapshot.failure);
+  const looked = find(snapshot.value);
+  if (looked === undefined) return withNode(problemResponse(404, notFound, `${notFound.toLowerCase()} on node ${node.name} now`), node.name);
+  return withNode(jsonResponse(looked), node.name);
 }
 
 /** GET /api/v1/n/{node}/pods/{ns}/{name}[?at=]: the pod and its namespaces, from the agent's snapshot. */
@@ -172,22 +193,18 @@ export async function nodePodHandler(
   rawName: string,
   source: ClusterSource | undefined,
 ): Promise<Response> {
-  const found = nodeFor(rawNode, source);
-  if (!found.ok) return found.response;
   const namespace = k8sNamespaceSchema.safeParse(rawNamespace);
   const name = podNameSchema.safeParse(rawName);
   if (!namespace.success) return problemResponse(400, "Malformed Kubernetes namespace", namespace.error.issues[0]?.message);
   if (!name.success) return problemResponse(400, "Malformed pod name", name.error.issues[0]?.message);
-  return lookUp(request, found.node, (s) => findPod(s, namespace.data, name.data), `No pod ${namespace.data}/${name.data}`);
+  return lookUp(request, rawNode, source, (s) => findPod(s, namespace.data, name.data), `No pod ${namespace.data}/${name.data}`);
 }
 
 /** GET /api/v1/n/{node}/containers/{nameOrId}[?at=]: the container and its namespaces, from the agent's snapshot. */
 export async function nodeContainerHandler(request: Request, rawNode: string, rawRef: string, source: ClusterSource | undefined): Promise<Response> {
-  const found = nodeFor(rawNode, source);
-  if (!found.ok) return found.response;
   const ref = containerRefSchema.safeParse(rawRef);
   if (!ref.success) return problemResponse(400, "Malformed container name or id", ref.error.issues[0]?.message);
-  return lookUp(request, found.node, (s) => findContainer(s, ref.data), `No container ${ref.data}`);
+  return lookUp(request, rawNode, source, (s) => findContainer(s, ref.data), `No container ${ref.data}`);
 }
 
 /** An agent's own problem handed on: its status, title and retry-after, the detail naming the node. */

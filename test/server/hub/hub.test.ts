@@ -154,7 +154,7 @@ describe("the hub over fake agents", () => {
     expect([noNetns.status, ((await noNetns.json()) as { title: string }).title]).toEqual([404, "No such namespace"]);
     expect((await nodeNetnsHandler(get("/"), "node-a", "nope", hub)).status).toBe(400);
     const stored = await nodeSnapshotHandler(get("/api/v1/n/node-a/snapshot?at=1764892800000-abcd"), "node-a", hub);
-    expect([stored.status, ((await stored.json()) as { title: string }).title]).toEqual([404, "No such snapshot"]);
+    expect([stored.status, ((await stored.json()) as { title: string }).title]).toEqual([404, "No such cluster snapshot"]);
   });
 
   it("looks pods and containers up in the agent's snapshot", async () => {
