@@ -105,7 +105,7 @@ describe("a hub following the simulated cluster's agents", () => {
     ]);
   });
 
-  it("reads no node itself: no scan, no store, the single-node routes refused with 409", async () => {
+  it("reads no node itself: no scan, nothing stored (until someone freezes the cluster), the single-node routes refused with 409", async () => {
     const health = hubHealthSchema.parse(await hub.json("/api/v1/healthz"));
     expect(health.agent.scans).toBe(0);
     expect(health.runtimes).toEqual([]);
