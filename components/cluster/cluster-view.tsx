@@ -7,17 +7,26 @@ import { SEARCH_QUERY_MAX, type ClusterNode, type ClusterSearch } from "@/server
 import { clusterNodesQuery, clusterSearchQuery } from "../data/queries";
 import { ErrorPanel } from "../ui/error-panel";
 import { Skeleton } from "../ui/skeleton";
+import { parseLiveParams } from "../url/search-params";
 import { useUrlState } from "../url/use-url-state";
 import { ClusterGraph } from "./cluster-graph";
+import { ClusterSnapshotsPanel, FrozenClusterView } from "./cluster-snapshots";
 import { NodeStateBadge } from "./node-state-badge";
 import { NODE_STATE_VIEW, ago, stateCounts } from "./node-state";
 import { useNow } from "./use-now";
 
 /**
  * The hub's home (`/cluster`): every node the hub follows and its state, a search over all of them, and the links
- * between them. The hub has no cluster event stream yet: the page polls every 3 s.
+ * between them. The hub has no cluster event stream yet: the page polls every 3 s. With `?at=<id>`, the frozen
+ * cluster snapshot of that id instead.
  */
 export function ClusterView() {
+  const [search] = useUrlState();
+  const at = parseLiveParams(search).at;
+  return at === undefined ? <LiveCluster /> : <FrozenClusterView at={at} />;
+}
+
+function LiveCluster() {
   const nodes = useQuery(clusterNodesQuery());
   return (
     <div className="space-y-6">
@@ -26,6 +35,7 @@ export function ClusterView() {
         <p className="text-xs text-slate-500 dark:text-slate-400">Refreshed every 3 s (the hub has no cluster event stream yet).</p>
       </div>
       <ClusterSearchBox />
+      <ClusterSnapshotsPanel />
       {nodes.isPending ? (
         <Skeleton className="h-40" />
       ) : nodes.isError ? (

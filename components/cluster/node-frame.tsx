@@ -4,7 +4,8 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { clusterNodesQuery } from "../data/queries";
-import { nodeHrefs } from "../url/routes";
+import { frozenClusterHref, nodeHrefs } from "../url/routes";
+import { FrozenNodeBanner } from "./frozen-node-banner";
 import { NodeStateBadge } from "./node-state-badge";
 import { NODE_STATE_VIEW, ago, findNode } from "./node-state";
 import { useNodeScope } from "./node-scope";
@@ -12,19 +13,24 @@ import { useNow } from "./use-now";
 
 /**
  * Above every `/n/<node>/…` page: where it is (cluster › node), the node's state as the hub sees it, and, when the
- * node is not up, why and when it was last heard from; the page below then says it could not be read.
+ * node is not up, why and when it was last heard from; the page below then says it could not be read. At a frozen
+ * cluster snapshot (`?at=`), its banner, and every link stays in it.
  */
 export function NodeFrame({ children }: { children: ReactNode }) {
   const scope = useNodeScope();
   const nodes = useQuery(clusterNodesQuery());
   const now = useNow();
   if (scope === undefined) return <>{children}</>;
-  const hrefs = nodeHrefs(scope.node);
+  const hrefs = nodeHrefs(scope.node, scope.at);
   const node = nodes.data ? findNode(nodes.data.nodes, scope.node) : undefined;
   return (
     <div className="space-y-4">
       <nav aria-label="Node" className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm" data-testid="node-frame">
-        <Link prefetch={false} href="/cluster" className="text-sky-700 hover:underline dark:text-sky-400">
+        <Link
+          prefetch={false}
+          href={scope.at === undefined ? "/cluster" : frozenClusterHref(scope.at)}
+          className="text-sky-700 hover:underline dark:text-sky-400"
+        >
           Cluster
         </Link>
         <span aria-hidden="true">›</span>
@@ -39,9 +45,12 @@ export function NodeFrame({ children }: { children: ReactNode }) {
           Topology
         </Link>
         <span className="ml-auto text-xs text-slate-500 dark:text-slate-400">
-          Read through the hub: polled; history, diffs and exposing are on the node&apos;s own dashboard.
+          {scope.at === undefined
+            ? "Read through the hub: polled; history, diffs and exposing are on the node's own dashboard."
+            : "Read from the hub's store: the node as it was when the cluster was frozen."}
         </span>
       </nav>
+      {scope.at !== undefined && <FrozenNodeBanner node={scope.node} at={scope.at} />}
       {nodes.isError && (
         <p role="status" className="text-sm text-amber-800 dark:text-amber-300">
           The hub&apos;s node list could not be read: {nodes.error.message}

@@ -29,6 +29,7 @@ import { useUrlState } from "../url/use-url-state";
  * The node pages of the hub (`/n/<node>/…`): the single-node dashboard's own components, inside a NodeScope (their
  * queries read `/api/v1/n/<node>/…`, their links stay under `/n/<node>/`), without what only a node's own dashboard
  * has (history, diffs, expose): the embedded components read `useNodeScope().capabilities` and hide themselves.
+ * `?at=<cluster snapshot id>` shows the node as it was in that frozen cluster snapshot (no polling: it never changes).
  */
 
 /** `/n/<node>`: the overview, as on `/`. */
@@ -36,7 +37,7 @@ export function NodeOverviewView() {
   const [search, setSearch] = useUrlState();
   const queryString = search.toString();
   const params = useMemo(() => parseOverviewParams(new URLSearchParams(queryString)), [queryString]);
-  const live = useMemo(() => ({ ...parseLiveParams(new URLSearchParams(queryString)), at: undefined, since: undefined }), [queryString]);
+  const live = useMemo(() => ({ ...parseLiveParams(new URLSearchParams(queryString)), since: undefined }), [queryString]);
   const query = useQuery(snapshotQuery(live));
   const rows = useMemo(() => (query.data ? toRows(query.data) : []), [query.data]);
   const shown = useMemo(() => sortRows(filterRows(rows, params), params), [rows, params]);
@@ -48,7 +49,7 @@ export function NodeOverviewView() {
       <div className="flex flex-wrap items-start justify-between gap-3">
         <OverviewHeader snapshot={query.data} counts={nodeCounts(query.data)} />
         <div className="flex flex-col items-end gap-2">
-          <LiveControls live={live} updatedAt={query.dataUpdatedAt} isFetching={query.isFetching} onChange={setSearch} />
+          {live.at === undefined && <LiveControls live={live} updatedAt={query.dataUpdatedAt} isFetching={query.isFetching} onChange={setSearch} />}
           <ReportButton snapshot={query.data} diff={undefined} />
         </div>
       </div>
@@ -68,7 +69,7 @@ export function NodeOverviewView() {
 /** `/n/<node>/netns/<id>`: a namespace in full, as on `/netns/<id>`, with its trace and capture through the hub (no diff or expose). */
 export function NodeNetnsView({ id }: { id: string }) {
   const [search, setSearch] = useUrlState();
-  const live = { ...parseLiveParams(search), at: undefined, since: undefined };
+  const live = { ...parseLiveParams(search), since: undefined };
   const query = useQuery(netnsQuery(id, live));
   const snapshot = useSnapshot(live);
   const focused = useFocusedInterface(query.data !== undefined);
@@ -82,7 +83,9 @@ export function NodeNetnsView({ id }: { id: string }) {
           className="space-y-1 rounded-lg border border-amber-300 bg-amber-50 p-4 text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
           data-testid="not-found"
         >
-          <p className="font-semibold">Network namespace {id} is gone: it is not on this node now.</p>
+          <p className="font-semibold">
+            Network namespace {id} {live.at === undefined ? "is gone: it is not on this node now." : "is not in this node's frozen snapshot."}
+          </p>
           <p className="text-sm">Namespace ids are inode numbers: the kernel may reuse this one for a new namespace later.</p>
         </div>
       );
@@ -96,7 +99,7 @@ export function NodeNetnsView({ id }: { id: string }) {
           Network namespace <span className="font-mono">{query.data.id}</span>
           {query.data.isHost && <span className="ml-2 text-base font-normal text-slate-600 dark:text-slate-400">(the host&apos;s)</span>}
         </h1>
-        <LiveControls live={live} updatedAt={query.dataUpdatedAt} isFetching={query.isFetching} onChange={setSearch} />
+        {live.at === undefined && <LiveControls live={live} updatedAt={query.dataUpdatedAt} isFetching={query.isFetching} onChange={setSearch} />}
       </div>
       <AnomalyList anomalies={anomalies} title="Anomalies in this namespace" />
       <TracePanel from={query.data.id} />

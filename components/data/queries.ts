@@ -6,7 +6,7 @@ import { historySchema } from "@/server/contract/history";
 import { lookupSchema } from "@/server/contract/lookups";
 import { netnsSchema, snapshotOverviewSchema } from "@/server/contract/snapshot";
 import { changeStreamState, FOLLOWS_CHANGES } from "../live/change-stream-state";
-import { clusterNodesSchema, clusterSearchSchema, clusterTopologySchema } from "@/server/contract/cluster";
+import { clusterNodesSchema, clusterSearchSchema, clusterSnapshotListSchema, clusterSnapshotSchema, clusterTopologySchema } from "@/server/contract/cluster";
 import { apiPaths } from "../url/routes";
 import type { LiveParams } from "../url/search-params";
 import { fetchJson } from "./api-client";
@@ -127,5 +127,24 @@ export function clusterTopologyQuery() {
     queryKey: queryKeys.clusterTopology(),
     queryFn: ({ signal }) => fetchJson(apiPaths.clusterTopology(), clusterTopologySchema, signal),
     refetchInterval: CLUSTER_POLL_MS,
+  });
+}
+
+/** The frozen cluster snapshots, newest first (polled like the cluster page: someone else may freeze). */
+export function clusterSnapshotsQuery() {
+  return queryOptions({
+    queryKey: queryKeys.clusterSnapshots(),
+    queryFn: ({ signal }) => fetchJson(apiPaths.clusterSnapshots(), clusterSnapshotListSchema, signal),
+    refetchInterval: HISTORY_POLL_MS,
+  });
+}
+
+/** One frozen cluster snapshot: it never changes, so it is read once. */
+export function clusterSnapshotQuery(id: string) {
+  return queryOptions({
+    queryKey: queryKeys.clusterSnapshot(id),
+    queryFn: ({ signal }) => fetchJson(apiPaths.clusterSnapshot(id), clusterSnapshotSchema, signal),
+    staleTime: Infinity,
+    retry: false,
   });
 }

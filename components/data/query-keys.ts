@@ -12,4 +12,6 @@ export const queryKeys = {
   clusterNodes: () => ["cluster", "nodes"] as const,
   clusterSearch: (q: string) => ["cluster", "search", q] as const,
   clusterTopology: () => ["cluster", "topology"] as const,
+  clusterSnapshots: () => ["cluster", "snapshots"] as const,
+  clusterSnapshot: (id: string) => ["cluster", "snapshots", id] as const,
 };

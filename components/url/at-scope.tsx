@@ -23,9 +23,9 @@ export function useAt(): string | undefined {
   return useContext(AtContext);
 }
 
-/** Page links that stay inside the snapshot on screen, and under `/n/<node>/` on a node page of the hub. */
+/** Page links that stay inside the snapshot on screen (on a node page of the hub: the frozen cluster snapshot), and under `/n/<node>/` there. */
 export function useHrefs() {
   const at = useAt();
   const node = useNodeScope()?.node;
-  return useMemo(() => (node === undefined ? scopedHrefs(at) : nodeHrefs(node)), [at, node]);
+  return useMemo(() => (node === undefined ? scopedHrefs(at) : nodeHrefs(node, at)), [at, node]);
 }

@@ -22,6 +22,9 @@ export const apiPaths = {
   clusterNodes: () => "/api/v1/cluster/nodes",
   clusterSearch: (q: string) => `/api/v1/cluster/search?q=${encodeURIComponent(q)}`,
   clusterTopology: () => "/api/v1/cluster/topology",
+  /** Frozen cluster snapshots: the list (GET), a freeze (POST), one of them. */
+  clusterSnapshots: () => "/api/v1/cluster/snapshots",
+  clusterSnapshot: (id: string) => `/api/v1/cluster/snapshots/${encodeURIComponent(id)}`,
 };
 
 /**
@@ -51,15 +54,23 @@ export function clusterHref(q?: string): string {
   return q === undefined || q === "" ? "/cluster" : `/cluster?q=${encodeURIComponent(q)}`;
 }
 
-/** pageHrefs of one node seen through the hub: every link stays under `/n/<node>/…` (the name percent-encoded). */
-export function nodeHrefs(node: string): typeof pageHrefs {
+/** The cluster page showing the frozen cluster snapshot `at`. */
+export function frozenClusterHref(at: string): string {
+  return withAt("/cluster", at);
+}
+
+/**
+ * pageHrefs of one node seen through the hub: every link stays under `/n/<node>/…` (the name percent-encoded) and,
+ * given `at` (a frozen cluster snapshot's id), inside that snapshot.
+ */
+export function nodeHrefs(node: string, at?: string): typeof pageHrefs {
   const base = `/n/${encodeURIComponent(node)}`;
   return {
-    overview: (query) => (query && query.size > 0 ? `${base}?${query.toString()}` : base),
-    netns: (id, ifindex) => `${base}${pageHrefs.netns(id, ifindex)}`,
-    pod: (namespace, name) => `${base}${pageHrefs.pod(namespace, name)}`,
-    container: (name) => `${base}${pageHrefs.container(name)}`,
-    topology: (focus) => `${base}${pageHrefs.topology(focus)}`,
+    overview: (query) => withAt(query && query.size > 0 ? `${base}?${query.toString()}` : base, at),
+    netns: (id, ifindex) => withAt(`${base}${pageHrefs.netns(id, ifindex)}`, at),
+    pod: (namespace, name) => withAt(`${base}${pageHrefs.pod(namespace, name)}`, at),
+    container: (name) => withAt(`${base}${pageHrefs.container(name)}`, at),
+    topology: (focus) => withAt(`${base}${pageHrefs.topology(focus)}`, at),
   };
 }
 
