@@ -10,6 +10,7 @@ import https from "node:https";
 import { StringDecoder } from "node:string_decoder";
 import { z } from "zod";
 import type { NodeState } from "../contract/cluster";
+import { WRITE_HEADER } from "../contract/headers";
 import { problemSchema } from "../contract/problem";
 import { snapshotOverviewSchema, snapshotSchema, type Snapshot, type SnapshotOverview } from "../contract/snapshot";
 import { NSATLAS_VERSION } from "../node-info";
@@ -137,6 +138,9 @@ export class AgentClient {
       if (options.json !== undefined) {
         headers["content-type"] = "application/json";
         headers["content-length"] = String(Buffer.byteLength(options.json));
+        // The hub is no browser: a write it passes on was checked at the hub (bearer or session and the same header). An agent
+        // with a token takes the bearer; one without (on loopback) asks for the header a cross-site page cannot send.
+        headers[WRITE_HEADER] = "1";
       }
       let req: http.ClientRequest;
       try {

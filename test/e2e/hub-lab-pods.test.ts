@@ -3,8 +3,10 @@
  * reads the lab's engines. The simulated cluster's nodes run no engine, so this is where a pod page, a container page and
  * the pod's trace and capture controls are seen through the hub: a containerd CRI pod, a dockershim pod and a container.
  */
+import fs from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readPcapng } from "../../server/capture/pcapng-reader";
 import { startAgent, type AgentProcess } from "../integration/helpers/agent-process";
 import { labEnv } from "../lab/lab-env";
 import { labConfig, manifestPath } from "../lab/lab-config";
@@ -70,6 +72,31 @@ describe("pod and container pages through a hub", () => {
       await page.screenshot({ path: artifact(`hub-pod-${pod.namespace}.png`), fullPage: true });
       await page.context().close();
     }
+  });
+
+  it("captures a whole CRI pod through the hub into one pcapng, one interface block per interface of the pod", async () => {
+    const node = encodeURIComponent(NODE);
+    const pod = pods("containerd-cri")[0];
+    if (pod === undefined) throw new Error("the lab has no CRI pod");
+    const expected = manifest.netns.find((n) => n.inode === pod.inode)?.interfaces.map((i) => i.name) ?? [];
+    expect(expected.length).toBeGreaterThan(0);
+    const page = await open(`/n/${node}/pods/${pod.namespace}/${pod.name}`);
+    const capture = page.getByTestId("pod-capture");
+    await capture.getByLabel("Capture seconds").fill("1");
+    const download = page.waitForEvent("download", { timeout: 30_000 });
+    await capture.getByRole("button", { name: `Capture pod ${pod.namespace}/${pod.name}` }).click();
+    const state = page.getByTestId("pod-capture-state");
+    await expect.poll(() => state.innerText(), { timeout: 30_000 }).toMatch(/saved|failed|refused|error/i);
+    expect(await state.innerText()).toMatch(/: saved \S+\.pcapng/);
+    const file = readPcapng(fs.readFileSync(must(await (await download).path(), "the downloaded file")));
+    const names = file.interfaces.map((i) => i.name ?? "");
+    expect(names.length).toBeGreaterThan(0);
+    for (const iface of expected)
+      expect(
+        names.some((n) => n.endsWith(`/${iface}`)),
+        `${iface} in ${names.join(", ")}`,
+      ).toBe(true);
+    await page.context().close();
   });
 
   it("open a container by name, and say a pod that is not there is not there", async () => {

@@ -1,5 +1,6 @@
 import http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
+import { WRITE_HEADER } from "../../../server/contract/headers";
 import { AgentClient, AgentError, contractMajor, HUB_CONTRACT_MAJOR } from "../../../server/hub/agent-client";
 import type { SseFrame } from "../../../server/hub/sse-parser";
 import { fakeAgent, overviewOf, type FakeAgent } from "./fake-agent";
@@ -30,6 +31,23 @@ describe("AgentClient", () => {
     expect((await client.overview()).node.name).toBe("node-1");
     expect(agent.seen).toEqual(["GET /api/v1/healthz", "GET /api/v1/snapshot?view=overview"]);
     client.close();
+  });
+
+  it("sends a write (a capture's POST) with the write header and a read without, so a tokenless agent on loopback takes the hub's writes too", async () => {
+    agent = await fakeAgent({ overview: overviewOf("node-1") });
+    const seen: http.IncomingHttpHeaders[] = [];
+    agent.override.set("/api/v1/captures", (req, res) => {
+      seen.push(req.headers);
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end("{}");
+    });
+    const res = await new AgentClient(agent.url, undefined).request("/api/v1/captures", { timeoutMs: 2000, json: '{"netnsId":"1","iface":"lo"}' });
+    res.resume();
+    const res2 = await new AgentClient(agent.url, TOKEN).request("/api/v1/captures", { timeoutMs: 2000 });
+    res2.resume();
+    expect(seen.length).toBe(2);
+    expect([seen[0]?.[WRITE_HEADER], seen[0]?.["content-type"], seen[0]?.authorization]).toEqual(["1", "application/json", undefined]);
+    expect([seen[1]?.[WRITE_HEADER], seen[1]?.authorization]).toEqual([undefined, `Bearer ${TOKEN}`]);
   });
 
   it("calls a refused token unauthorized, another major version-mismatch", async () => {
