@@ -181,6 +181,47 @@ describe("the hub's pages over a simulated cluster", () => {
     await page.context().close();
   });
 
+  it("freezes the cluster, and a node page at the frozen snapshot still shows a namespace removed after the freeze", async () => {
+    const gone = await cluster.addPod("node-1", "frozen-e2e");
+    const liveIds = async () => ((await hub.json("/api/v1/n/node-1/snapshot?view=overview")) as { netns: Array<{ id: string }> }).netns.map((n) => n.id);
+    await expect.poll(liveIds, { timeout: 15_000 }).toContain(gone.netnsId);
+    const page = await open();
+    await page.goto("/cluster");
+    await page.getByTestId("freeze-cluster").click();
+    await page.waitForURL(/\/cluster\?at=[\w.-]+$/, { timeout: 15_000 });
+    const at = new URL(page.url()).searchParams.get("at") ?? "";
+    await page.getByTestId("frozen-cluster").waitFor({ timeout: 15_000 });
+    const rows = page.locator('[data-testid="frozen-nodes"] tr[data-node]');
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-node")))).toEqual(NODES);
+    await page.screenshot({ path: artifact("cluster-frozen.png"), fullPage: true });
+
+    await cluster.removePod("node-1", "frozen-e2e");
+    await expect.poll(liveIds, { timeout: 15_000 }).not.toContain(gone.netnsId);
+    await page.locator('tr[data-node="node-1"] a').click();
+    await page.waitForURL((url) => url.pathname === "/n/node-1" && url.searchParams.get("at") === at, { timeout: 15_000 });
+    await page.getByTestId("frozen-node-banner").waitFor({ timeout: 15_000 });
+    await page.getByTestId("node-overview").waitFor({ timeout: 15_000 });
+    const removedRow = page.locator(`[data-testid="node-overview"] a[href="/n/node-1/netns/${gone.netnsId}?at=${at}"]`).first();
+    await removedRow.waitFor({ timeout: 15_000 });
+    const hrefs = await page.locator('[data-testid="node-overview"] a[href^="/"]').evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""));
+    expect(hrefs.length).toBeGreaterThan(0);
+    for (const href of hrefs) expect(new URL(href, hub.base).searchParams.get("at")).toBe(at);
+    await page.screenshot({ path: artifact("cluster-frozen-node.png"), fullPage: true });
+
+    await removedRow.click();
+    await page.waitForURL((url) => url.pathname === `/n/node-1/netns/${gone.netnsId}` && url.searchParams.get("at") === at, { timeout: 15_000 });
+    await page.getByTestId("node-netns").waitFor({ timeout: 15_000 });
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toContain(gone.netnsId);
+    // A record of the past: nothing that acts on the node now.
+    expect(await page.getByTestId("trace").count()).toBe(0);
+    expect(await page.getByTestId("capture").count()).toBe(0);
+    await page.screenshot({ path: artifact("cluster-frozen-netns.png"), fullPage: true });
+    await page.getByTestId("go-live").click();
+    await page.waitForURL((url) => url.pathname === `/n/node-1/netns/${gone.netnsId}` && !url.searchParams.has("at"), { timeout: 15_000 });
+    await page.getByTestId("not-found").waitFor({ timeout: 15_000 });
+    await page.context().close();
+  });
+
   it("shows a killed agent's node not up, and its page says so with when it was last seen", async () => {
     await cluster.killAgent("node-3");
     const page = await open();
