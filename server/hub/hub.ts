@@ -358,8 +358,8 @@ export function createHub(config: Config, options: HubOptions = {}): Hub {
         409,
         "This dashboard is a hub",
         "in hub mode (NSATLAS_AGENTS) the dashboard reads no node itself: use /api/v1/cluster/nodes, /api/v1/cluster/search?q=, " +
-          "/api/v1/cluster/topology, /api/v1/cluster/captures, or /api/v1/n/<node>/snapshot, /netns/<id>, /pods/<namespace>/<name>, /containers/<name>, " +
-          "/trace, /captures (docs/hub.md)",
+          "/api/v1/cluster/topology, /api/v1/cluster/captures, /api/v1/cluster/snapshots (frozen cluster snapshots), or /api/v1/n/<node>/snapshot, " +
+          "/netns/<id>, /pods/<namespace>/<name>, /containers/<name> (each with ?at=<cluster snapshot id>), /trace, /captures (docs/hub.md)",
       );
     },
     close() {
