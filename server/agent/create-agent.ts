@@ -112,6 +112,8 @@ export function createAgent(config: Config, options: AgentOptions = {}): Agent {
     history,
     snapshot,
     async view(view, at) {
+      // A stored snapshot has its listeners already.
+      if (view === "complete" && at === undefined) return service.snapshotWithListeners();
       const s = await snapshot(at);
       return view === "overview" ? toOverview(s) : s;
     },

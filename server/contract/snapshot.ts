@@ -282,7 +282,11 @@ export type OverviewNetns = z.infer<typeof overviewNetnsSchema>;
 export type OverviewInterface = z.infer<typeof overviewInterfaceSchema>;
 
 /** Which form GET /api/v1/snapshot answers in. */
-export const snapshotViewSchema = z.enum(["full", "overview"]);
+/**
+ * full: every namespace with routes and counters; overview: without them (what the pages poll); complete: full plus each
+ * namespace's listening sockets, as the history stores a snapshot (one more sock_diag pass per namespace: a hub's freeze).
+ */
+export const snapshotViewSchema = z.enum(["full", "overview", "complete"]);
 export type SnapshotView = z.infer<typeof snapshotViewSchema>;
 
 export const PROCESS_REF_LIMIT = 50;

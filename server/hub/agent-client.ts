@@ -249,6 +249,11 @@ export class AgentClient {
     return this.getJson(`/api/v1/snapshot${query}`, snapshotSchema, { timeoutMs, maxBytes, signal });
   }
 
+  /** The snapshot now with every namespace's listening sockets, as a frozen snapshot keeps it. */
+  completeSnapshot(timeoutMs: number, maxBytes: number): Promise<Snapshot> {
+    return this.getJson("/api/v1/snapshot?view=complete", snapshotSchema, { timeoutMs, maxBytes });
+  }
+
   /** Opens /api/v1/events; resolves once the agent answered 200 with an event stream. */
   async openEvents(handlers: EventStreamHandlers): Promise<OpenEventStream> {
     const headers: Record<string, string> = { accept: "text/event-stream" };

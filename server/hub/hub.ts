@@ -256,7 +256,7 @@ export function createHub(config: Config, options: HubOptions = {}): Hub {
           skip: state === "unauthorized" || state === "version-mismatch" ? `${state}: ${error ?? state}` : undefined,
           async read(limits) {
             try {
-              return { ok: true, snapshot: await f.client.snapshot(undefined, undefined, limits.timeoutMs, limits.maxBytes) };
+              return { ok: true, snapshot: await f.client.completeSnapshot(limits.timeoutMs, limits.maxBytes) };
             } catch (err) {
               const failure = failureOf(err);
               return { ok: false, reason: `${failure.kind}: ${failure.message}` };

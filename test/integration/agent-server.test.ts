@@ -71,6 +71,14 @@ describe("nsatlas agent: probes and reads", () => {
     expect(netns.listeners?.some((l) => l.port > 0)).toBe(true);
   });
 
+  it("serves the complete view: every namespace with its listeners, as a frozen snapshot keeps it", async () => {
+    const complete = snapshotSchema.parse(await (await get("/api/v1/snapshot?view=complete")).json());
+    const read = complete.netns.filter((n) => !n.isGone);
+    expect(read.length).toBeGreaterThan(5);
+    for (const n of read) expect(Array.isArray(n.listeners), n.id).toBe(true);
+    expect(complete.netns.find((n) => n.isHost)?.listeners?.some((l) => l.port > 0)).toBe(true);
+  });
+
   it.each([
     ["/api/v1/netns/%ff", 400],
     ["/api/v1/netns/%", 400],

@@ -145,6 +145,10 @@ describe("frozen cluster snapshots on the simulated cluster", () => {
     expect(await frozenIds("node-2", first.id)).not.toContain(added.netnsId);
     const then = await hub.get(`/api/v1/n/node-1/netns/${removed.netnsId}?at=${first.id}`);
     expect([then.status, netnsSchema.parse(JSON.parse(then.body)).id]).toEqual([200, removed.netnsId]);
+    // Kept as the history keeps a snapshot: every namespace with its listening sockets (none here is an answer, not a gap).
+    const frozenFull = snapshotSchema.parse(await hub.json(`/api/v1/n/node-1/snapshot?at=${first.id}`));
+    expect(frozenFull.netns.length).toBeGreaterThan(0);
+    for (const n of frozenFull.netns.filter((x) => !x.isGone)) expect(Array.isArray(n.listeners), n.id).toBe(true);
     expect((await hub.get(`/api/v1/n/node-1/netns/${removed.netnsId}`)).status).toBe(404);
     const overview = snapshotOverviewSchema.parse(await hub.json(`/api/v1/n/node-1/snapshot?at=${first.id}&view=overview`));
     expect(overview.netns.find((n) => n.id === removed.netnsId)?.owners.map((o) => o.name)).toContain("frozen-then-gone");
