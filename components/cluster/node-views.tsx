@@ -1,24 +1,21 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useMemo, useState } from "react";
+import { useMemo } from "react";
 import { AnomalyList } from "../anomalies/anomaly-list";
-import { NetnsCapture } from "../capture/netns-capture";
 import { PodCapture } from "../capture/pod-capture";
-import { ApiError } from "../data/api-client";
-import { netnsQuery } from "../data/queries";
 import { snapshotQuery } from "../data/queries";
 import { LiveControls } from "../live/live-controls";
-import { NetnsSections } from "../netns/netns-sections";
 import { FilterBar } from "../overview/filter-bar";
 import { NetnsTable } from "../overview/netns-table";
 import { OverviewHeader } from "../overview/overview-header";
 import { filterChoices, filterRows, nodeCounts, sortRows, toRows } from "../overview/overview-model";
 import { useChangedRows } from "../overview/use-changed-rows";
-import { LookupView, useSnapshot } from "../pods/lookup-view";
+import { ContainerDetailView } from "../pods/container-detail-view";
+import { LookupView } from "../pods/lookup-view";
+import { NetnsDetailView } from "../netns/netns-detail-view";
 import { ReportButton } from "../report/report-button";
 import { TopologyView } from "../topology/topology-view";
-import { TracePanel } from "../trace/trace-panel";
 import { ErrorPanel } from "../ui/error-panel";
 import { Skeleton } from "../ui/skeleton";
 import { useHrefs } from "../url/at-scope";
@@ -66,45 +63,11 @@ export function NodeOverviewView() {
   );
 }
 
-/** `/n/<node>/netns/<id>`: a namespace in full, as on `/netns/<id>`, with its trace and capture through the hub (no diff or expose). */
+/** `/n/<node>/netns/<id>`: the namespace page itself; its diff and expose parts hide themselves here (the node's capabilities). */
 export function NodeNetnsView({ id }: { id: string }) {
-  const [search, setSearch] = useUrlState();
-  const live = { ...parseLiveParams(search), since: undefined };
-  const query = useQuery(netnsQuery(id, live));
-  const snapshot = useSnapshot(live);
-  const focused = useFocusedInterface(query.data !== undefined);
-  const anomalies = snapshot.data?.anomalies.filter((a) => a.places.some((p) => p.netnsId === id)) ?? [];
-  if (query.isPending) return <Skeleton className="h-96" />;
-  if (query.isError) {
-    if (query.error instanceof ApiError && query.error.status === 404 && /namespace/i.test(query.error.message)) {
-      return (
-        <div
-          role="alert"
-          className="space-y-1 rounded-lg border border-amber-300 bg-amber-50 p-4 text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
-          data-testid="not-found"
-        >
-          <p className="font-semibold">
-            Network namespace {id} {live.at === undefined ? "is gone: it is not on this node now." : "is not in this node's frozen snapshot."}
-          </p>
-          <p className="text-sm">Namespace ids are inode numbers: the kernel may reuse this one for a new namespace later.</p>
-        </div>
-      );
-    }
-    return <ErrorPanel title="The namespace could not be read" message={query.error.message} onRetry={() => void query.refetch()} />;
-  }
   return (
-    <div className="space-y-4" data-testid="node-netns">
-      <div className="flex flex-wrap items-baseline justify-between gap-2">
-        <h1 className="text-xl font-semibold">
-          Network namespace <span className="font-mono">{query.data.id}</span>
-          {query.data.isHost && <span className="ml-2 text-base font-normal text-slate-600 dark:text-slate-400">(the host&apos;s)</span>}
-        </h1>
-        {live.at === undefined && <LiveControls live={live} updatedAt={query.dataUpdatedAt} isFetching={query.isFetching} onChange={setSearch} />}
-      </div>
-      <AnomalyList anomalies={anomalies} title="Anomalies in this namespace" />
-      <TracePanel from={query.data.id} />
-      <NetnsSections netns={query.data} snapshot={snapshot.data} focusedIfindex={focused} />
-      <NetnsCapture netns={query.data} />
+    <div data-testid="node-netns">
+      <NetnsDetailView id={id} />
     </div>
   );
 }
@@ -128,24 +91,9 @@ export function NodePodView({ namespace, name }: { namespace: string; name: stri
 
 /** `/n/<node>/containers/<name>`, as on `/containers/<name>`. */
 export function NodeContainerView({ name }: { name: string }) {
-  const hrefs = useHrefs();
   return (
     <div data-testid="node-container">
-      <LookupView
-        target={{ kind: "container", name }}
-        what={{ label: "container", name }}
-        candidates={(s) =>
-          s.netns.flatMap((n) =>
-            n.owners.flatMap((o) =>
-              o.kind === "docker-container"
-                ? [{ name: o.name, href: hrefs.container(o.name) }]
-                : "containers" in o
-                  ? o.containers.map((c) => ({ name: c.name, href: hrefs.container(c.name) }))
-                  : [],
-            ),
-          )
-        }
-      />
+      <ContainerDetailView name={name} />
     </div>
   );
 }
@@ -157,22 +105,4 @@ export function NodeTopologyView() {
       <TopologyView />
     </div>
   );
-}
-
-/** "#if-7": the interface row highlighted and scrolled into view once loaded (as on a node's own namespace page). */
-function useFocusedInterface(isLoaded: boolean): number | undefined {
-  const [focused, setFocused] = useState<number | undefined>(undefined);
-  useEffect(() => {
-    const read = () => {
-      const m = /^#if-(\d+)$/.exec(window.location.hash);
-      setFocused(m?.[1] === undefined ? undefined : Number(m[1]));
-    };
-    read();
-    window.addEventListener("hashchange", read);
-    return () => window.removeEventListener("hashchange", read);
-  }, []);
-  useEffect(() => {
-    if (isLoaded && focused !== undefined) document.getElementById(`if-${focused}`)?.scrollIntoView({ block: "center" });
-  }, [isLoaded, focused]);
-  return focused;
 }

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { z } from "zod";
 import { exposureSchema } from "@/server/contract/expose";
 import type { Netns } from "@/server/contract/snapshot";
+import { useNodeScope } from "../cluster/node-scope";
 import { postJson } from "../data/api-client";
 import { exposuresQuery } from "../data/queries";
 import { useWrite } from "../data/use-write";
@@ -22,13 +23,15 @@ function targetOf(netns: Netns): { target: string; name: string } {
 
 /** "Expose to ip netns": a bind mount at /run/netns/<name>, only when the agent allows it; and the way back. */
 export function ExposeControl({ netns }: { netns: Netns }) {
-  const exposures = useQuery(exposuresQuery());
+  const scope = useNodeScope();
+  const isOffered = scope === undefined || scope.capabilities.expose;
+  const exposures = useQuery({ ...exposuresQuery(), enabled: isOffered });
   const client = useQueryClient();
   const { target, name: suggested } = targetOf(netns);
   const [name, setName] = useState(suggested.replace(/[^A-Za-z0-9_.-]/g, "_"));
   const { busy, error, run: write } = useWrite();
   const isBusy = busy !== undefined;
-  if (netns.isHost || exposures.data === undefined) return null;
+  if (!isOffered || netns.isHost || exposures.data === undefined) return null;
   if (!exposures.data.isEnabled) {
     return (
       <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="expose-off">

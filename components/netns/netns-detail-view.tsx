@@ -18,6 +18,7 @@ import { parseLiveParams } from "../url/search-params";
 import { useUrlState } from "../url/use-url-state";
 import { NetnsSections } from "./netns-sections";
 import { TracePanel } from "../trace/trace-panel";
+import { useNodeScope } from "../cluster/node-scope";
 
 export function NetnsDetailView({ id }: { id: string }) {
   const [search, setSearch] = useUrlState();
@@ -26,11 +27,13 @@ export function NetnsDetailView({ id }: { id: string }) {
   const snapshot = useSnapshot(live);
   const client = useQueryClient();
   const focused = useFocusedInterface(query.data !== undefined);
-  const diff = useQuery({ ...diffQuery(live.since ?? "", live), enabled: live.since !== undefined });
+  const canDiff = useNodeScope()?.capabilities.diff ?? true;
+  const diff = useQuery({ ...diffQuery(live.since ?? "", live), enabled: canDiff && live.since !== undefined });
   const anomalies = snapshot.data?.anomalies.filter((a) => a.places.some((p) => p.netnsId === id)) ?? [];
   if (query.isPending) return <Skeleton className="h-96" />;
   if (query.isError) {
-    if (query.error instanceof ApiError && query.error.status === 404) {
+    // Through a hub a 404 may also name a node or a frozen cluster snapshot that is not there: only a namespace's is "gone".
+    if (query.error instanceof ApiError && query.error.status === 404 && /namespace/i.test(query.error.message)) {
       // The last reading this browser holds may still know whose it was.
       const earlier = client.getQueryData<SnapshotOverview>(queryKeys.snapshot())?.netns.find((n) => n.id === id);
       return (
