@@ -3,42 +3,21 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
-import { CopyLinkButton } from "../ui/copy-link-button";
-import { ThemeToggle } from "../ui/theme-toggle";
+import { AppHeader, type HeaderLink } from "../ui/app-header";
 
 /** The pages a hub serves: the cluster, each node through it, its own health and the login. */
 export function isHubPage(pathname: string): boolean {
   return pathname === "/" || pathname === "/cluster" || pathname === "/n" || pathname.startsWith("/n/") || pathname === "/health" || pathname === "/login";
 }
 
+const HUB_LINKS: HeaderLink[] = [
+  { href: "/cluster", label: "Cluster" },
+  { href: "/health", label: "Hub" },
+];
+
 /** The header of a hub (a dashboard started with NSATLAS_AGENTS): it has no node of its own. */
 export function HubHeader({ canLogOut = false }: { canLogOut?: boolean }) {
-  return (
-    <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-      <nav className="mx-auto flex max-w-7xl items-center gap-4 px-4 py-3" aria-label="Main">
-        <Link prefetch={false} href="/cluster" className="text-lg font-semibold tracking-tight">
-          nsatlas <span className="text-sm font-normal text-slate-500 dark:text-slate-400">hub</span>
-        </Link>
-        <Link prefetch={false} href="/cluster" className="text-sm text-slate-600 hover:underline dark:text-slate-300">
-          Cluster
-        </Link>
-        <Link prefetch={false} href="/health" className="text-sm text-slate-600 hover:underline dark:text-slate-300">
-          Hub
-        </Link>
-        <span className="ml-auto flex items-center gap-2">
-          <CopyLinkButton />
-          <ThemeToggle />
-          {canLogOut && (
-            <form method="post" action="/api/v1/logout">
-              <button type="submit" className="rounded border border-slate-300 px-2 py-0.5 text-sm dark:border-slate-700">
-                Log out
-              </button>
-            </form>
-          )}
-        </span>
-      </nav>
-    </header>
-  );
+  return <AppHeader canLogOut={canLogOut} home="/cluster" badge="hub" links={HUB_LINKS} />;
 }
 
 /** On a hub, a single-node page (its API answers 409) says so instead, with the way to the cluster. */
