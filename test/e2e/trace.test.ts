@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { run, tryRun } from "../lab/sh";
+import { addVeth } from "../integration/helpers/iproute";
 import { artifact, launchBrowser } from "./helpers/browser";
 import { startDashboard, type DashboardServer } from "./helpers/dashboard-server";
 
@@ -15,18 +16,6 @@ const [BR, H1, R, FAR] = ["t19tr-e-br", "t19tr-e-h1", "t19tr-e-r", "t19tr-e-far"
 const made: string[] = [];
 const ip = (...args: string[]) => run("ip", args);
 const inode = (ns: string) => run("stat", ["-L", "-c", "%i", `/run/netns/${ns}`]).trim();
-
-function veth(a: string, aName: string, aAddr: string | undefined, b: string, bName: string, bAddr: string): void {
-  ip("-n", a, "link", "add", aName, "type", "veth", "peer", "name", bName, "netns", b);
-  for (const [ns, name, addr] of [
-    [a, aName, aAddr],
-    [b, bName, bAddr],
-  ] as const) {
-    ip("-n", ns, "link", "set", name, "addrgenmode", "none");
-    if (addr !== undefined) ip("-n", ns, "addr", "add", addr, "dev", name);
-    ip("-n", ns, "link", "set", name, "up");
-  }
-}
 
 function build(): void {
   for (const ns of [BR, H1, R, FAR]) {
@@ -37,11 +26,11 @@ function build(): void {
   }
   ip("-n", BR, "link", "add", "br0", "type", "bridge");
   ip("-n", BR, "link", "set", "br0", "up");
-  veth(BR, "p1", undefined, H1, "eth0", "10.189.1.1/24");
-  veth(BR, "pr", undefined, R, "eth0", "10.189.1.254/24");
+  addVeth(BR, "p1", undefined, H1, "eth0", "10.189.1.1/24");
+  addVeth(BR, "pr", undefined, R, "eth0", "10.189.1.254/24");
   ip("-n", BR, "link", "set", "p1", "master", "br0");
   ip("-n", BR, "link", "set", "pr", "master", "br0");
-  veth(R, "eth1", "10.189.2.1/24", FAR, "eth0", "10.189.2.2/24");
+  addVeth(R, "eth1", "10.189.2.1/24", FAR, "eth0", "10.189.2.2/24");
   ip("-n", H1, "route", "add", "default", "via", "10.189.1.254");
   ip("-n", FAR, "route", "add", "default", "via", "10.189.2.1");
 }

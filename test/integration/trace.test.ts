@@ -23,6 +23,7 @@ import type { Snapshot } from "../../server/contract/snapshot";
 import { SnapshotService } from "../../server/snapshot/snapshot-service";
 import { traceSource } from "../../server/trace/trace-source";
 import { run, tryRun } from "../lab/sh";
+import { addVeth } from "./helpers/iproute";
 
 const P = "t19tr";
 const NS = ["br", "h1", "h2", "r", "r2", "far", "dn", "sm", "rp"].map((n) => `${P}-${n}`);
@@ -45,22 +46,9 @@ function addNetns(name: string, forwards: boolean): void {
   sysctl(name, "net.ipv4.conf.default.rp_filter=0");
 }
 
-/** A veth from `a` (named `aName`) to `b` (named `bName`), both up, addressed, without IPv6 autoconfiguration. */
-function veth(a: string, aName: string, aAddr: string | undefined, b: string, bName: string, bAddr: string | undefined): void {
-  ip("-n", a, "link", "add", aName, "type", "veth", "peer", "name", bName, "netns", b);
-  for (const [ns, name, addr] of [
-    [a, aName, aAddr],
-    [b, bName, bAddr],
-  ] as const) {
-    ip("-n", ns, "link", "set", name, "addrgenmode", "none");
-    if (addr !== undefined) ip("-n", ns, "addr", "add", addr, "dev", name);
-    ip("-n", ns, "link", "set", name, "up");
-  }
-}
-
 /** A host on the bridge: its eth0, its bridge port, addresses, default route via r. */
 function onBridge(ns: string, port: string, addr: string, addr6?: string): void {
-  veth(BR, port, undefined, ns, "eth0", addr);
+  addVeth(BR, port, undefined, ns, "eth0", addr);
   ip("-n", BR, "link", "set", port, "master", "br0");
   if (addr6 !== undefined) ip("-n", ns, "-6", "addr", "add", addr6, "dev", "eth0", "nodad");
 }
@@ -75,15 +63,15 @@ function build(): void {
   onBridge(R, "pr", "10.190.1.254/24");
   onBridge(R2, "pr2", "10.190.1.253/24");
   for (const h of [H1, H2]) ip("-n", h, "route", "add", "default", "via", "10.190.1.254");
-  veth(R, "eth1", "10.190.2.1/24", FAR, "eth0", "10.190.2.2/24");
+  addVeth(R, "eth1", "10.190.2.1/24", FAR, "eth0", "10.190.2.2/24");
   ip("-n", FAR, "route", "add", "default", "via", "10.190.2.1");
-  veth(R, "eth2", "10.190.3.1/24", DN, "eth0", "10.190.3.2/24");
+  addVeth(R, "eth2", "10.190.3.1/24", DN, "eth0", "10.190.3.2/24");
   ip("-n", DN, "route", "add", "default", "via", "10.190.3.1");
-  veth(R, "eth3", "10.190.4.1/24", SM, "eth0", "10.190.4.2/24");
+  addVeth(R, "eth3", "10.190.4.1/24", SM, "eth0", "10.190.4.2/24");
   ip("-n", R, "link", "set", "eth3", "mtu", "1280");
   ip("-n", SM, "link", "set", "eth0", "mtu", "1280");
   ip("-n", SM, "route", "add", "default", "via", "10.190.4.1");
-  veth(R, "eth4", "10.190.5.1/24", RP, "eth0", "10.190.5.2/24");
+  addVeth(R, "eth4", "10.190.5.1/24", RP, "eth0", "10.190.5.2/24");
   sysctl(RP, "net.ipv4.conf.all.rp_filter=1");
   sysctl(RP, "net.ipv4.conf.eth0.rp_filter=1");
   ip("-n", R, "link", "add", "vx0", "type", "vxlan", "id", "42", "remote", "203.0.113.7", "dstport", "4789");

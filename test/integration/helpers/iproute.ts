@@ -40,3 +40,16 @@ export function kindOf(link: IpLink): string | undefined {
   if (kind === "tun") return link.linkinfo?.info_data?.type;
   return kind;
 }
+
+/** A veth from namespace `a` (named `aName`) to `b` (named `bName`), both ends up and addressed when an address is given, without IPv6 autoconfiguration. */
+export function addVeth(a: string, aName: string, aAddr: string | undefined, b: string, bName: string, bAddr: string | undefined): void {
+  run("ip", ["-n", a, "link", "add", aName, "type", "veth", "peer", "name", bName, "netns", b]);
+  for (const [ns, name, addr] of [
+    [a, aName, aAddr],
+    [b, bName, bAddr],
+  ] as const) {
+    run("ip", ["-n", ns, "link", "set", name, "addrgenmode", "none"]);
+    if (addr !== undefined) run("ip", ["-n", ns, "addr", "add", addr, "dev", name]);
+    run("ip", ["-n", ns, "link", "set", name, "up"]);
+  }
+}
