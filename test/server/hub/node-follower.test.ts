@@ -3,31 +3,7 @@ import type { SnapshotOverview } from "../../../server/contract/snapshot";
 import { AgentError, type EventStreamHandlers, type OpenEventStream } from "../../../server/hub/agent-client";
 import { NodeFollower, type FollowedAgent } from "../../../server/hub/node-follower";
 import { labelOf } from "../../../server/hub/search-index";
-
-function overview(name: string, id: string, podNames: string[] = []): SnapshotOverview {
-  return {
-    id,
-    takenAt: "2026-12-05T00:00:00.000Z",
-    node: { name, hostname: name, kernel: "6.18" },
-    netns: [
-      { id: "4026531840", isHost: true, refs: [], processCount: 1, owners: [], interfaces: [], isGone: false, errors: [] },
-      ...podNames.map((p, i) => ({
-        id: String(4026532000 + i),
-        isHost: false,
-        refs: [],
-        processCount: 1,
-        owners: [{ kind: "ip-netns" as const, name: p }],
-        interfaces: [],
-        isGone: false,
-        errors: [],
-      })),
-    ],
-    staleFiles: [],
-    runtimes: [],
-    timings: { discoverMs: 0, fdScanMs: 0, readMs: 0, wireMs: 0, ownersMs: 0, totalMs: 0 },
-    anomalies: [],
-  };
-}
+import { overviewOf } from "./fake-agent";
 
 interface FakeStream {
   handlers: EventStreamHandlers;
@@ -41,7 +17,7 @@ interface FakeStream {
 class FakeAgent implements FollowedAgent {
   healthFailure: AgentError | undefined;
   overviewFailure: AgentError | undefined;
-  current = overview("node-1", "s1");
+  current = overviewOf("node-1", { id: "s1" });
   /** Resolves the next overview only when released (to test reads during a read). */
   holdOverview = false;
   private held: Array<() => void> = [];
@@ -129,7 +105,7 @@ describe("NodeFollower", () => {
   it("reads the overview again on every change or resync, one read at a time: events during a read make one more", async () => {
     follower.start();
     await advance(0);
-    agent.current = overview("node-1", "s2", ["blue"]);
+    agent.current = overviewOf("node-1", { id: "s2", pods: ["blue"] });
     agent.stream.frame("change", change(1), "1");
     await advance(0);
     expect(agent.calls.overview).toBe(2);
@@ -142,7 +118,7 @@ describe("NodeFollower", () => {
     agent.stream.frame("resync", JSON.stringify({ seq: 3, reason: "fell behind" }), "3");
     await advance(0);
     expect(agent.calls.overview).toBe(3);
-    agent.current = overview("node-1", "s4");
+    agent.current = overviewOf("node-1", { id: "s4" });
     agent.release();
     await advance(0);
     agent.release();
