@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { diffQuery, snapshotQuery } from "../data/queries";
 import { AnomalyList } from "../anomalies/anomaly-list";
+import { useNodeScope } from "../cluster/node-scope";
 import { DiffPanel } from "../history/diff-panel";
 import { HistoryBar } from "../history/history-bar";
 import { ReportButton } from "../report/report-button";
@@ -18,13 +19,20 @@ import { OverviewHeader } from "./overview-header";
 import { filterChoices, filterRows, nodeCounts, sortRows, toRows } from "./overview-model";
 import { useChangedRows } from "./use-changed-rows";
 
-/** The node at a glance: fetches the snapshot, keeps every bit of view state in the URL. */
+/**
+ * The node at a glance: fetches the snapshot, keeps every bit of view state in the URL. Behind the hub (a node
+ * without history and diffs) the history bar hides itself, `since` is ignored and the report button stands alone.
+ */
 export function OverviewView() {
   const [search, setSearch] = useUrlState();
+  const hasHistory = useNodeScope()?.capabilities.history ?? true;
   // Parsed once per distinct query string, so the filter/sort memo below recomputes only when it changes.
   const queryString = search.toString();
   const params = useMemo(() => parseOverviewParams(new URLSearchParams(queryString)), [queryString]);
-  const live = useMemo(() => parseLiveParams(new URLSearchParams(queryString)), [queryString]);
+  const live = useMemo(() => {
+    const parsed = parseLiveParams(new URLSearchParams(queryString));
+    return hasHistory ? parsed : { ...parsed, since: undefined };
+  }, [queryString, hasHistory]);
   const query = useQuery(snapshotQuery(live));
   const rows = useMemo(() => (query.data ? toRows(query.data) : []), [query.data]);
   const shown = useMemo(() => sortRows(filterRows(rows, params), params), [rows, params]);
@@ -37,7 +45,10 @@ export function OverviewView() {
     <div className="space-y-5">
       <div className="flex flex-wrap items-start justify-between gap-3">
         <OverviewHeader snapshot={query.data} counts={nodeCounts(query.data)} />
-        {live.at === undefined && <LiveControls live={live} updatedAt={query.dataUpdatedAt} isFetching={query.isFetching} onChange={setSearch} />}
+        <div className="flex flex-col items-end gap-2">
+          {live.at === undefined && <LiveControls live={live} updatedAt={query.dataUpdatedAt} isFetching={query.isFetching} onChange={setSearch} />}
+          {!hasHistory && <ReportButton snapshot={query.data} diff={undefined} />}
+        </div>
       </div>
       <HistoryBar live={live} onChange={setSearch} extra={<ReportButton snapshot={query.data} diff={diff.data} />} />
       {live.since !== undefined && diff.isError && <ErrorPanel title="The changes could not be computed" message={diff.error.message} />}
