@@ -1,32 +1,23 @@
 "use client";
 
-import { useState } from "react";
+import { SMALL_BUTTON_CLASS } from "./small-button";
+import { useCopy } from "./use-copy";
 
 /** Copies `text`; says so for two seconds. Falls back to a hidden textarea where the Clipboard API is absent (plain http). */
 export function CopyButton({ text, label = "Copy" }: { text: string; label?: string }) {
-  const [copied, setCopied] = useState(false);
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(text);
-    } catch {
-      const area = document.createElement("textarea");
-      area.value = text;
-      document.body.appendChild(area);
-      area.select();
-      document.execCommand("copy");
-      area.remove();
-    }
-    setCopied(true);
-    setTimeout(() => setCopied(false), 2000);
-  }
+  const { copied, copy } = useCopy(copyThroughTextarea);
   return (
-    <button
-      type="button"
-      onClick={() => void copy()}
-      className="rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
-      aria-label={`${label}: ${text}`}
-    >
+    <button type="button" onClick={() => void copy(text)} className={SMALL_BUTTON_CLASS} aria-label={`${label}: ${text}`}>
       {copied ? "Copied" : label}
     </button>
   );
+}
+
+function copyThroughTextarea(text: string) {
+  const area = document.createElement("textarea");
+  area.value = text;
+  document.body.appendChild(area);
+  area.select();
+  document.execCommand("copy");
+  area.remove();
 }

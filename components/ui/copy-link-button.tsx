@@ -1,27 +1,13 @@
 "use client";
 
-import { useState } from "react";
+import { SMALL_BUTTON_CLASS } from "./small-button";
+import { useCopy } from "./use-copy";
 
 /** Copies the page's full address: every bit of view state is in it, so a colleague opens the same view. */
 export function CopyLinkButton() {
-  const [copied, setCopied] = useState(false);
-  async function copy() {
-    const href = window.location.href;
-    try {
-      await navigator.clipboard.writeText(href);
-    } catch {
-      window.prompt("Copy this link", href);
-    }
-    setCopied(true);
-    setTimeout(() => setCopied(false), 2000);
-  }
+  const { copied, copy } = useCopy((href) => window.prompt("Copy this link", href));
   return (
-    <button
-      type="button"
-      onClick={() => void copy()}
-      className="rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
-      data-testid="copy-link"
-    >
+    <button type="button" onClick={() => void copy(window.location.href)} className={SMALL_BUTTON_CLASS} data-testid="copy-link">
       {copied ? "Link copied" : "Copy link"}
     </button>
   );

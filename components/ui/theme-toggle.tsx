@@ -1,6 +1,7 @@
 "use client";
 
 import { useSyncExternalStore } from "react";
+import { SMALL_BUTTON_CLASS } from "./small-button";
 import { applyTheme, THEME_KEY, type ThemeChoice } from "./theme";
 
 const NEXT: Record<ThemeChoice, ThemeChoice> = { system: "light", light: "dark", dark: "system" };
@@ -32,11 +33,7 @@ export function ThemeToggle() {
     window.dispatchEvent(new Event(CHANGED));
   }
   return (
-    <button
-      type="button"
-      onClick={cycle}
-      className="rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
-    >
+    <button type="button" onClick={cycle} className={SMALL_BUTTON_CLASS}>
       {LABEL[choice]}
     </button>
   );
