@@ -12,7 +12,7 @@ import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clusterDown, clusterUp, type Cluster } from "../cluster/cluster";
-import { ensureDashboardBuild, startHubDashboard, type HubDashboard } from "../integration/helpers/hub-dashboard";
+import { agentsByDns, ensureDashboardBuild, startHubDashboard, type HubDashboard } from "../integration/helpers/hub-dashboard";
 import { artifact } from "./helpers/browser";
 
 const PREFIX = "nscp";
@@ -28,7 +28,7 @@ beforeAll(async () => {
   await clusterDown(PREFIX);
   // Capture on, as an operator would turn it on for the agents (NSATLAS_CAPTURE=1): the node pages then offer it.
   cluster = await clusterUp({ prefix: PREFIX, nodes: 3, podsPerNode: 3, agents: true, token: TOKEN, agentEnv: { NSATLAS_CAPTURE: "1" } });
-  hub = await startHubDashboard(cluster, { NSATLAS_AGENTS: `dns:${cluster.manifest.serviceName}:${cluster.manifest.agentPort}` });
+  hub = await startHubDashboard(cluster, { NSATLAS_AGENTS: agentsByDns(cluster) });
   wrapperDir = fs.mkdtempSync(path.join(os.tmpdir(), "nscp-chromium-"));
   const wrapper = path.join(wrapperDir, "chromium-in-hub");
   fs.writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${cluster.manifest.hub.netns} /usr/bin/chromium "$@"\n`, { mode: 0o755 });

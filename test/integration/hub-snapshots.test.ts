@@ -15,8 +15,8 @@ import { problemSchema } from "../../server/contract/problem";
 import { netnsSchema, snapshotOverviewSchema, snapshotSchema } from "../../server/contract/snapshot";
 import { clusterDown, clusterUp, type Cluster } from "../cluster/cluster";
 import type { ClusterPod } from "../cluster/manifest";
-import { sleep } from "../lab/sh";
-import { ensureDashboardBuild, startHubDashboard, type HubDashboard } from "./helpers/hub-dashboard";
+import { agentsByDns, ensureDashboardBuild, startHubDashboard, type HubDashboard } from "./helpers/hub-dashboard";
+import { within } from "./helpers/within";
 
 const PREFIX = "nshs";
 const TOKEN = "hub-snapshots-token-0123456789";
@@ -27,7 +27,7 @@ const started: HubDashboard[] = [];
 
 async function startHub(): Promise<HubDashboard> {
   const dashboard = await startHubDashboard(cluster, {
-    NSATLAS_AGENTS: `dns:${cluster.manifest.serviceName}:${cluster.manifest.agentPort}`,
+    NSATLAS_AGENTS: agentsByDns(cluster),
     NSATLAS_DATA_DIR: dataDir,
   });
   started.push(dashboard);
@@ -48,15 +48,6 @@ afterAll(async () => {
   await clusterDown(PREFIX);
   if (dataDir !== undefined) fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
 }, 120_000);
-
-async function within(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<number> {
-  const t = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - t;
-    if (Date.now() - t > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(100);
-  }
-}
 
 /** POST through the hub gateway with the bearer token (or without it), the whole answer read. */
 function post(pathAndQuery: string, options: { isBearer?: boolean } = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {

@@ -16,8 +16,8 @@ import { traceResultSchema } from "../../server/contract/trace";
 import { SESSION_COOKIE, sessionValue } from "../../server/http/security";
 import { clusterDown, clusterUp, type Cluster } from "../cluster/cluster";
 import type { ClusterPod } from "../cluster/manifest";
-import { sleep } from "../lab/sh";
-import { ensureDashboardBuild, startHubDashboard, type HubDashboard } from "./helpers/hub-dashboard";
+import { agentsByDns, ensureDashboardBuild, startHubDashboard, type HubDashboard } from "./helpers/hub-dashboard";
+import { within } from "./helpers/within";
 
 const PREFIX = "nsct";
 const TOKEN = "hub-trace-capture-token-0123456789";
@@ -29,7 +29,7 @@ beforeAll(async () => {
   await clusterDown(PREFIX);
   const t = Date.now();
   cluster = await clusterUp({ prefix: PREFIX, nodes: 3, podsPerNode: 2, agents: true, token: TOKEN, agentEnv: { NSATLAS_CAPTURE: "1" } });
-  hub = await startHubDashboard(cluster, { NSATLAS_AGENTS: `dns:${cluster.manifest.serviceName}:${cluster.manifest.agentPort}` });
+  hub = await startHubDashboard(cluster, { NSATLAS_AGENTS: agentsByDns(cluster) });
   await within("all nodes up", 30_000, async () => Object.values(await states()).filter((s) => s === "up").length === 3);
   console.log(`hub-trace-capture: cluster and hub up in ${Date.now() - t} ms`);
 }, 900_000);
@@ -38,15 +38,6 @@ afterAll(async () => {
   await hub?.stop().catch(() => undefined);
   await clusterDown(PREFIX);
 }, 120_000);
-
-async function within(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<number> {
-  const t = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - t;
-    if (Date.now() - t > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(100);
-  }
-}
 
 async function states(): Promise<Record<string, NodeState>> {
   const { nodes } = clusterNodesSchema.parse(await hub.json("/api/v1/cluster/nodes"));

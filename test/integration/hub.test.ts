@@ -24,8 +24,8 @@ import { netnsSchema, snapshotOverviewSchema, snapshotSchema } from "../../serve
 import { clusterDown, clusterUp, type Cluster } from "../cluster/cluster";
 import { inNode } from "../cluster/exec";
 import { clusterLeftovers } from "../cluster/leftovers";
-import { sleep } from "../lab/sh";
 import {
+  agentsByDns,
   ensureDashboardBuild,
   hubDashboardExit,
   startFakeServerInHub,
@@ -33,6 +33,7 @@ import {
   type FakeHubServer,
   type HubDashboard,
 } from "./helpers/hub-dashboard";
+import { within } from "./helpers/within";
 
 const PREFIX = "nshi";
 const TOKEN = "hub-integration-token-0123456789";
@@ -47,7 +48,7 @@ beforeAll(async () => {
   const t = Date.now();
   cluster = await clusterUp({ prefix: PREFIX, nodes: 3, podsPerNode: 3, agents: true, token: TOKEN });
   const up = Date.now() - t;
-  hub = await startHubDashboard(cluster, { NSATLAS_AGENTS: `dns:${cluster.manifest.serviceName}:${cluster.manifest.agentPort}` });
+  hub = await startHubDashboard(cluster, { NSATLAS_AGENTS: agentsByDns(cluster) });
   started.push(hub);
   console.log(`hub: cluster up in ${up} ms, hub dashboard ready ${Date.now() - t - up} ms later`);
 }, 900_000);
@@ -63,16 +64,6 @@ async function nodes(dashboard = hub): Promise<ClusterNodes> {
 
 async function search(q: string, dashboard = hub): Promise<ClusterSearch> {
   return clusterSearchSchema.parse(await dashboard.json(`/api/v1/cluster/search?q=${encodeURIComponent(q)}`));
-}
-
-/** Polls until `check` holds (every 100 ms); returns how long it took. */
-async function within(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<number> {
-  const t = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - t;
-    if (Date.now() - t > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(100);
-  }
 }
 
 const statesOf = async (dashboard = hub): Promise<Record<string, NodeState>> =>

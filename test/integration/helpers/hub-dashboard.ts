@@ -77,6 +77,9 @@ function stopper(child: ChildProcess): () => Promise<void> {
   };
 }
 
+/** NSATLAS_AGENTS for a hub over every agent of the cluster: the headless Service's DNS name, as in Kubernetes. */
+export const agentsByDns = (cluster: Cluster) => `dns:${cluster.manifest.serviceName}:${cluster.manifest.agentPort}`;
+
 /**
  * Starts the dashboard in the cluster's hub netns with `env` over the defaults (NSATLAS_AGENTS must be given) and
  * waits until /readyz answers 200 through the gateway.
