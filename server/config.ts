@@ -1,5 +1,5 @@
 import { BlockList, isIP } from "node:net";
-import { z } from "zod";
+import * as z from "zod";
 import { parseAgents, type AgentEntry } from "./hub/parse-agents";
 
 /** A path from the root, e.g. "/run/docker.sock". */

@@ -1,5 +1,5 @@
 import os from "node:os";
-import { z } from "zod";
+import * as z from "zod";
 import pkg from "../package.json";
 import type { NodeInfo } from "./contract/snapshot";
 

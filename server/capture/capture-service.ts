@@ -6,7 +6,7 @@
  * then the capture starts, and when it has ended, whatever way, it is audited.
  */
 import fs from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import { CAPTURE_LIMITS, type CaptureRequest, type CaptureStatus } from "../contract/capture";
 import type { Snapshot } from "../contract/snapshot";
 import { NSATLAS_VERSION } from "../node-info";

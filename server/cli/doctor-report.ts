@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { missingCapabilities, NEEDED_CAPABILITIES, OPTIONAL_CAPABILITIES } from "../privileges";
 
 /** `nsatlas doctor --json`: every capability nsatlas uses, whether this process has it, and what lacking it costs. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { netnsAddresses, refParts } from "../contract/display";
 import type { Snapshot } from "../contract/snapshot";
 

@@ -1,5 +1,5 @@
 import { isIPv4, isIPv6 } from "node:net";
-import { z } from "zod";
+import * as z from "zod";
 
 /** Where `nsatlas agent` listens; an IPv6 host without its brackets (as node:http takes it). */
 export interface Listen {

@@ -3,7 +3,7 @@
  * validated on arrival, and its bytes become Buffers. The schemas are typed against the protocol's
  * own types, so the two cannot drift apart.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { AskResult, DiagResult, FullReadResult, ReadResult, ReplyBatch, WatchUnavailable } from "./reader-protocol";
 
 const bytes = z.instanceof(ArrayBuffer).transform((b): Buffer => Buffer.from(b));

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Kinds of trouble the agent spots on every snapshot, each with its own explanation. */
 export const ANOMALY_KINDS = [

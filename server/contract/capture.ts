@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { k8sNamespaceSchema, podNameSchema } from "./lookups";
 import { netnsIdSchema } from "./snapshot";
 

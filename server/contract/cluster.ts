@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { healthSchema } from "./health";
 import { netnsIdSchema } from "./snapshot";
 import { snapshotIdSchema } from "./history";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { statsSchema } from "./snapshot";
 
 export const CHANGE_KINDS = [

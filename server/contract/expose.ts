@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** A name `ip netns` accepts and that is safe as a file name under /run/netns. */
 export const exposeNameSchema = z

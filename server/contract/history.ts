@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** A snapshot id: "<takenAt in ms>-<8 hex>" for the agent's own; imported files keep theirs. */
 export const snapshotIdSchema = z

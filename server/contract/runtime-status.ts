@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** The engines nsatlas asks: "containerd-cri" and "cri-o" speak the Kubernetes CRI, podman the Docker-compatible API. */
 export const RUNTIME_NAMES = ["docker", "podman", "containerd-cri", "cri-o"] as const;

@@ -3,7 +3,7 @@
  * each namespace on the way answers it (RTM_GETROUTE, like `ip route get`), followed across veths and
  * bridges with the snapshot's wiring. `GET /api/v1/trace` and `nsatlas trace` answer with a TraceResult.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { netnsIdSchema } from "./snapshot";
 
 /** A trace stops after this many hops (verdict `too-many-hops`); a loop is normally seen long before. */

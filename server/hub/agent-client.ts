@@ -8,7 +8,7 @@
 import http from "node:http";
 import https from "node:https";
 import { StringDecoder } from "node:string_decoder";
-import { z } from "zod";
+import * as z from "zod";
 import type { NodeState } from "../contract/cluster";
 import { WRITE_HEADER } from "../contract/headers";
 import { problemSchema } from "../contract/problem";

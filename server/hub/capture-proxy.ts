@@ -7,7 +7,7 @@
  *    interleaved by timestamp with the agents' own reorder window (merge-by-time.ts).
  * Whether capture is on is each agent's decision (NSATLAS_CAPTURE there): the hub forwards, and audits what it forwarded.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { CAPTURE_TIMINGS } from "../capture/capture-session";
 import { captureMaxBytes } from "../capture/capture-service";
 import { TimeMerger } from "../capture/merge-by-time";

@@ -5,7 +5,7 @@
  * Pure: the first bad entry is refused with one line naming it (server/config.ts turns that into a start-up error).
  */
 import { isIP } from "node:net";
-import { z } from "zod";
+import * as z from "zod";
 
 export type AgentEntry =
   | {

@@ -1,5 +1,5 @@
 import Docker from "dockerode";
-import { z } from "zod";
+import * as z from "zod";
 import { dockerInspectSchema, dockerListEntrySchema, mapDockerContainer } from "./map-docker-container";
 import { processStartTime } from "./process-start-time";
 import type { RuntimeAdapter, RuntimeName } from "./runtime";

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import type { AbsolutePath } from "../config";
 import { errnoCode, hasErrnoCode, logUnexpected, WALK_EXPECTED } from "../log/failures";
 import { logger } from "../log/logger";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { shortId } from "../contract/display";
 import { errorFields, logger } from "../log/logger";
 import type { RuntimeName } from "./runtime";

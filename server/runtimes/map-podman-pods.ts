@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Workload } from "./workload";
 
 /** The fields of podman's GET /v4.0.0/libpod/pods/json we use. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { createDockerApiRuntime } from "./docker-runtime";
 import { attachPodmanPods, podmanPodListSchema } from "./map-podman-pods";
 import { EngineMismatchError, type RuntimeAdapter } from "./runtime";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { deflateSync, inflateSync } from "node:zlib";
-import { z } from "zod";
+import * as z from "zod";
 import { anomalySchema } from "../contract/anomaly";
 import { runtimeStatusSchema } from "../contract/runtime-status";
 import { netnsBody } from "../snapshot/netns-body";

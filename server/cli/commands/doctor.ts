@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { parseConfig } from "../../config";
 import { runtimeStatusSchema, splitEngineMessage, type RuntimeStatus } from "../../contract/runtime-status";
 import { probeEngines } from "../../runtimes/probe-engines";
