@@ -18,6 +18,7 @@ import { HistoryUnavailableError, SnapshotHistory } from "../store/snapshot-hist
 import { bindAgentMetrics } from "../metrics/agent-metrics";
 import type { ChangeEvent } from "../contract/events";
 import { ChangeFeed, type ChangeListener } from "./change-feed";
+import { releaseFreedNativeMemory } from "./native-heap";
 import { ScanSchedule } from "./scan-schedule";
 
 /** How long the agent keeps watching after its last subscriber left, so that a reconnect can resume. */
@@ -62,6 +63,8 @@ export function createAgent(config: Config, options: AgentOptions = {}): Agent {
   // Only while watching (someone listens, or did a moment ago): comparing snapshots is work nobody would read.
   const service = new SnapshotService(config, (snapshot) => {
     metrics?.observeScan(snapshot);
+    // A long-running agent gives back what the scan freed once the work it started is done (the answers built from it included).
+    if (options.record) setImmediate(releaseFreedNativeMemory);
     if (!schedule.isOn) return;
     const event = feed.observe(snapshot);
     // An engine may name a new namespace's owner a moment after the namespace appears: look once more.
