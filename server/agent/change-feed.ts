@@ -22,7 +22,8 @@ export class ChangeFeed {
 
   /** Compares a new snapshot with the previous one; emits an event when the network changed (to listeners, and into the replay). */
   observe(snapshot: Snapshot): ChangeEvent | undefined {
-    const bodies = new Map(snapshot.netns.map((n) => [n.id, JSON.stringify(netnsBody(n))]));
+    const bodies = new Map<string, string>();
+    for (const n of snapshot.netns) bodies.set(n.id, JSON.stringify(netnsBody(n)));
     const before = this.bodies;
     this.bodies = bodies;
     if (!this.hasBaseline) {
@@ -36,7 +37,8 @@ export class ChangeFeed {
       if (old === undefined) added.push(id);
       else if (old !== body) changed.push(id);
     }
-    const removed = [...before.keys()].filter((id) => !bodies.has(id));
+    const removed: string[] = [];
+    for (const id of before.keys()) if (!bodies.has(id)) removed.push(id);
     if (added.length + removed.length + changed.length === 0) return undefined;
     const event: ChangeEvent = { seq: ++this.seq, snapshotId: snapshot.id, takenAt: snapshot.takenAt, node: snapshot.node.name, added, removed, changed };
     this.replay.push(event);

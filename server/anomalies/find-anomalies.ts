@@ -7,9 +7,12 @@ import { ifaceKey, l2Segments } from "./l2-segments";
 /**
  * Everything that looks wrong in one snapshot; `previous` (an earlier snapshot of the same node)
  * adds the "drops or errors rising" check. Pure: the same input always gives the same flags.
+ * It runs on every scan, over every namespace: the checks loop instead of passing callbacks made per call
+ * (V8 drops the optimised code of such closures at each full GC and compiles them again on the next scan).
  */
 export function findAnomalies(snapshot: Omit<Snapshot, "anomalies">, previous?: Pick<Snapshot, "netns">): Anomaly[] {
-  const live = snapshot.netns.filter((n) => !n.isGone);
+  const live: Netns[] = [];
+  for (const n of snapshot.netns) if (!n.isGone) live.push(n);
   return [
     ...vethPeersMissing(live),
     ...leakedNamespaces(live),
@@ -33,38 +36,47 @@ const place = ({ netns, iface }: Located) => ({ netnsId: netns.id, ifindex: ifac
 const where = ({ netns, iface }: Located) => `${iface.name} in ${netnsLabel(netns)}`;
 
 function vethPeersMissing(netns: Netns[]): Anomaly[] {
-  return netns.flatMap((n) =>
-    n.interfaces
-      .filter((i) => i.kind === "veth" && i.isPeerMissing === true)
-      .map((iface): Anomaly => ({
+  const found: Anomaly[] = [];
+  for (const n of netns) {
+    for (const iface of n.interfaces) {
+      if (iface.kind !== "veth" || iface.isPeerMissing !== true) continue;
+      found.push({
         kind: "veth-peer-missing",
         severity: "warning",
         places: [place({ netns: n, iface })],
         message: `${where({ netns: n, iface })} is a veth whose other end is in no namespace nsatlas can read: traffic sent into it goes nowhere.`,
-      })),
-  );
+      });
+    }
+  }
+  return found;
 }
 
 /** Mount points where engines pin their sandboxes' namespaces. */
 const ENGINE_MOUNT = /^(\/run\/netns\/(cni-|netns-)|\/run\/docker\/netns\/)/;
 
+const isWorkloadOwner = (o: Netns["owners"][number]) => o.kind !== "ip-netns";
+
 /** An engine's namespace that outlived its sandbox: only a bind mount holds it, no process, no engine claims it. */
 function leakedNamespaces(netns: Netns[]): Anomaly[] {
-  return netns.flatMap((n) => {
-    const mounts = n.refs.filter((r) => r.kind === "bind-mount");
-    const isOnlyMounted = mounts.length > 0 && mounts.length === n.refs.length && n.processCount === 0;
-    const hasWorkloadOwner = n.owners.some((o) => o.kind !== "ip-netns");
-    const enginePath = mounts.map((r) => r.path ?? "").find((p) => ENGINE_MOUNT.test(p));
-    if (n.isHost || !isOnlyMounted || hasWorkloadOwner || enginePath === undefined) return [];
-    return [
-      {
-        kind: "leaked-netns",
-        severity: "warning",
-        places: [{ netnsId: n.id }],
-        message: `${enginePath} is held only by its bind mount: no process lives in it and no engine claims it (a sandbox the runtime failed to clean up).`,
-      },
-    ];
-  });
+  const found: Anomaly[] = [];
+  for (const n of netns) {
+    // Held by bind mounts alone (no process, no other ref), none of its owners a workload.
+    if (n.isHost || n.processCount !== 0 || n.refs.length === 0 || n.owners.some(isWorkloadOwner)) continue;
+    let enginePath: string | undefined;
+    let isOnlyMounted = true;
+    for (const r of n.refs) {
+      if (r.kind !== "bind-mount") isOnlyMounted = false;
+      else if (enginePath === undefined && ENGINE_MOUNT.test(r.path ?? "")) enginePath = r.path ?? "";
+    }
+    if (!isOnlyMounted || enginePath === undefined) continue;
+    found.push({
+      kind: "leaked-netns",
+      severity: "warning",
+      places: [{ netnsId: n.id }],
+      message: `${enginePath} is held only by its bind mount: no process lives in it and no engine claims it (a sandbox the runtime failed to clean up).`,
+    });
+  }
+  return found;
 }
 
 /** The same address on two interfaces of one L2 segment: ARP/ND answers race, traffic goes to either. */
@@ -123,38 +135,41 @@ const DOWN_STATES = new Set(["down", "lowerlayerdown", "notpresent"]);
 
 /** A default route whose interface is gone or down: the namespace has no way out. */
 function defaultRoutesDown(netns: Netns[]): Anomaly[] {
-  return netns.flatMap((n) =>
-    n.routes
-      .filter((r) => r.destination === "default" && r.table === MAIN_ROUTE_TABLE && r.type === "unicast" && r.outIfindex !== undefined)
-      .flatMap((r): Anomaly[] => {
-        const iface = n.interfaces.find((i) => i.ifindex === r.outIfindex);
-        if (iface !== undefined && iface.isUp && !DOWN_STATES.has(iface.operState)) return [];
-        const via = r.gateway === undefined ? "" : ` via ${r.gateway}`;
-        const state = iface === undefined ? `interface ${r.outIfindex} no longer exists` : `${iface.name} is ${ifaceState(iface)}`;
-        return [
-          {
-            kind: "default-route-down",
-            severity: "critical",
-            places: [{ netnsId: n.id, ...(iface === undefined ? { ifindex: r.outIfindex } : { ifindex: iface.ifindex, ifaceName: iface.name }) }],
-            message: `The ${r.family === "inet" ? "IPv4" : "IPv6"} default route${via} of ${netnsLabel(n)} leaves through a dead interface: ${state}.`,
-          },
-        ];
-      }),
-  );
+  const found: Anomaly[] = [];
+  for (const n of netns) {
+    for (const r of n.routes) {
+      if (r.destination !== "default" || r.table !== MAIN_ROUTE_TABLE || r.type !== "unicast" || r.outIfindex === undefined) continue;
+      let iface: Interface | undefined;
+      for (const i of n.interfaces) if (i.ifindex === r.outIfindex) iface ??= i;
+      if (iface !== undefined && iface.isUp && !DOWN_STATES.has(iface.operState)) continue;
+      const via = r.gateway === undefined ? "" : ` via ${r.gateway}`;
+      const state = iface === undefined ? `interface ${r.outIfindex} no longer exists` : `${iface.name} is ${ifaceState(iface)}`;
+      found.push({
+        kind: "default-route-down",
+        severity: "critical",
+        places: [{ netnsId: n.id, ...(iface === undefined ? { ifindex: r.outIfindex } : { ifindex: iface.ifindex, ifaceName: iface.name }) }],
+        message: `The ${r.family === "inet" ? "IPv4" : "IPv6"} default route${via} of ${netnsLabel(n)} leaves through a dead interface: ${state}.`,
+      });
+    }
+  }
+  return found;
 }
 
 /** Set by a user (tcpdump, a sniffer left running): the kernel's own bridge-port promiscuity is not reported as IFF_PROMISC. */
 function promiscuous(netns: Netns[]): Anomaly[] {
-  return netns.flatMap((n) =>
-    n.interfaces
-      .filter((i) => i.isPromiscuous)
-      .map((iface): Anomaly => ({
+  const found: Anomaly[] = [];
+  for (const n of netns) {
+    for (const iface of n.interfaces) {
+      if (!iface.isPromiscuous) continue;
+      found.push({
         kind: "promiscuous",
         severity: "warning",
         places: [place({ netns: n, iface })],
         message: `${where({ netns: n, iface })} is in promiscuous mode: something (a capture, a sniffer) sees all traffic on it.`,
-      })),
-  );
+      });
+    }
+  }
+  return found;
 }
 
 /** Drops or errors went up since the previous snapshot. The same ifindex and name identify the same interface. */

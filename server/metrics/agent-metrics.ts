@@ -24,9 +24,11 @@ export const STORE_SIZE_TTL_MS = 15_000;
 export function scanFacts(snapshot: Pick<Snapshot, "netns" | "runtimes" | "anomalies" | "takenAt">): ScanFacts {
   const anomalies = new Map<AnomalyKind, number>();
   for (const a of snapshot.anomalies) anomalies.set(a.kind, (anomalies.get(a.kind) ?? 0) + 1);
+  let interfaces = 0;
+  for (const n of snapshot.netns) interfaces += n.interfaces.length;
   return {
     namespaces: snapshot.netns.length,
-    interfaces: snapshot.netns.reduce((sum, n) => sum + n.interfaces.length, 0),
+    interfaces,
     engines: snapshot.runtimes.map((r) => ({ engine: r.name, endpoint: r.endpoint, isUp: r.state === "ok" })),
     anomalies,
     takenAtSeconds: Date.parse(snapshot.takenAt) / 1000,

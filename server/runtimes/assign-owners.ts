@@ -11,6 +11,7 @@ export interface OwnableNetns {
 }
 
 const ENGINE_KINDS = new Set<Owner["kind"]>(["docker-container", "kubernetes-pod", "podman-pod"]);
+const isEngineOwner = (o: Owner) => ENGINE_KINDS.has(o.kind);
 const RUN_NETNS = /^\/run\/netns\/([^/]+)$/;
 
 function podContainer(w: PlacedWorkload): PodContainer {
@@ -30,7 +31,8 @@ function podContainer(w: PlacedWorkload): PodContainer {
  * /run/netns, and, for a namespace no engine claims, its oldest process.
  */
 export function assignOwners(netns: OwnableNetns[], workloads: PlacedWorkload[], describe: (pid: number) => ProcessDescription): Map<string, Owner[]> {
-  const owners = new Map<string, Owner[]>(netns.map((n) => [n.id, []]));
+  const owners = new Map<string, Owner[]>();
+  for (const n of netns) owners.set(n.id, []);
   const add = (netnsId: string | undefined, owner: Owner) => {
     if (netnsId !== undefined) owners.get(netnsId)?.push(owner);
   };
@@ -112,7 +114,7 @@ export function assignOwners(netns: OwnableNetns[], workloads: PlacedWorkload[],
       const name = r.kind === "bind-mount" && r.mountNamespace === undefined ? RUN_NETNS.exec(r.path ?? "")?.[1] : undefined;
       if (name !== undefined) list.push({ kind: "ip-netns", name });
     }
-    if (!n.isHost && n.pids.length > 0 && !list.some((o) => ENGINE_KINDS.has(o.kind))) {
+    if (!n.isHost && n.pids.length > 0 && !list.some(isEngineOwner)) {
       const pid = Math.min(...n.pids);
       list.push({ kind: "process", pid, ...describe(pid) });
     }

@@ -2,13 +2,14 @@ import type { Netns, Owner } from "../contract/snapshot";
 
 /** Owners that name one namespace for its whole life: a container id, a sandbox, a pod, an ip netns name. */
 function identities(owners: Owner[]): string[] {
-  return owners.flatMap((o) => {
-    if (o.kind === "docker-container") return [`container ${o.id}`];
-    if (o.kind === "kubernetes-pod") return [`sandbox ${o.sandboxId}`];
-    if (o.kind === "podman-pod") return [`podman-pod ${o.id}`];
-    if (o.kind === "ip-netns") return [`ip-netns ${o.name}`];
-    return [];
-  });
+  const ids: string[] = [];
+  for (const o of owners) {
+    if (o.kind === "docker-container") ids.push(`container ${o.id}`);
+    else if (o.kind === "kubernetes-pod") ids.push(`sandbox ${o.sandboxId}`);
+    else if (o.kind === "podman-pod") ids.push(`podman-pod ${o.id}`);
+    else if (o.kind === "ip-netns") ids.push(`ip-netns ${o.name}`);
+  }
+  return ids;
 }
 
 /**
@@ -21,5 +22,6 @@ export function isSameNetns(before: Pick<Netns, "owners">, now: Pick<Netns, "own
   const was = identities(before.owners);
   const is = new Set(identities(now.owners));
   if (was.length === 0 || is.size === 0) return true;
-  return was.some((id) => is.has(id));
+  for (const id of was) if (is.has(id)) return true;
+  return false;
 }

@@ -1,7 +1,7 @@
 import { ReadingDecoder } from "../collect/decode-reading";
 import { describeFailure } from "../collect/describe-failure";
 import { MalformedNetlinkError, NetlinkError } from "../collect/netlink-parser";
-import { NetnsReader, type DiagResult } from "../collect/netns-reader";
+import { NetnsReader, type DiagResult, type ReadJob } from "../collect/netns-reader";
 import { decodeListeners, listenerRequests, socketOwners, toListeners } from "../collect/sock-diag";
 import type { Config } from "../config";
 import { FdScanner } from "../discover/fd-scan";
@@ -12,7 +12,7 @@ import { engineAdapters } from "../runtimes/probe-engines";
 import { EngineWatch } from "../runtimes/engine-watch";
 import type { Listener, Netns, Snapshot } from "../contract/snapshot";
 import { SingleFlightMemo } from "./single-flight-memo";
-import { takeSnapshot, type ReadCounts, type SnapshotReading } from "./take-snapshot";
+import { takeSnapshot, type NetnsAccess, type ReadCounts, type SnapshotReading } from "./take-snapshot";
 
 /** The process-wide snapshot source: one reader worker, one memo. */
 export class SnapshotService {
@@ -85,23 +85,27 @@ export class SnapshotService {
 
   /** Copies of `netns` with their listeners: one request to the worker for all of them. */
   private async addListeners(reading: SnapshotReading, netns: Netns[]): Promise<Netns[]> {
-    const readable = netns.flatMap((n) => {
+    // Loops, not callbacks made per call: this runs over every namespace on the history's schedule, and V8 drops the
+    // optimised code of such closures at each full GC.
+    const readable: Array<{ id: string; access: NetnsAccess }> = [];
+    for (const n of netns) {
       const access = reading.access.get(n.id);
-      return access === undefined || n.isGone ? [] : [{ id: n.id, access }];
-    });
-    const results = await this.reader.diag(
-      readable.map((r) => ({ id: r.id, path: r.access.openPath })),
-      listenerRequests(),
-    );
+      if (access !== undefined && !n.isGone) readable.push({ id: n.id, access });
+    }
+    const jobs: ReadJob[] = [];
+    for (const r of readable) jobs.push({ id: r.id, path: r.access.openPath });
+    const results = await this.reader.diag(jobs, listenerRequests());
     const found = new Map<string, { listeners: Listener[]; errors: string[] }>();
-    readable.forEach((r, i) => {
+    for (const [i, r] of readable.entries()) {
       const result = results[i];
       if (result !== undefined) found.set(r.id, this.toListeners(r.id, result, r.access.pids));
-    });
-    return netns.map((n) => {
+    }
+    const withListeners: Netns[] = [];
+    for (const n of netns) {
       const got = found.get(n.id);
-      return got === undefined ? { ...n, listeners: [] } : { ...n, listeners: got.listeners, errors: [...n.errors, ...got.errors] };
-    });
+      withListeners.push(got === undefined ? { ...n, listeners: [] } : { ...n, listeners: got.listeners, errors: [...n.errors, ...got.errors] });
+    }
+    return withListeners;
   }
 
   private toListeners(id: string, result: DiagResult, pids: number[]): { listeners: Listener[]; errors: string[] } {

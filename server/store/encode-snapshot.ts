@@ -43,6 +43,19 @@ const bodySchema = netnsSchema.omit({ refs: true, processCount: true });
 
 const STAT_ORDER = ["rxBytes", "txBytes", "rxPackets", "txPackets", "rxErrors", "txErrors", "rxDropped", "txDropped"] as const;
 
+/** What a stored snapshot keeps of each namespace beside its body (module-level: V8 keeps its optimised code between recordings). */
+function perNetns(n: Netns): z.infer<typeof perNetnsSchema> {
+  const counters: number[][] = [];
+  for (const i of n.interfaces) {
+    const stats = i.stats;
+    if (stats === undefined) continue;
+    const row = [i.ifindex];
+    for (const k of STAT_ORDER) row.push(stats[k]);
+    counters.push(row);
+  }
+  return { refs: n.refs, processCount: n.processCount, counters };
+}
+
 export function splitSnapshot(snapshot: Snapshot): SplitSnapshot {
   const bodies = snapshot.netns.map((n) => {
     const json = JSON.stringify(netnsBody(n));
@@ -56,11 +69,7 @@ export function splitSnapshot(snapshot: Snapshot): SplitSnapshot {
     runtimes: snapshot.runtimes,
     timings: snapshot.timings,
     anomalies: snapshot.anomalies,
-    netns: snapshot.netns.map((n) => ({
-      refs: n.refs,
-      processCount: n.processCount,
-      counters: n.interfaces.flatMap((i) => (i.stats === undefined ? [] : [[i.ifindex, ...STAT_ORDER.map((k) => i.stats?.[k] ?? 0)]])),
-    })),
+    netns: snapshot.netns.map(perNetns),
   };
   const fingerprint = createHash("sha256")
     .update(bodies.map((b) => b.hash).join(","))

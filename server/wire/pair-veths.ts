@@ -25,6 +25,13 @@ function pointsElsewhere(link: RawLink): link is RawLink & { linkIfindex: number
   return isOtherNamespace || link.linkIfindex !== link.ifindex;
 }
 
+/** A namespace's links by ifindex (a loop, not a callback made per call: it runs for every namespace on every scan). */
+function linksByIfindex(links: RawLink[]): Map<number, RawLink> {
+  const byIfindex = new Map<number, RawLink>();
+  for (const l of links) byIfindex.set(l.ifindex, l);
+  return byIfindex;
+}
+
 /**
  * Resolves each namespace's local nsids to namespaces without asking N×N questions:
  * - each namespace's id for the host (`hostNsidHere`, one RTM_GETNSID on its own socket) marks the
@@ -37,7 +44,12 @@ function pointsElsewhere(link: RawLink): link is RawLink & { linkIfindex: number
  * Returns the translation for every namespace, and the questions still open.
  */
 export function translateNsids(contents: NetnsContent[], hostNetnsId: string): { known: Map<string, Map<number, string>>; questions: NsidQuestion[] } {
-  const hostLinks = new Map((contents.find((c) => c.id === hostNetnsId)?.links ?? []).map((l) => [l.ifindex, l]));
+  let hostLinks = new Map<number, RawLink>();
+  for (const c of contents) {
+    if (c.id !== hostNetnsId) continue;
+    hostLinks = linksByIfindex(c.links);
+    break;
+  }
   const hostIds = new Map<number, string>();
   for (const c of contents) {
     if (c.id === hostNetnsId || c.hostNsidHere < 0) continue;
@@ -108,7 +120,8 @@ const PARENTED_KINDS = new Set(["macvlan", "macvtap", "ipvlan", "ipvtap"]);
  * missing its peer (never dropped, never matched by ifindex alone).
  */
 export function wireInterfaces(contents: NetnsContent[], known: Map<string, Map<number, string>>): Map<string, Map<number, Wiring>> {
-  const byNetns = new Map(contents.map((c) => [c.id, new Map(c.links.map((l) => [l.ifindex, l]))]));
+  const byNetns = new Map<string, Map<number, RawLink>>();
+  for (const c of contents) byNetns.set(c.id, linksByIfindex(c.links));
   const out = new Map<string, Map<number, Wiring>>();
   for (const c of contents) {
     const wiring = new Map<number, Wiring>();
