@@ -93,28 +93,54 @@ export function clearSeqAndPort(answer: Buffer): void {
 }
 
 /**
- * Calls `visit(type, valueStart, valueEnd)` for each attribute of buf[start, end): the hot-path walk,
- * with no allocation per attribute. Throws MalformedNetlinkError when one overruns.
+ * Calls `visit(type, valueStart, valueEnd, context)` for each attribute of buf[start, end): the hot-path walk,
+ * with no allocation per attribute. Throws MalformedNetlinkError when one overruns. The decoders that run for every
+ * interface on every scan pass a module-level visitor and their state as `context` rather than a closure made per
+ * message: V8 drops the optimised code of such closures at each full GC and compiles them again.
  */
-export function forEachAttribute(buf: Buffer, start: number, end: number, where: string, visit: (type: number, from: number, to: number) => void): void {
+export function forEachAttribute<C>(
+  buf: Buffer,
+  start: number,
+  end: number,
+  where: string,
+  visit: (type: number, from: number, to: number, context: C) => void,
+  context: C,
+): void;
+export function forEachAttribute(buf: Buffer, start: number, end: number, where: string, visit: (type: number, from: number, to: number) => void): void;
+export function forEachAttribute<C>(
+  buf: Buffer,
+  start: number,
+  end: number,
+  where: string,
+  visit: (type: number, from: number, to: number, context: C | undefined) => void,
+  context?: C,
+): void {
   let off = start;
   while (off + RTATTR_HDR_LEN <= end) {
     const len = buf.readUInt16LE(off);
     if (len < RTATTR_HDR_LEN || off + len > end)
       throw new MalformedNetlinkError(`${where}: attribute length ${len} at offset ${off - start} overruns ${end - start} bytes`);
     // The top bits flag nested/byte-order; the type is the low 14 bits.
-    visit(buf.readUInt16LE(off + 2) & 0x3fff, off + RTATTR_HDR_LEN, off + len);
+    visit(buf.readUInt16LE(off + 2) & 0x3fff, off + RTATTR_HDR_LEN, off + len, context);
     off += align4(len);
   }
 }
 
 /** The value of the attribute of `type` in buf[start, end) (the last, should there be several); every attribute is checked as forEachAttribute does. */
 export function findAttribute(buf: Buffer, start: number, end: number, type: number, where: string): Buffer | undefined {
-  let value: Buffer | undefined;
-  forEachAttribute(buf, start, end, where, (t, from, to) => {
-    if (t === type) value = buf.subarray(from, to);
-  });
-  return value;
+  const search: AttributeSearch = { buf, type, value: undefined };
+  forEachAttribute(buf, start, end, where, visitForSearch, search);
+  return search.value;
+}
+
+interface AttributeSearch {
+  buf: Buffer;
+  type: number;
+  value: Buffer | undefined;
+}
+
+function visitForSearch(type: number, from: number, to: number, search: AttributeSearch): void {
+  if (type === search.type) search.value = search.buf.subarray(from, to);
 }
 
 export function attrS32(value: Buffer | undefined): number | undefined {

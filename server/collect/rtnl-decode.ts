@@ -150,47 +150,61 @@ export function decodeLink(msg: NetlinkMessage, where: string): RawLink {
     isUp: (flags & IFF.UP) !== 0,
     isPromiscuous: (flags & IFF.PROMISC) !== 0,
   };
-  let dataFrom = -1;
-  let dataTo = -1;
-  forEachAttribute(buf, IFINFOMSG_LEN, buf.length, where, (type, a, b) => {
-    switch (type) {
-      case IFLA.IFNAME:
-        link.name = stringAt(buf, a, b);
-        break;
-      case IFLA.MTU:
-        link.mtu = u32At(buf, a, b) ?? 0;
-        break;
-      case IFLA.ADDRESS:
-        link.mac = formatMacAt(buf, a, b);
-        break;
-      case IFLA.OPERSTATE:
-        link.operState = OPER_STATES[buf[a] ?? 0] ?? "unknown";
-        break;
-      case IFLA.MASTER:
-        link.masterIfindex = u32At(buf, a, b);
-        break;
-      case IFLA.LINK:
-        link.linkIfindex = u32At(buf, a, b);
-        break;
-      case IFLA.LINK_NETNSID:
-        if (b - a >= 4) link.linkNetnsid = buf.readInt32LE(a);
-        break;
-      case IFLA.STATS64:
-        link.stats = statsAt(buf, a, b);
-        break;
-      case IFLA.LINKINFO:
-        forEachAttribute(buf, a, b, `${where} linkinfo`, (infoType, c, d) => {
-          if (infoType === IFLA_INFO.KIND) link.kind = stringAt(buf, c, d);
-          else if (infoType === IFLA_INFO.DATA) {
-            dataFrom = c;
-            dataTo = d;
-          }
-        });
-        break;
-    }
-  });
-  if (dataFrom >= 0) decodeKindData(link, buf, dataFrom, dataTo, `${where} ${link.kind} data`);
+  const decoding: LinkDecoding = { buf, link, where, dataFrom: -1, dataTo: -1 };
+  forEachAttribute(buf, IFINFOMSG_LEN, buf.length, where, visitLinkAttribute, decoding);
+  if (decoding.dataFrom >= 0) decodeKindData(link, buf, decoding.dataFrom, decoding.dataTo, `${where} ${link.kind} data`);
   return link;
+}
+
+/** A link message being decoded: what its (module-level) attribute visitors fill in. */
+interface LinkDecoding {
+  buf: Buffer;
+  link: RawLink;
+  where: string;
+  /** IFLA_INFO_DATA's value, decoded once the kind is known; -1 when absent. */
+  dataFrom: number;
+  dataTo: number;
+}
+
+function visitLinkAttribute(type: number, a: number, b: number, d: LinkDecoding): void {
+  const { buf, link } = d;
+  switch (type) {
+    case IFLA.IFNAME:
+      link.name = stringAt(buf, a, b);
+      break;
+    case IFLA.MTU:
+      link.mtu = u32At(buf, a, b) ?? 0;
+      break;
+    case IFLA.ADDRESS:
+      link.mac = formatMacAt(buf, a, b);
+      break;
+    case IFLA.OPERSTATE:
+      link.operState = OPER_STATES[buf[a] ?? 0] ?? "unknown";
+      break;
+    case IFLA.MASTER:
+      link.masterIfindex = u32At(buf, a, b);
+      break;
+    case IFLA.LINK:
+      link.linkIfindex = u32At(buf, a, b);
+      break;
+    case IFLA.LINK_NETNSID:
+      if (b - a >= 4) link.linkNetnsid = buf.readInt32LE(a);
+      break;
+    case IFLA.STATS64:
+      link.stats = statsAt(buf, a, b);
+      break;
+    case IFLA.LINKINFO:
+      forEachAttribute(buf, a, b, `${d.where} linkinfo`, visitLinkInfo, d);
+      break;
+  }
+}
+
+function visitLinkInfo(infoType: number, c: number, e: number, d: LinkDecoding): void {
+  if (infoType === IFLA_INFO.KIND) d.link.kind = stringAt(d.buf, c, e);
+  else if (infoType === IFLA_INFO.DATA) {
+    d.dataFrom = c;
+    d.dataTo = e;
+  }
 }
 
 export function decodeAddress(msg: NetlinkMessage, where: string): RawAddress | undefined {
@@ -261,11 +275,18 @@ export function decodeRoute(msg: NetlinkMessage, where: string): RawRoute | unde
 export function decodeStats(msg: NetlinkMessage, where: string): { ifindex: number; stats: LinkStats | undefined } {
   need(msg, IF_STATS_MSG_LEN, where);
   const buf = msg.body;
-  let stats: LinkStats | undefined;
-  forEachAttribute(buf, IF_STATS_MSG_LEN, buf.length, where, (type, a, b) => {
-    if (type === IFLA_STATS_LINK_64) stats = statsAt(buf, a, b);
-  });
-  return { ifindex: buf.readInt32LE(4), stats };
+  const decoding: StatsDecoding = { buf, stats: undefined };
+  forEachAttribute(buf, IF_STATS_MSG_LEN, buf.length, where, visitStatsAttribute, decoding);
+  return { ifindex: buf.readInt32LE(4), stats: decoding.stats };
+}
+
+interface StatsDecoding {
+  buf: Buffer;
+  stats: LinkStats | undefined;
+}
+
+function visitStatsAttribute(type: number, a: number, b: number, d: StatsDecoding): void {
+  if (type === IFLA_STATS_LINK_64) d.stats = statsAt(d.buf, a, b);
 }
 
 /** The id in an RTM_NEWNSID answer; -1 means "no id assigned". */
