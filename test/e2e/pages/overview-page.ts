@@ -4,8 +4,11 @@ import type { Locator, Page } from "playwright-core";
 export class OverviewPage {
   constructor(readonly page: Page) {}
 
+  /** Opens with every row shown: the node may hold more namespaces than the table's first page, not only the test's. */
   async open(baseUrl: string, query = ""): Promise<void> {
-    await this.page.goto(`${baseUrl}/${query}`);
+    const params = new URLSearchParams(query);
+    params.set("rows", "all");
+    await this.page.goto(`${baseUrl}/?${params.toString()}`);
     await this.page.getByRole("heading", { level: 1 }).waitFor();
   }
 
