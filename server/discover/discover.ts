@@ -3,6 +3,7 @@ import { PROCESS_REF_LIMIT, type Ref } from "../contract/snapshot";
 import type { FdScanner } from "./fd-scan";
 import { readBindMounts } from "./mountinfo";
 import { readNsLink } from "./ns-link";
+import type { OwnMountTable } from "./own-mount-table";
 import { walkProcesses, walkThreads } from "./proc-walk";
 import type { ThreadScanner } from "./thread-scan";
 import { findStaleFiles } from "./stale-files";
@@ -35,6 +36,8 @@ export interface DiscoverOptions {
   fdScanner?: FdScanner;
   /** Bounds the walk over every thread (see ThreadScanner); undefined walks every thread every time. */
   threadScanner?: ThreadScanner;
+  /** Keeps the own mount namespace's nsfs mounts between scans while its table does not change; undefined reads it every time. */
+  ownMountTable?: OwnMountTable;
 }
 
 interface Building {
@@ -97,7 +100,7 @@ export function discover(options: DiscoverOptions = {}): Discovery {
     b.refs.push({ kind: "thread", pid: t.pid, tid: t.tid });
     b.openPaths.push({ rank: 3, path: `${proc}/${t.pid}/task/${t.tid}/ns/net` });
   }
-  const mounts = readBindMounts(processes, ownMntns, proc);
+  const mounts = readBindMounts(processes, ownMntns, proc, options.ownMountTable);
   for (const m of mounts) {
     const b = entryOf(found, m.inode);
     b.refs.push({ kind: "bind-mount", path: m.mountPoint, ...(m.mountNamespace ? { mountNamespace: m.mountNamespace } : {}) });

@@ -44,6 +44,11 @@ export function parseNsfsMounts(text: string): NsfsMount[] {
   return mounts;
 }
 
+/** Where the agent's own mount namespace's nsfs mounts come from when not read every time (own-mount-table.ts). */
+export interface NsfsMountSource {
+  nsfsMounts(): NsfsMount[];
+}
+
 export interface BindMountRef {
   inode: string;
   mountPoint: string;
@@ -55,26 +60,27 @@ export interface BindMountRef {
 
 /**
  * Bind mounts of network namespaces in every mount namespace, reading mountinfo once per mount
- * namespace (reading it per process costs 100× more on a busy node).
+ * namespace (reading it per process costs 100× more on a busy node); `ownTable` answers for the
+ * agent's own mount namespace when given (a long-lived agent: see own-mount-table.ts).
  */
-export function readBindMounts(processes: ProcessNs[], ownMntns: string | undefined, proc = "/proc"): BindMountRef[] {
+export function readBindMounts(processes: ProcessNs[], ownMntns: string | undefined, proc = "/proc", ownTable?: NsfsMountSource): BindMountRef[] {
   const byMntns = new Map<string, number>();
   for (const p of processes) if (p.mntns !== undefined && !byMntns.has(p.mntns)) byMntns.set(p.mntns, p.pid);
   const refs: BindMountRef[] = [];
   const ordered = [...byMntns.entries()].sort(([a], [b]) => (a === ownMntns ? -1 : b === ownMntns ? 1 : 0));
   const seen = new Set<string>();
   for (const [mntns, pid] of ordered) {
-    let text: string;
+    const isOwn = mntns === ownMntns;
+    let nsfsMounts: NsfsMount[];
     try {
-      text = fs.readFileSync(`${proc}/${pid}/mountinfo`, "utf8");
+      nsfsMounts = isOwn && ownTable !== undefined ? ownTable.nsfsMounts() : parseNsfsMounts(fs.readFileSync(`${proc}/${pid}/mountinfo`, "utf8"));
     } catch (err) {
       // The process chosen for this mount namespace exited (or is not ours): its mounts are skipped this pass.
       if (hasErrnoCode(err, WALK_EXPECTED)) logger().debug({ targetPid: pid, mntns, code: errnoCode(err) }, "mountinfo unreadable: skipped");
       else logUnexpected("reading mountinfo", err, { targetPid: pid, mntns });
       continue;
     }
-    const isOwn = mntns === ownMntns;
-    for (const m of parseNsfsMounts(text)) {
+    for (const m of nsfsMounts) {
       // The same mount point propagated into several mount namespaces is one ref.
       const key = `${m.inode}:${m.mountPoint}`;
       if (seen.has(key)) continue;

@@ -6,6 +6,7 @@ import { decodeListeners, listenerRequests, socketOwners, toListeners } from "..
 import type { Config } from "../config";
 import { FdScanner } from "../discover/fd-scan";
 import { ThreadScanner } from "../discover/thread-scan";
+import { OwnMountTable } from "../discover/own-mount-table";
 import { logUnexpected } from "../log/failures";
 import { errorFields, logger } from "../log/logger";
 import { engineAdapters } from "../runtimes/probe-engines";
@@ -20,6 +21,7 @@ export class SnapshotService {
   private readonly memo: SingleFlightMemo<SnapshotReading>;
 
   private readonly engines: EngineWatch;
+  private readonly ownMountTable = new OwnMountTable();
   /** The listeners pass of the latest reading, shared by everyone who asks for that reading. */
   private withListeners: { reading: SnapshotReading; snapshot: Promise<Snapshot> } | undefined;
   /** The last snapshot taken, so the next can tell which counters rose. */
@@ -44,6 +46,7 @@ export class SnapshotService {
       const reading = await takeSnapshot(this.reader, {
         fdScanner,
         threadScanner,
+        ownMountTable: this.ownMountTable,
         engines: this.engines,
         previous: this.previous,
         decoder,
@@ -128,6 +131,7 @@ export class SnapshotService {
 
   close(): void {
     this.reader.close();
+    this.ownMountTable.close();
     this.engines.close();
   }
 }

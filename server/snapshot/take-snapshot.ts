@@ -7,6 +7,7 @@ import type { NetnsReader, ScanJob, WatchState } from "../collect/netns-reader";
 import { snapshotSchema, type IfaceRef, type Netns, type Snapshot } from "../contract/snapshot";
 import { discover, type DiscoveredNetns, type Discovery } from "../discover/discover";
 import type { FdScanner } from "../discover/fd-scan";
+import type { OwnMountTable } from "../discover/own-mount-table";
 import type { ThreadScanner } from "../discover/thread-scan";
 import { nodeInfo } from "../node-info";
 import { applyAnswers, translateNsids, wireInterfaces } from "../wire/pair-veths";
@@ -24,6 +25,8 @@ export interface SnapshotOptions {
   fdScanner?: FdScanner;
   /** Bounds the thread walk (see ThreadScanner); undefined walks every thread on every snapshot. */
   threadScanner?: ThreadScanner;
+  /** Keeps the own mount namespace's nsfs mounts while its table does not change (see OwnMountTable); undefined reads it every time. */
+  ownMountTable?: OwnMountTable;
   /** The previous snapshot of this node, for the "drops or errors rising" flag. */
   previous?: Snapshot;
   /** Remembers answers between snapshots to skip decoding unchanged ones; without it every answer is decoded. */
@@ -86,7 +89,7 @@ export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions
   const started = performance.now();
   // Engines answer over sockets while the worker reads namespaces: the two overlap.
   options.engines?.refresh();
-  const discovery: Discovery = discover({ fdScanner: options.fdScanner, threadScanner: options.threadScanner });
+  const discovery: Discovery = discover({ fdScanner: options.fdScanner, threadScanner: options.threadScanner, ownMountTable: options.ownMountTable });
 
   const readStarted = performance.now();
   const contents: NetnsContent[] = [];
