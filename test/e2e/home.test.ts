@@ -1,5 +1,7 @@
 import os from "node:os";
 import { describe, expect, it } from "vitest";
+import { labConfig } from "../lab/lab-config";
+import { run, tryRun } from "../lab/sh";
 import { artifact } from "./helpers/browser";
 import { startDashboard } from "./helpers/dashboard-server";
 import { labDashboardSuite } from "./helpers/lab-dashboard";
@@ -40,6 +42,34 @@ describe("the overview", () => {
     } finally {
       await context.close();
       await bare.stop();
+    }
+  });
+
+  it("on a node with more namespaces than one page, shows the first 200, says how many there are, and shows them all on request and in its link", async () => {
+    const names = Array.from({ length: 210 }, (_, i) => `${labConfig().prefix}-page${i}`);
+    const context = await suite.browser().newContext({ viewport: { width: 1400, height: 1000 } });
+    try {
+      run("ip", ["-batch", "-"], { input: `${names.map((n) => `netns add ${n}`).join("\n")}\n` });
+      const page = await context.newPage();
+      const overview = new OverviewPage(page);
+      await page.goto(`${suite.server().url}/`);
+      const note = page.getByText(/Showing the first 200 of \d+\./);
+      await note.waitFor({ timeout: 15_000 });
+      const total = Number(/of (\d+)/.exec(await note.innerText())?.[1]);
+      expect(total).toBeGreaterThanOrEqual(names.length + suite.manifest().netns.length);
+      expect(await overview.rows().count()).toBe(200);
+      await note.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: artifact("overview-first-page.png") });
+
+      await page.getByRole("button", { name: `Show all ${total}` }).click();
+      await expect.poll(() => overview.rows().count()).toBe(total);
+      expect(new URL(page.url()).searchParams.get("rows")).toBe("all");
+      await page.reload();
+      await expect.poll(() => overview.rows().count()).toBe(total);
+      await expect(note.count()).resolves.toBe(0);
+    } finally {
+      tryRun("ip", ["-force", "-batch", "-"], { input: `${names.map((n) => `netns del ${n}`).join("\n")}\n` });
+      await context.close();
     }
   });
 });
