@@ -18,8 +18,9 @@ export async function withDeadline<T>(ms: number, work: (signal: AbortSignal) =>
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      controller.abort(new DeadlineError(ms));
+      // Settled before the abort: work that fails as soon as it is aborted must not win the race with its own error.
       reject(new DeadlineError(ms));
+      controller.abort(new DeadlineError(ms));
     }, ms);
   });
   try {

@@ -32,6 +32,9 @@ export type CriMethod =
   | "ListContainers"
   | "ContainerStatus";
 
+/** How long after the caller's deadline gRPC's own ends a call nobody ended. */
+const BACKSTOP_MS = 250;
+
 /**
  * A minimal CRI RuntimeService client over a unix socket. Answers are `unknown`: each caller parses
  * them with its own zod schema, so nothing untyped leaves this file's callers.
@@ -57,7 +60,9 @@ export class CriClient {
         def.responseDeserialize,
         request,
         new grpc.Metadata(),
-        { deadline: Date.now() + deadlineMs },
+        // The caller's deadline (withDeadline) ends the call and names it; gRPC's own is a backstop set later, since at the
+        // same moment either could fire first and the failure's detail changed from one run to the next.
+        { deadline: Date.now() + deadlineMs + BACKSTOP_MS },
         (err: grpc.ServiceError | null, value?: unknown) => (err ? reject(err) : resolve(value)),
       );
       signal?.addEventListener("abort", () => call.cancel(), { once: true });

@@ -16,6 +16,11 @@ describe("withDeadline", () => {
     expect(seen?.aborted).toBe(true);
   });
 
+  it("rejects with DeadlineError when the work fails the moment it is aborted", async () => {
+    const cancelled = withDeadline(20, (signal) => new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(new Error("cancelled")))));
+    await expect(cancelled).rejects.toBeInstanceOf(DeadlineError);
+  });
+
   it("passes the work's own failure through", async () => {
     await expect(withDeadline(1000, async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
   });
