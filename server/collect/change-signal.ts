@@ -10,6 +10,7 @@
  * thread (koffi's async call), never blocking the event loop; the socket never changes namespace.
  */
 import { createRequire } from "node:module";
+import { libcPoll, POLLFD, type LibcPoll } from "./libc-poll";
 import { AF, MSG_DONTWAIT, NETLINK, NETLINK_OPT, O, POLL, RTNLGRP, SOCK, SOCKADDR_NL_LEN, SOL } from "./netlink-constants";
 
 const require = createRequire(import.meta.url);
@@ -17,7 +18,6 @@ const koffi: typeof import("koffi") = require("koffi");
 
 /** poll(2)'s timeout: how long close() may wait for the pool thread to come back. */
 const POLL_TIMEOUT_MS = 500;
-const POLLFD_SIZE = 8;
 
 export type WakeReason = "mounts" | "netlink";
 
@@ -28,7 +28,7 @@ interface Libc {
   open: (path: string, flags: number) => number;
   close: (fd: number) => number;
   recv: (fd: number, buf: Buffer, len: number, flags: number) => number | bigint;
-  poll: ReturnType<ReturnType<typeof koffi.load>["func"]>;
+  poll: LibcPoll;
 }
 
 let libc: Libc | undefined;
@@ -43,7 +43,7 @@ function loadLibc(): Libc {
     open: lib.func("int open(const char *path, int flags)"),
     close: lib.func("int close(int fd)"),
     recv: lib.func("intptr_t recv(int fd, void *buf, size_t len, int flags)"),
-    poll: lib.func("int poll(void *fds, unsigned long nfds, int timeout)"),
+    poll: libcPoll(),
   };
   return libc;
 }
@@ -76,7 +76,7 @@ export class ChangeSignal {
   private readonly mountsFd: number;
   /** Whether events of other namespaces are heard too (CAP_NET_BROADCAST). */
   readonly hearsAllNamespaces: boolean;
-  private readonly pollfds = koffi.alloc("uint8_t", 2 * POLLFD_SIZE);
+  private readonly pollfds = koffi.alloc("uint8_t", 2 * POLLFD.BYTES);
   private readonly view: Buffer;
   private readonly drainBuffer = Buffer.alloc(1 << 16);
   private isClosed = false;
@@ -88,11 +88,11 @@ export class ChangeSignal {
     this.netlinkFd = socket.fd;
     this.hearsAllNamespaces = socket.hearsAllNamespaces;
     this.mountsFd = this.c.open("/proc/self/mountinfo", O.RDONLY | O.CLOEXEC);
-    this.view = Buffer.from(koffi.view(this.pollfds, 2 * POLLFD_SIZE));
+    this.view = Buffer.from(koffi.view(this.pollfds, 2 * POLLFD.BYTES));
     this.view.writeInt32LE(this.netlinkFd, 0);
-    this.view.writeInt16LE(POLL.IN, 4);
-    this.view.writeInt32LE(this.mountsFd, POLLFD_SIZE);
-    this.view.writeInt16LE(POLL.PRI, POLLFD_SIZE + 4);
+    this.view.writeInt16LE(POLL.IN, POLLFD.EVENTS);
+    this.view.writeInt32LE(this.mountsFd, POLLFD.BYTES);
+    this.view.writeInt16LE(POLL.PRI, POLLFD.BYTES + POLLFD.EVENTS);
     this.arm();
   }
 
@@ -103,15 +103,15 @@ export class ChangeSignal {
 
   private arm(): void {
     if (this.isClosed || !this.isWatching) return this.release();
-    this.view.writeInt16LE(0, 6);
-    this.view.writeInt16LE(0, POLLFD_SIZE + 6);
+    this.view.writeInt16LE(0, POLLFD.REVENTS);
+    this.view.writeInt16LE(0, POLLFD.BYTES + POLLFD.REVENTS);
     this.isPolling = true;
     this.c.poll.async(this.pollfds, 2, POLL_TIMEOUT_MS, (err: unknown, ready: number) => {
       this.isPolling = false;
       if (this.isClosed) return this.release();
       if (err === null && ready > 0) {
-        const netlinkReady = this.view.readInt16LE(6) !== 0;
-        const mountsChanged = this.view.readInt16LE(POLLFD_SIZE + 6) !== 0;
+        const netlinkReady = this.view.readInt16LE(POLLFD.REVENTS) !== 0;
+        const mountsChanged = this.view.readInt16LE(POLLFD.BYTES + POLLFD.REVENTS) !== 0;
         if (netlinkReady) this.drain();
         if (mountsChanged) this.onWake("mounts");
         if (netlinkReady) this.onWake("netlink");

@@ -107,13 +107,14 @@ export function discover(options: DiscoverOptions = {}): Discovery {
     b.openPaths.push({ rank: m.mountNamespace === undefined ? 1 : 4, path: m.openPath });
   }
   const discoverMs = performance.now() - started;
+  // Bind mounts in this process's own mount namespace, by mount point: the fd pass's hints and the stale-file check.
+  const mountedHere = new Map<string, string>();
+  for (const m of mounts) if (m.mountNamespace === undefined) mountedHere.set(m.mountPoint, m.inode);
 
   let fdScanMs = 0;
   if (options.fdScanner !== undefined) {
     const fdStarted = performance.now();
-    const mountPoints = new Map<string, string>();
-    for (const m of mounts) if (m.mountNamespace === undefined) mountPoints.set(m.mountPoint, m.inode);
-    const hints = { nsfsDev: hostNs.dev, mountPoints };
+    const hints = { nsfsDev: hostNs.dev, mountPoints: mountedHere };
     for (const f of options.fdScanner.scan(
       processes.map((p) => p.pid),
       proc,
@@ -128,7 +129,6 @@ export function discover(options: DiscoverOptions = {}): Discovery {
     fdScanMs = performance.now() - fdStarted;
   }
 
-  const mountedHere = new Set(mounts.filter((m) => m.mountNamespace === undefined).map((m) => m.mountPoint));
   const netns: DiscoveredNetns[] = [];
   for (const [id, b] of found) {
     netns.push({

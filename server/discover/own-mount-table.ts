@@ -7,24 +7,10 @@
  * alive that would otherwise go: it is the namespace the agent itself lives in.
  */
 import fs from "node:fs";
-import { createRequire } from "node:module";
+import { POLLFD, pollNow } from "../collect/libc-poll";
 import { POLL } from "../collect/netlink-constants";
 import { logUnexpected } from "../log/failures";
 import { parseNsfsMounts, type NsfsMount, type NsfsMountSource } from "./mountinfo";
-
-const require = createRequire(import.meta.url);
-const koffi: typeof import("koffi") = require("koffi");
-
-/** struct pollfd: int fd, short events, short revents. */
-const POLLFD = { BYTES: 8, EVENTS: 4, REVENTS: 6 } as const;
-
-type Poll = (fds: Buffer, nfds: number, timeoutMs: number) => number;
-let poll: Poll | undefined;
-
-function loadPoll(): Poll {
-  poll ??= koffi.load("libc.so.6").func("int poll(void *fds, unsigned long nfds, int timeout)") as Poll;
-  return poll;
-}
 
 export class OwnMountTable implements NsfsMountSource {
   private readonly pollfd = Buffer.alloc(POLLFD.BYTES);
@@ -65,6 +51,6 @@ export class OwnMountTable implements NsfsMountSource {
   private hasChanged(): boolean {
     this.pollfd.writeInt16LE(0, POLLFD.REVENTS);
     // An error of poll itself says nothing about the table: read it again.
-    return loadPoll()(this.pollfd, 1, 0) !== 0 || this.pollfd.readInt16LE(POLLFD.REVENTS) !== 0;
+    return pollNow(this.pollfd, 1) !== 0 || this.pollfd.readInt16LE(POLLFD.REVENTS) !== 0;
   }
 }

@@ -10,7 +10,7 @@ const NETNS_DIRS = ["/run/netns", "/run/docker/netns"];
  * Files in the namespace directories that are not an nsfs mount: left behind (Docker leaves them
  * for ~60 s after a container goes), not namespaces.
  */
-export function findStaleFiles(mountedPaths: Set<string>, dirs = NETNS_DIRS): string[] {
+export function findStaleFiles(mountedPaths: Pick<ReadonlySet<string>, "has">, dirs = NETNS_DIRS): string[] {
   const stale: string[] = [];
   for (const dir of dirs) {
     let names: string[];
