@@ -10,7 +10,8 @@
  *    time (median, as `npm run bench` does), wall time best of NSATLAS_BENCH_RUNS (other load on the node only
  *    ever adds time), and CPU time (user + sys of every thread, median). The slope from the base is printed
  *    too: it also carries what a fresh process pays once while its code warms up.
- * Runs the bundle as installed (built first), from a temporary working directory. Root only: it makes
+ * Runs the bundle as installed (built first), from a temporary working directory, under the Node that runs the
+ * benchmark or NSATLAS_BENCH_NODE (a path to another `node`, to compare runtimes). Root only: it makes
  * namespaces and removes them, also on failure or Ctrl-C. Writes test/.results/bench-cli.json.
  */
 import { spawnSync } from "node:child_process";
@@ -19,7 +20,7 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { buildServer } from "../../scripts/build-server.mjs";
-import { benchSizes, envInt } from "./bench-env";
+import { benchNode, benchSizes, envInt } from "./bench-env";
 import { reapedChildrenCpuMs } from "./child-cpu";
 import { buildFloor, floorRun, removeFloor } from "./kernel-floor";
 import { fmt as f, marginals, marginalTable, readings, type Cost, type Marginal, type Readings } from "./marginal";
@@ -31,6 +32,7 @@ const BIN = path.join(ROOT, "server/bin/nsatlas.mjs");
 const SIZES = benchSizes("250,1000");
 const RUNS = envInt("NSATLAS_BENCH_RUNS", 9);
 const START_RUNS = envInt("NSATLAS_BENCH_START_RUNS", 25, 20);
+const NODE = benchNode();
 const START_TARGET = 4;
 const SNAPSHOT_TARGET = 2;
 
@@ -44,7 +46,7 @@ function timeSnapshot(): Cost {
   try {
     const cpu = reapedChildrenCpuMs();
     const t = performance.now();
-    const r = spawnSync(process.execPath, [BIN, "snapshot", "--json"], { cwd, encoding: "utf8", stdio: ["ignore", fd, "pipe"] });
+    const r = spawnSync(NODE.path, [BIN, "snapshot", "--json"], { cwd, encoding: "utf8", stdio: ["ignore", fd, "pipe"] });
     const wallMs = performance.now() - t;
     if (r.status !== 0) throw new Error(`nsatlas snapshot --json exited ${r.status}: ${r.stderr}`);
     return { wallMs, cpuMs: reapedChildrenCpuMs() - cpu };
@@ -55,14 +57,14 @@ function timeSnapshot(): Cost {
 
 function measureStart(): { nodeMs: number; versionMs: number; ratio: number } {
   const want = `${z.object({ version: z.string() }).parse(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"))).version}\n`;
-  const got = spawnSync(process.execPath, [BIN, "--version"], { cwd, encoding: "utf8" }).stdout;
+  const got = spawnSync(NODE.path, [BIN, "--version"], { cwd, encoding: "utf8" }).stdout;
   if (got !== want) throw new Error(`nsatlas --version printed ${JSON.stringify(got)}, not ${JSON.stringify(want)}`);
   const node: number[] = [];
   const version: number[] = [];
   // Interleaved, so machine noise hits both alike.
   for (let i = 0; i < START_RUNS; i++) {
-    node.push(timeCommand(process.execPath, ["-e", "0"]));
-    version.push(timeCommand(process.execPath, [BIN, "--version"]));
+    node.push(timeCommand(NODE.path, ["-e", "0"]));
+    version.push(timeCommand(NODE.path, [BIN, "--version"]));
   }
   const nodeMs = median(node);
   const versionMs = median(version);
@@ -138,7 +140,7 @@ async function measureAll(): Promise<void> {
     const margins = marginals(points, (p) => p.cli);
     const load = os.loadavg().map((l) => l.toFixed(2));
     console.log(
-      `\n${report(start, points, margins)}\n\nbench-cli: ${os.cpus().length} CPUs, load average ${load.join(" ")}, kernel ${os.release()}, ${((performance.now() - started) / 1000).toFixed(0)} s in all`,
+      `\n${report(start, points, margins)}\n\nbench-cli: Node ${NODE.version}, ${os.cpus().length} CPUs, load average ${load.join(" ")}, kernel ${os.release()}, ${((performance.now() - started) / 1000).toFixed(0)} s in all`,
     );
     fs.mkdirSync(path.join(ROOT, "test/.results"), { recursive: true });
     fs.writeFileSync(
@@ -147,6 +149,7 @@ async function measureAll(): Promise<void> {
         {
           at: new Date().toISOString(),
           kernel: os.release(),
+          node: NODE.version,
           loadAverage: os.loadavg(),
           start,
           points,
