@@ -212,17 +212,24 @@ export function decodeAddress(msg: NetlinkMessage, where: string): RawAddress | 
   const buf = msg.body;
   const family = familyOf(buf[0] ?? 0);
   if (family === undefined) return undefined;
-  let local: string | undefined;
-  let address: string | undefined;
-  forEachAttribute(buf, IFADDRMSG_LEN, buf.length, where, (type, a, b) => {
-    if (type === IFA.LOCAL) local = formatIpAt(buf, a, b);
-    else if (type === IFA.ADDRESS) address = formatIpAt(buf, a, b);
-  });
+  const decoding: AddressDecoding = { buf, local: undefined, address: undefined };
+  forEachAttribute(buf, IFADDRMSG_LEN, buf.length, where, visitAddressAttribute, decoding);
   // IFA_LOCAL is the interface's own address; IFA_ADDRESS is the peer's on point-to-point links.
-  const own = local ?? address;
+  const own = decoding.local ?? decoding.address;
   if (own === undefined) return undefined;
   const scope = buf[3] ?? 0;
   return { ifindex: buf.readUInt32LE(4), family, address: own, prefixLength: buf[1] ?? 0, scope: RT_SCOPES[scope] ?? String(scope) };
+}
+
+interface AddressDecoding {
+  buf: Buffer;
+  local: string | undefined;
+  address: string | undefined;
+}
+
+function visitAddressAttribute(type: number, a: number, b: number, d: AddressDecoding): void {
+  if (type === IFA.LOCAL) d.local = formatIpAt(d.buf, a, b);
+  else if (type === IFA.ADDRESS) d.address = formatIpAt(d.buf, a, b);
 }
 
 export function decodeRoute(msg: NetlinkMessage, where: string): RawRoute | undefined {
@@ -242,33 +249,39 @@ export function decodeRoute(msg: NetlinkMessage, where: string): RawRoute | unde
     destination: "default",
     isMultipath: false,
   };
-  const dstLen = buf[1] ?? 0;
-  forEachAttribute(buf, RTMSG_LEN, buf.length, where, (attr, a, b) => {
-    switch (attr) {
-      case RTA.TABLE:
-        route.table = u32At(buf, a, b) ?? route.table;
-        break;
-      case RTA.DST:
-        route.destination = `${formatIpAt(buf, a, b) ?? "?"}/${dstLen}`;
-        break;
-      case RTA.GATEWAY:
-        route.gateway = formatIpAt(buf, a, b);
-        break;
-      case RTA.OIF:
-        route.outIfindex = u32At(buf, a, b);
-        break;
-      case RTA.PREFSRC:
-        route.preferredSource = formatIpAt(buf, a, b);
-        break;
-      case RTA.PRIORITY:
-        route.priority = u32At(buf, a, b);
-        break;
-      case RTA.MULTIPATH:
-        route.isMultipath = true;
-        break;
-    }
-  });
+  forEachAttribute(buf, RTMSG_LEN, buf.length, where, visitRouteAttribute, { buf, route });
   return route;
+}
+
+interface RouteDecoding {
+  buf: Buffer;
+  route: RawRoute;
+}
+
+function visitRouteAttribute(attr: number, a: number, b: number, { buf, route }: RouteDecoding): void {
+  switch (attr) {
+    case RTA.TABLE:
+      route.table = u32At(buf, a, b) ?? route.table;
+      break;
+    case RTA.DST:
+      route.destination = `${formatIpAt(buf, a, b) ?? "?"}/${buf[1] ?? 0}`;
+      break;
+    case RTA.GATEWAY:
+      route.gateway = formatIpAt(buf, a, b);
+      break;
+    case RTA.OIF:
+      route.outIfindex = u32At(buf, a, b);
+      break;
+    case RTA.PREFSRC:
+      route.preferredSource = formatIpAt(buf, a, b);
+      break;
+    case RTA.PRIORITY:
+      route.priority = u32At(buf, a, b);
+      break;
+    case RTA.MULTIPATH:
+      route.isMultipath = true;
+      break;
+  }
 }
 
 /** One RTM_NEWSTATS message: an interface's 64-bit counters (undefined when the kernel left them out). */
