@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import { errnoCode, hasErrnoCode, logUnexpected, WALK_EXPECTED } from "../log/failures";
 import { logger } from "../log/logger";
-import { inodeFromNsLink } from "./ns-link";
 import type { ProcessNs } from "./proc-walk";
 
 export interface NsfsMount {
@@ -14,32 +13,21 @@ function unescapeMountinfo(field: string): string {
   return field.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
 }
 
-const NSFS = " - nsfs ";
-const NET_ROOT = "net:[";
-
 /**
  * nsfs mounts of network namespaces in one mountinfo text. Line format (proc(5)):
  * `ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTS`; for nsfs the
- * ROOT field is "net:[INODE]". Found by searching for the nsfs marker rather than splitting every line
- * into fields: discovery reads one mountinfo per mount namespace, each listing every bind mount of
- * /run/netns again (~2,000 lines at 1,000 namespaces, ~28 times on a node with containers).
+ * ROOT field is "net:[INODE]". One regular expression finds the lines and their two fields: discovery reads one
+ * mountinfo per mount namespace, each listing every bind mount of /run/netns again (~2,000 lines at 1,000 namespaces,
+ * ~28 times on a node with containers). A loop of string searches per line cost twice the time and, in a one-shot
+ * command, two TurboFan compilations (~20 ms of CPU each, on 2 vCPUs) for a ~1.5 ms job; this loop's body is small.
  */
 export function parseNsfsMounts(text: string): NsfsMount[] {
   const mounts: NsfsMount[] = [];
-  for (let at = text.indexOf(NSFS); at !== -1; at = text.indexOf(NSFS, at + NSFS.length)) {
-    const start = text.lastIndexOf("\n", at) + 1;
-    // Skip ID, PARENT and MAJ:MIN to ROOT, then MOUNTPOINT; both lie before the marker.
-    let field = start;
-    for (let i = 0; i < 3 && field !== -1; i++) {
-      const space = text.indexOf(" ", field);
-      field = space === -1 || space > at ? -1 : space + 1;
-    }
-    const rootEnd = field === -1 ? -1 : text.indexOf(" ", field);
-    const pointEnd = rootEnd === -1 ? -1 : text.indexOf(" ", rootEnd + 1);
-    if (pointEnd === -1 || pointEnd > at || !text.startsWith(NET_ROOT, field)) continue;
-    const inode = inodeFromNsLink(text.slice(field, rootEnd));
-    const mountPoint = text.slice(rootEnd + 1, pointEnd);
-    if (inode !== undefined) mounts.push({ mountPoint: mountPoint.includes("\\") ? unescapeMountinfo(mountPoint) : mountPoint, inode });
+  const nsfsLine = /^\S+ \S+ \S+ net:\[(\d+)\] (\S+) [^\n]* - nsfs /gm;
+  for (let m = nsfsLine.exec(text); m !== null; m = nsfsLine.exec(text)) {
+    const inode = m[1] ?? "";
+    const mountPoint = m[2] ?? "";
+    mounts.push({ mountPoint: mountPoint.includes("\\") ? unescapeMountinfo(mountPoint) : mountPoint, inode });
   }
   return mounts;
 }
