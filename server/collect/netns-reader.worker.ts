@@ -128,11 +128,13 @@ function socketIn(nsFd: number, protocol: number = NETLINK.ROUTE): number {
   return s;
 }
 
-/** A ReadRequest's bytes, as Buffers the worker can stamp. */
+/** A ReadRequest's bytes, as Buffers the worker stamps with each sequence number in place (one request at a time). */
 interface ReadRequests {
   dumps: [links: Buffer, addresses: Buffer, routes: Buffer];
   stats: Buffer;
   nsidByFd: NsidByFd<Buffer>;
+  /** "Your id for the host?", the same question for every namespace (asked on its own socket). */
+  hostIdHere: Buffer;
   maxUnreadMs: number;
 }
 
@@ -146,7 +148,7 @@ function readOne(job: ScanJob, requests: ReadRequests, view: WatchView | undefin
       // Without the watch nothing is vouched for, and the cookie would be a wasted syscall per namespace.
       const cookie = view === undefined ? undefined : netnsCookie(s);
       const vouched = memory.vouchFor(job, cookie, view, now);
-      if (vouched !== undefined) return { id: job.id, ok: true, kind: "counters", reading: vouched, counters: exchange(s, Buffer.from(requests.stats)) };
+      if (vouched !== undefined) return { id: job.id, ok: true, kind: "counters", reading: vouched, counters: exchange(s, requests.stats) };
       if (view === undefined || cookie === undefined) return { id: job.id, ok: true, kind: "full", ...fullReading(s, requests) };
       const isHome = cookie === homeCookie;
       // Asked before the dumps: an id assigned later is met by a full reading then.
@@ -167,12 +169,8 @@ function readOne(job: ScanJob, requests: ReadRequests, view: WatchView | undefin
 
 function fullReading(s: number, requests: ReadRequests): { answers: [ArrayBuffer, ArrayBuffer, ArrayBuffer]; hostIdHere: ArrayBuffer } {
   const [links, addresses, routes] = requests.dumps;
-  const answers: [ArrayBuffer, ArrayBuffer, ArrayBuffer] = [
-    exchange(s, Buffer.from(links)),
-    exchange(s, Buffer.from(addresses)),
-    exchange(s, Buffer.from(routes)),
-  ];
-  return { answers, hostIdHere: exchange(s, withFd(requests.nsidByFd, home)) };
+  const answers: [ArrayBuffer, ArrayBuffer, ArrayBuffer] = [exchange(s, links), exchange(s, addresses), exchange(s, routes)];
+  return { answers, hostIdHere: exchange(s, requests.hostIdHere) };
 }
 
 /** The host's id for the namespace behind nsFd (-1: none), asked on the host's socket: the watch needs it before any dump. */
@@ -269,6 +267,7 @@ function read(message: ReadRequest, nsidByFd: NsidByFd<Buffer>): void {
     dumps: [Buffer.from(links), Buffer.from(addresses), Buffer.from(routes)],
     stats: Buffer.from(message.stats),
     nsidByFd,
+    hostIdHere: withFd(nsidByFd, home),
     maxUnreadMs: message.watch.maxUnreadMs,
   };
   if (message.watch.isOn) {
