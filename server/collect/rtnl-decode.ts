@@ -141,14 +141,24 @@ export function decodeLink(msg: NetlinkMessage, where: string): RawLink {
   const buf = msg.body;
   const flags = buf.readUInt32LE(IFI_FLAGS_OFFSET);
   const ifindex = buf.readInt32LE(IFI_INDEX_OFFSET);
+  // Every optional field is present from the start (undefined until an attribute sets it), so that every link has one
+  // shape: links of different kinds carry different attributes, and objects that grow in different orders would make
+  // the visitors below meet new shapes after V8 optimised them (each a deoptimisation and a recompilation).
   const link: RawLink = {
     ifindex,
     name: `if${ifindex}`,
     kind: buf.readUInt16LE(2) === ARPHRD_LOOPBACK ? "loopback" : "device",
+    mac: undefined,
     mtu: 0,
     operState: "unknown",
     isUp: (flags & IFF.UP) !== 0,
     isPromiscuous: (flags & IFF.PROMISC) !== 0,
+    masterIfindex: undefined,
+    linkIfindex: undefined,
+    linkNetnsid: undefined,
+    vxlan: undefined,
+    macvlanMode: undefined,
+    stats: undefined,
   };
   const decoding: LinkDecoding = { buf, link, where, dataFrom: -1, dataTo: -1 };
   forEachAttribute(buf, IFINFOMSG_LEN, buf.length, where, visitLinkAttribute, decoding);
@@ -248,6 +258,12 @@ export function decodeRoute(msg: NetlinkMessage, where: string): RawRoute | unde
     scope: RT_SCOPES[scope] ?? String(scope),
     destination: "default",
     isMultipath: false,
+    // One shape for every route, as for links (see decodeLink); JSON leaves the undefined ones out. The order is the
+    // kernel's attribute order (RTA_PRIORITY, RTA_PREFSRC, RTA_GATEWAY, RTA_OIF), so the JSON reads as before.
+    priority: undefined,
+    preferredSource: undefined,
+    gateway: undefined,
+    outIfindex: undefined,
   };
   forEachAttribute(buf, RTMSG_LEN, buf.length, where, visitRouteAttribute, { buf, route });
   return route;
