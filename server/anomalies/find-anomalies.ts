@@ -2,6 +2,7 @@ import type { Anomaly } from "../contract/anomaly";
 import { ifaceState, netnsLabel } from "../contract/display";
 import { LOSS_COUNTERS, MAIN_ROUTE_TABLE, type Interface, type Netns, type Snapshot } from "../contract/snapshot";
 import { isSameNetns } from "../snapshot/netns-identity";
+import { InterfaceIndex, type Located } from "./interface-index";
 import { ifaceKey, l2Segments } from "./l2-segments";
 
 /**
@@ -13,27 +14,22 @@ import { ifaceKey, l2Segments } from "./l2-segments";
 export function findAnomalies(snapshot: Omit<Snapshot, "anomalies">, previous?: Pick<Snapshot, "netns">): Anomaly[] {
   const live: Netns[] = [];
   for (const n of snapshot.netns) if (!n.isGone) live.push(n);
+  const index = new InterfaceIndex(snapshot.netns);
   return [
     ...vethPeersMissing(live),
     ...leakedNamespaces(live),
-    ...duplicateAddresses(snapshot, live),
-    ...mtuMismatches(live, byKey(snapshot)),
+    ...duplicateAddresses(index),
+    ...mtuMismatches(index),
     ...defaultRoutesDown(live),
     ...promiscuous(live),
-    ...(previous === undefined ? [] : countersRising(live, byKey(previous))),
+    ...(previous === undefined ? [] : countersRising(index, new InterfaceIndex(previous.netns))),
   ];
 }
 
-type Located = { netns: Netns; iface: Interface };
+type Place = Pick<Located, "netns" | "iface">;
 
-function byKey(snapshot: Pick<Snapshot, "netns">): Map<string, Located> {
-  const map = new Map<string, Located>();
-  for (const netns of snapshot.netns) for (const iface of netns.interfaces) map.set(ifaceKey(netns.id, iface.ifindex), { netns, iface });
-  return map;
-}
-
-const place = ({ netns, iface }: Located) => ({ netnsId: netns.id, ifindex: iface.ifindex, ifaceName: iface.name });
-const where = ({ netns, iface }: Located) => `${iface.name} in ${netnsLabel(netns)}`;
+const place = ({ netns, iface }: Place) => ({ netnsId: netns.id, ifindex: iface.ifindex, ifaceName: iface.name });
+const where = ({ netns, iface }: Place) => `${iface.name} in ${netnsLabel(netns)}`;
 
 function vethPeersMissing(netns: Netns[]): Anomaly[] {
   const found: Anomaly[] = [];
@@ -80,49 +76,50 @@ function leakedNamespaces(netns: Netns[]): Anomaly[] {
 }
 
 /** The same address on two interfaces of one L2 segment: ARP/ND answers race, traffic goes to either. */
-function duplicateAddresses(snapshot: Pick<Snapshot, "netns">, netns: Netns[]): Anomaly[] {
-  const segmentOf = l2Segments(snapshot);
+function duplicateAddresses(index: InterfaceIndex): Anomaly[] {
+  const segmentOf = l2Segments(index);
   const holders = new Map<string, Located[]>();
-  for (const n of netns) {
-    for (const iface of n.interfaces) {
-      for (const a of iface.addresses) {
-        if (a.scope === "host" || a.scope === "link") continue;
-        const key = `${segmentOf(ifaceKey(n.id, iface.ifindex))} ${a.address}`;
-        const found = holders.get(key);
-        if (found === undefined) holders.set(key, [{ netns: n, iface }]);
-        else found.push({ netns: n, iface });
-      }
+  for (const at of index.all) {
+    if (at.netns.isGone) continue;
+    for (const a of at.iface.addresses) {
+      if (a.scope === "host" || a.scope === "link") continue;
+      const key = `${segmentOf(at.slot)} ${a.address}`;
+      const found = holders.get(key);
+      if (found === undefined) holders.set(key, [at]);
+      else found.push(at);
     }
   }
-  return [...holders.entries()]
-    .filter(([, found]) => found.length > 1)
-    .map(([key, found]): Anomaly => ({
+  const flagged: Anomaly[] = [];
+  for (const [key, found] of holders) {
+    if (found.length < 2) continue;
+    flagged.push({
       kind: "duplicate-address",
       severity: "critical",
       places: found.map(place),
       message: `${key.split(" ")[1]} is on ${found.map(where).join(" and ")}, on the same L2 segment: replies go to whichever answers ARP/ND first.`,
-    }));
+    });
+  }
+  return flagged;
 }
 
 /** Two ends of a veth, or a bridge and its port, with different MTUs: large frames are dropped silently. */
-function mtuMismatches(netns: Netns[], all: Map<string, Located>): Anomaly[] {
+function mtuMismatches(index: InterfaceIndex): Anomaly[] {
   const found: Anomaly[] = [];
-  for (const n of netns) {
-    for (const iface of n.interfaces) {
-      const here = { netns: n, iface };
-      const peer = iface.peer === undefined ? undefined : all.get(ifaceKey(iface.peer.netnsId, iface.peer.ifindex));
-      // Each pair once: from the end with the smaller key.
-      if (peer !== undefined && peer.iface.mtu !== iface.mtu && ifaceKey(n.id, iface.ifindex) < ifaceKey(peer.netns.id, peer.iface.ifindex)) {
-        found.push(mismatch(here, peer, "the two ends of a veth"));
-      }
-      const bridge = iface.masterIfindex === undefined ? undefined : all.get(ifaceKey(n.id, iface.masterIfindex));
-      if (bridge !== undefined && bridge.iface.mtu !== iface.mtu) found.push(mismatch(here, bridge, `a ${bridge.iface.kind} and its port`));
+  for (const here of index.all) {
+    const { netns: n, iface } = here;
+    if (n.isGone) continue;
+    const peer = iface.peer === undefined ? undefined : index.get(iface.peer.netnsId, iface.peer.ifindex);
+    // Each pair once: from the end with the smaller key.
+    if (peer !== undefined && peer.iface.mtu !== iface.mtu && ifaceKey(n.id, iface.ifindex) < ifaceKey(peer.netns.id, peer.iface.ifindex)) {
+      found.push(mismatch(here, peer, "the two ends of a veth"));
     }
+    const bridge = iface.masterIfindex === undefined ? undefined : index.get(n.id, iface.masterIfindex);
+    if (bridge !== undefined && bridge.iface.mtu !== iface.mtu) found.push(mismatch(here, bridge, `a ${bridge.iface.kind} and its port`));
   }
   return found;
 }
 
-function mismatch(a: Located, b: Located, what: string): Anomaly {
+function mismatch(a: Place, b: Place, what: string): Anomaly {
   return {
     kind: "mtu-mismatch",
     severity: "warning",
@@ -173,26 +170,32 @@ function promiscuous(netns: Netns[]): Anomaly[] {
 }
 
 /** Drops or errors went up since the previous snapshot. The same ifindex and name identify the same interface. */
-function countersRising(netns: Netns[], before: Map<string, Located>): Anomaly[] {
+function countersRising(index: InterfaceIndex, before: InterfaceIndex): Anomaly[] {
   const found: Anomaly[] = [];
-  for (const n of netns) {
-    let isSame: boolean | undefined; // asked once per namespace, only when one of its interfaces was seen before
-    for (const iface of n.interfaces) {
-      const old = before.get(ifaceKey(n.id, iface.ifindex));
-      if (old === undefined || old.iface.name !== iface.name || iface.stats === undefined || old.iface.stats === undefined) continue;
-      isSame ??= isSameNetns(old.netns, n);
-      if (!isSame) break;
-      const now = iface.stats;
-      const was = old.iface.stats;
-      const rising = LOSS_COUNTERS.filter((c) => now[c] > was[c]);
-      if (rising.length === 0) continue;
-      found.push({
-        kind: "counters-rising",
-        severity: "critical",
-        places: [place({ netns: n, iface })],
-        message: `${where({ netns: n, iface })} is losing packets since the previous snapshot: ${rising.map((c) => `${c} +${now[c] - was[c]}`).join(", ")}.`,
-      });
+  let netnsId: string | undefined;
+  let isSame: boolean | undefined; // asked once per namespace, only when one of its interfaces was seen before
+  for (const at of index.all) {
+    const { netns: n, iface } = at;
+    if (n.isGone) continue;
+    if (n.id !== netnsId) {
+      netnsId = n.id;
+      isSame = undefined;
     }
+    if (isSame === false) continue;
+    const old = before.get(n.id, iface.ifindex);
+    if (old === undefined || old.iface.name !== iface.name || iface.stats === undefined || old.iface.stats === undefined) continue;
+    isSame ??= isSameNetns(old.netns, n);
+    if (!isSame) continue;
+    const now = iface.stats;
+    const was = old.iface.stats;
+    const rising = LOSS_COUNTERS.filter((c) => now[c] > was[c]);
+    if (rising.length === 0) continue;
+    found.push({
+      kind: "counters-rising",
+      severity: "critical",
+      places: [place(at)],
+      message: `${where(at)} is losing packets since the previous snapshot: ${rising.map((c) => `${c} +${now[c] - was[c]}`).join(", ")}.`,
+    });
   }
   return found;
 }

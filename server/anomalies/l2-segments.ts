@@ -1,38 +1,50 @@
-import type { Snapshot } from "../contract/snapshot";
+import { InterfaceIndex } from "./interface-index";
 
 /** "netnsId/ifindex": an interface's key across the whole node. */
 export const ifaceKey = (netnsId: string, ifindex: number) => `${netnsId}/${ifindex}`;
 
 /**
  * Groups interfaces into L2 segments: the two ends of a veth, a bridge and its ports, a macvlan and
- * its parent share one. Returns each interface's segment representative (union-find).
+ * its parent share one. Returns each interface's segment number (union-find over the index's slots;
+ * an interface referred to but not in the snapshot, such as a missing bridge, still joins its ports).
  */
-export function l2Segments(snapshot: Pick<Snapshot, "netns">): (key: string) => string {
-  const parent = new Map<string, string>();
-  const find = (k: string): string => {
-    let root = k;
-    while (parent.has(root) && parent.get(root) !== root) root = parent.get(root) ?? root;
+export function l2Segments(index: InterfaceIndex): (slot: number) => number {
+  const parent: number[] = [];
+  for (let s = 0; s < index.all.length; s++) parent.push(s);
+  const missing = new Map<string, number>();
+  const slotOf = (netnsId: string, ifindex: number): number => {
+    const at = index.get(netnsId, ifindex);
+    if (at !== undefined) return at.slot;
+    const key = ifaceKey(netnsId, ifindex);
+    let slot = missing.get(key);
+    if (slot === undefined) {
+      slot = parent.length;
+      parent.push(slot);
+      missing.set(key, slot);
+    }
+    return slot;
+  };
+  const find = (s: number): number => {
+    let root = s;
+    while (parent[root] !== root) root = parent[root] ?? root;
     // Path compression keeps later look-ups flat.
-    let at = k;
+    let at = s;
     while (at !== root) {
-      const next = parent.get(at) ?? root;
-      parent.set(at, root);
+      const next = parent[at] ?? root;
+      parent[at] = root;
       at = next;
     }
     return root;
   };
-  const union = (a: string, b: string) => {
+  const union = (a: number, b: number) => {
     const ra = find(a);
     const rb = find(b);
-    if (ra !== rb) parent.set(ra, rb);
+    if (ra !== rb) parent[ra] = rb;
   };
-  for (const n of snapshot.netns) {
-    for (const i of n.interfaces) {
-      const key = ifaceKey(n.id, i.ifindex);
-      if (i.peer !== undefined) union(key, ifaceKey(i.peer.netnsId, i.peer.ifindex));
-      if (i.masterIfindex !== undefined) union(key, ifaceKey(n.id, i.masterIfindex));
-      if (i.parent !== undefined && i.kind.startsWith("macv")) union(key, ifaceKey(i.parent.netnsId, i.parent.ifindex));
-    }
+  for (const { netns, iface, slot } of index.all) {
+    if (iface.peer !== undefined) union(slot, slotOf(iface.peer.netnsId, iface.peer.ifindex));
+    if (iface.masterIfindex !== undefined) union(slot, slotOf(netns.id, iface.masterIfindex));
+    if (iface.parent !== undefined && iface.kind.startsWith("macv")) union(slot, slotOf(iface.parent.netnsId, iface.parent.ifindex));
   }
   return find;
 }
