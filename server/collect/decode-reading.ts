@@ -1,8 +1,8 @@
 import { logUnexpected } from "../log/failures";
 import { errorFields, logger } from "../log/logger";
 import { describeFailure, ERRNO } from "./describe-failure";
-import { RTM } from "./netlink-constants";
-import { MalformedNetlinkError, NetlinkError, splitMessages, type NetlinkMessage } from "./netlink-parser";
+import { NLMSGHDR_LEN, RTM } from "./netlink-constants";
+import { forEachMessage, MalformedNetlinkError, NetlinkError } from "./netlink-parser";
 import type { ReadResult } from "./reader-protocol";
 import {
   decodeAddress,
@@ -11,6 +11,7 @@ import {
   decodeRoute,
   decodeStats,
   type LinkStats,
+  type MessageBody,
   type RawAddress,
   type RawLink,
   type RawRoute,
@@ -121,19 +122,32 @@ type Remembered = { reading: string | undefined; addrAnswer: Buffer; routeAnswer
  * Every message of `type` in one answer, decoded; a broken answer adds its error to `errors` (the
  * records decoded before the break are dropped: a partial list would read as the whole truth).
  */
-function decodeAll<T>(answer: Buffer, type: number, where: string, decode: (m: NetlinkMessage, where: string) => T | undefined, errors: string[]): T[] {
+function decodeAll<T>(answer: Buffer, type: number, where: string, decode: (m: MessageBody, where: string) => T | undefined, errors: string[]): T[] {
+  const pass: DecodePass<T> = { type, where, decode, out: [], body: { buf: answer, start: 0, end: 0 } };
   try {
-    const out: T[] = [];
-    for (const m of splitMessages(answer, `${where}s`)) {
-      if (m.type !== type) continue;
-      const record = decode(m, where);
-      if (record !== undefined) out.push(record);
-    }
-    return out;
+    forEachMessage(answer, `${where}s`, decodeMessage, pass);
+    return pass.out;
   } catch (err) {
     errors.push(undecodable(err, where));
     return [];
   }
+}
+
+/** One answer being decoded: its one MessageBody is moved from message to message (the decoders keep no reference to it). */
+interface DecodePass<T> {
+  type: number;
+  where: string;
+  decode: (m: MessageBody, where: string) => T | undefined;
+  out: T[];
+  body: MessageBody;
+}
+
+function decodeMessage<T>(type: number, off: number, end: number, pass: DecodePass<T>): void {
+  if (type !== pass.type) return;
+  pass.body.start = off + NLMSGHDR_LEN;
+  pass.body.end = end;
+  const record = pass.decode(pass.body, pass.where);
+  if (record !== undefined) pass.out.push(record);
 }
 
 function nsidOf(answer: Buffer, where: string, errors: string[]): number {

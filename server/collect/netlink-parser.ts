@@ -40,30 +40,53 @@ export function walkMessages(buf: Buffer, start: number, end: number, visit: (of
 }
 
 /**
- * Splits one answer (everything received for one request) into its messages, stopping at
- * NLMSG_DONE. A failed dump ends with NLMSG_DONE carrying a negative errno, and a refused request
- * with NLMSG_ERROR: both throw NetlinkError, so a failure never reads as an empty list.
+ * Walks one answer (everything received for one request) message by message, stopping at NLMSG_DONE, and calls
+ * visit(type, headerOffset, bodyEnd, context) for each message that carries data (the body is answer[headerOffset +
+ * NLMSGHDR_LEN, bodyEnd)). A failed dump ends with NLMSG_DONE carrying a negative errno, and a refused request with
+ * NLMSG_ERROR: both throw NetlinkError, so a failure never reads as an empty list. Nothing is allocated per message.
  */
+export function forEachMessage<C>(raw: Buffer, where: string, visit: (type: number, off: number, end: number, context: C) => void, context: C): void {
+  const walk: MessageWalk<C> = { raw, where, visit, context, isDone: false };
+  const end = walkMessages(raw, 0, raw.length, (off, len, type) => visitMessage(walk, off, len, type));
+  if (!walk.isDone && end < raw.length) throw new MalformedNetlinkError(`${where}: ${raw.length - end} stray bytes at offset ${end}`);
+}
+
+interface MessageWalk<C> {
+  raw: Buffer;
+  where: string;
+  visit: (type: number, off: number, end: number, context: C) => void;
+  context: C;
+  isDone: boolean;
+}
+
+function visitMessage<C>(walk: MessageWalk<C>, off: number, len: number, type: number): boolean {
+  const { raw, where } = walk;
+  if (len < NLMSGHDR_LEN || off + len > raw.length)
+    throw new MalformedNetlinkError(`${where}: message length ${len} at offset ${off} overruns ${raw.length} bytes`);
+  const bodyLen = len - NLMSGHDR_LEN;
+  const body = off + NLMSGHDR_LEN;
+  if (type === NLMSG.DONE) {
+    if (bodyLen >= 4 && raw.readInt32LE(body) < 0) throw new NetlinkError(-raw.readInt32LE(body), where);
+    walk.isDone = true;
+    return true;
+  }
+  if (type === NLMSG.ERROR) {
+    if (bodyLen < 4) throw new MalformedNetlinkError(`${where}: short NLMSG_ERROR`);
+    const errno = raw.readInt32LE(body);
+    if (errno !== 0) throw new NetlinkError(-errno, where);
+  } else if (type !== NLMSG.NOOP) {
+    walk.visit(type, off, off + len, walk.context);
+  }
+  return false;
+}
+
+/** Splits one answer into its messages, each with a view of its body (see forEachMessage for what ends it and what throws). */
 export function splitMessages(raw: Buffer, where: string): NetlinkMessage[] {
   const messages: NetlinkMessage[] = [];
-  let isDone = false;
-  const end = walkMessages(raw, 0, raw.length, (off, len, type) => {
-    if (len < NLMSGHDR_LEN || off + len > raw.length)
-      throw new MalformedNetlinkError(`${where}: message length ${len} at offset ${off} overruns ${raw.length} bytes`);
-    const body = raw.subarray(off + NLMSGHDR_LEN, off + len);
-    if (type === NLMSG.DONE) {
-      if (body.length >= 4 && body.readInt32LE(0) < 0) throw new NetlinkError(-body.readInt32LE(0), where);
-      return (isDone = true);
-    }
-    if (type === NLMSG.ERROR) {
-      if (body.length < 4) throw new MalformedNetlinkError(`${where}: short NLMSG_ERROR`);
-      const errno = body.readInt32LE(0);
-      if (errno !== 0) throw new NetlinkError(-errno, where);
-    } else if (type !== NLMSG.NOOP) {
-      messages.push({ type, flags: raw.readUInt16LE(off + 6), seq: raw.readUInt32LE(off + 8), body });
-    }
-  });
-  if (!isDone && end < raw.length) throw new MalformedNetlinkError(`${where}: ${raw.length - end} stray bytes at offset ${end}`);
+  forEachMessage(raw, where, collectMessage, messages);
+  function collectMessage(type: number, off: number, end: number, into: NetlinkMessage[]): void {
+    into.push({ type, flags: raw.readUInt16LE(off + 6), seq: raw.readUInt32LE(off + 8), body: raw.subarray(off + NLMSGHDR_LEN, end) });
+  }
   return messages;
 }
 

@@ -23,7 +23,7 @@ import {
   RTM_TRACE,
   ROUTE_ERRNO,
 } from "./route-get-constants";
-import { decodeLink, type RawLink } from "./rtnl-decode";
+import { bodyOf, decodeLink, type RawLink } from "./rtnl-decode";
 
 /** The route the kernel chose for one flow (an RTM_NEWROUTE answer to RTM_GETROUTE). */
 export interface RouteGetRoute {
@@ -297,5 +297,5 @@ export function decodeLinkAnswer(answer: Buffer, where: string): RawLink | undef
     if (one.errno === ROUTE_ERRNO.ENODEV) return undefined;
     throw new NetlinkError(one.errno, where);
   }
-  return decodeLink(one.msg, where);
+  return decodeLink(bodyOf(one.msg), where);
 }

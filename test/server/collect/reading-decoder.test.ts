@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { decodeReading, ReadingDecoder } from "../../../server/collect/decode-reading";
 import { splitMessages } from "../../../server/collect/netlink-parser";
 import type { FullReadResult, ReadResult } from "../../../server/collect/netns-reader";
-import { decodeStats } from "../../../server/collect/rtnl-decode";
+import { bodyOf, decodeStats } from "../../../server/collect/rtnl-decode";
 import { loadReading } from "./fixtures";
 
 type Counters = Extract<ReadResult, { kind: "counters" }>;
@@ -93,7 +93,7 @@ describe("ReadingDecoder with counters-only answers", () => {
     const second = decoder.decode(counters);
     const fresh = new Map(
       splitMessages(counters.counters, "counters")
-        .map((m) => decodeStats(m, "counters"))
+        .map((m) => decodeStats(bodyOf(m), "counters"))
         .map((s) => [s.ifindex, s.stats]),
     );
     expect(second.errors).toEqual([]);
