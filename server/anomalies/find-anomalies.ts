@@ -22,7 +22,7 @@ export function findAnomalies(snapshot: Omit<Snapshot, "anomalies">, previous?: 
     ...mtuMismatches(index),
     ...defaultRoutesDown(live),
     ...promiscuous(live),
-    ...(previous === undefined ? [] : countersRising(index, new InterfaceIndex(previous.netns))),
+    ...(previous === undefined ? [] : countersRising(live, new InterfaceIndex(previous.netns))),
   ];
 }
 
@@ -170,32 +170,26 @@ function promiscuous(netns: Netns[]): Anomaly[] {
 }
 
 /** Drops or errors went up since the previous snapshot. The same ifindex and name identify the same interface. */
-function countersRising(index: InterfaceIndex, before: InterfaceIndex): Anomaly[] {
+function countersRising(netns: Netns[], before: InterfaceIndex): Anomaly[] {
   const found: Anomaly[] = [];
-  let netnsId: string | undefined;
-  let isSame: boolean | undefined; // asked once per namespace, only when one of its interfaces was seen before
-  for (const at of index.all) {
-    const { netns: n, iface } = at;
-    if (n.isGone) continue;
-    if (n.id !== netnsId) {
-      netnsId = n.id;
-      isSame = undefined;
+  for (const n of netns) {
+    let isSame: boolean | undefined; // asked once per namespace, only when one of its interfaces was seen before
+    for (const iface of n.interfaces) {
+      const old = before.get(n.id, iface.ifindex);
+      if (old === undefined || old.iface.name !== iface.name || iface.stats === undefined || old.iface.stats === undefined) continue;
+      isSame ??= isSameNetns(old.netns, n);
+      if (!isSame) break;
+      const now = iface.stats;
+      const was = old.iface.stats;
+      const rising = LOSS_COUNTERS.filter((c) => now[c] > was[c]);
+      if (rising.length === 0) continue;
+      found.push({
+        kind: "counters-rising",
+        severity: "critical",
+        places: [place({ netns: n, iface })],
+        message: `${where({ netns: n, iface })} is losing packets since the previous snapshot: ${rising.map((c) => `${c} +${now[c] - was[c]}`).join(", ")}.`,
+      });
     }
-    if (isSame === false) continue;
-    const old = before.get(n.id, iface.ifindex);
-    if (old === undefined || old.iface.name !== iface.name || iface.stats === undefined || old.iface.stats === undefined) continue;
-    isSame ??= isSameNetns(old.netns, n);
-    if (!isSame) continue;
-    const now = iface.stats;
-    const was = old.iface.stats;
-    const rising = LOSS_COUNTERS.filter((c) => now[c] > was[c]);
-    if (rising.length === 0) continue;
-    found.push({
-      kind: "counters-rising",
-      severity: "critical",
-      places: [place(at)],
-      message: `${where(at)} is losing packets since the previous snapshot: ${rising.map((c) => `${c} +${now[c] - was[c]}`).join(", ")}.`,
-    });
   }
   return found;
 }
