@@ -1,3 +1,4 @@
+import { u16le, u32le } from "./byte-reads";
 import { NLMSG, NLMSGHDR_LEN, RTATTR_HDR_LEN } from "./netlink-constants";
 
 export interface NetlinkMessage {
@@ -32,8 +33,8 @@ const align4 = (n: number) => (n + 3) & ~3;
 export function walkMessages(buf: Buffer, start: number, end: number, visit: (off: number, len: number, type: number) => boolean | void): number {
   let off = start;
   while (off + NLMSGHDR_LEN <= end) {
-    const len = buf.readUInt32LE(off);
-    if (visit(off, len, buf.readUInt16LE(off + 4)) === true || len < NLMSGHDR_LEN) return off;
+    const len = u32le(buf, off);
+    if (visit(off, len, u16le(buf, off + 4)) === true || len < NLMSGHDR_LEN) return off;
     off += align4(len);
   }
   return off;
@@ -98,7 +99,7 @@ export function splitMessages(raw: Buffer, where: string): NetlinkMessage[] {
 export function endsAnswer(buf: Buffer, start: number, end: number, isDump: boolean, seq: number): boolean {
   let isEnd = false;
   walkMessages(buf, start, end, (off, len, type) => {
-    isEnd = len < NLMSGHDR_LEN || type === NLMSG.DONE || type === NLMSG.ERROR || (!isDump && buf.readUInt32LE(off + 8) === seq);
+    isEnd = len < NLMSGHDR_LEN || type === NLMSG.DONE || type === NLMSG.ERROR || (!isDump && u32le(buf, off + 8) === seq);
     return isEnd;
   });
   return isEnd;
@@ -111,9 +112,8 @@ export function endsAnswer(buf: Buffer, start: number, end: number, isDump: bool
  */
 export function clearSeqAndPort(answer: Buffer): void {
   walkMessages(answer, 0, answer.length, (off) => {
-    // Two stores rather than fill(): Buffer#fill validates its arguments in JS on every call, once per message.
-    answer.writeUInt32LE(0, off + 8);
-    answer.writeUInt32LE(0, off + 12);
+    // Byte stores rather than fill() or writeUInt32LE(): those validate their arguments in JS on every call, once per message.
+    for (let i = off + 8; i < off + 16; i++) answer[i] = 0;
   });
 }
 
@@ -142,11 +142,11 @@ export function forEachAttribute<C>(
 ): void {
   let off = start;
   while (off + RTATTR_HDR_LEN <= end) {
-    const len = buf.readUInt16LE(off);
+    const len = u16le(buf, off);
     if (len < RTATTR_HDR_LEN || off + len > end)
       throw new MalformedNetlinkError(`${where}: attribute length ${len} at offset ${off - start} overruns ${end - start} bytes`);
     // The top bits flag nested/byte-order; the type is the low 14 bits.
-    visit(buf.readUInt16LE(off + 2) & 0x3fff, off + RTATTR_HDR_LEN, off + len, context);
+    visit(u16le(buf, off + 2) & 0x3fff, off + RTATTR_HDR_LEN, off + len, context);
     off += align4(len);
   }
 }

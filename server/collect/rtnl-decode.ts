@@ -28,6 +28,7 @@ import {
   TUN_TYPES,
 } from "./netlink-constants";
 import { attrS32, findAttribute, forEachAttribute, MalformedNetlinkError, splitMessages, type NetlinkMessage } from "./netlink-parser";
+import { s32le, u16le, u32le } from "./byte-reads";
 import { formatIpAt, formatMacAt } from "./ip-format";
 
 // The decoders below walk attributes by offset (no Map, no sub-buffers): at 1,000 namespaces they
@@ -102,9 +103,9 @@ function stringAt(buf: Buffer, from: number, to: number): string {
   return buf.toString("utf8", from, nul === -1 || nul > to ? to : nul);
 }
 
-const u32At = (buf: Buffer, from: number, to: number) => (to - from >= 4 ? buf.readUInt32LE(from) : undefined);
+const u32At = (buf: Buffer, from: number, to: number) => (to - from >= 4 ? u32le(buf, from) : undefined);
 /** A u64 counter as a number (exact below 2^53: centuries of traffic). */
-const u64At = (buf: Buffer, at: number) => buf.readUInt32LE(at) + buf.readUInt32LE(at + 4) * 0x1_0000_0000;
+const u64At = (buf: Buffer, at: number) => u32le(buf, at) + u32le(buf, at + 4) * 0x1_0000_0000;
 
 function statsAt(buf: Buffer, from: number, to: number): LinkStats | undefined {
   if (to - from < STATS64_FIELDS.length * 8) return undefined;
@@ -151,15 +152,15 @@ export function linkIndexOf(body: Buffer): number | undefined {
 export function decodeLink(m: MessageBody, where: string): RawLink {
   need(m, IFINFOMSG_LEN, where);
   const { buf, start, end } = m;
-  const flags = buf.readUInt32LE(start + IFI_FLAGS_OFFSET);
-  const ifindex = buf.readInt32LE(start + IFI_INDEX_OFFSET);
+  const flags = u32le(buf, start + IFI_FLAGS_OFFSET);
+  const ifindex = s32le(buf, start + IFI_INDEX_OFFSET);
   // Every optional field is present from the start (undefined until an attribute sets it), so that every link has one
   // shape: links of different kinds carry different attributes, and objects that grow in different orders would make
   // the visitors below meet new shapes after V8 optimised them (each a deoptimisation and a recompilation).
   const link: RawLink = {
     ifindex,
     name: `if${ifindex}`,
-    kind: buf.readUInt16LE(start + 2) === ARPHRD_LOOPBACK ? "loopback" : "device",
+    kind: u16le(buf, start + 2) === ARPHRD_LOOPBACK ? "loopback" : "device",
     mac: undefined,
     mtu: 0,
     operState: "unknown",
@@ -210,7 +211,7 @@ function visitLinkAttribute(type: number, a: number, b: number, d: LinkDecoding)
       link.linkIfindex = u32At(buf, a, b);
       break;
     case IFLA.LINK_NETNSID:
-      if (b - a >= 4) link.linkNetnsid = buf.readInt32LE(a);
+      if (b - a >= 4) link.linkNetnsid = s32le(buf, a);
       break;
     case IFLA.STATS64:
       link.stats = statsAt(buf, a, b);
@@ -240,7 +241,7 @@ export function decodeAddress(m: MessageBody, where: string): RawAddress | undef
   const own = decoding.local ?? decoding.address;
   if (own === undefined) return undefined;
   const scope = buf[start + 3] ?? 0;
-  return { ifindex: buf.readUInt32LE(start + 4), family, address: own, prefixLength: buf[start + 1] ?? 0, scope: RT_SCOPES[scope] ?? String(scope) };
+  return { ifindex: u32le(buf, start + 4), family, address: own, prefixLength: buf[start + 1] ?? 0, scope: RT_SCOPES[scope] ?? String(scope) };
 }
 
 interface AddressDecoding {
@@ -320,7 +321,7 @@ export function decodeStats(m: MessageBody, where: string): { ifindex: number; s
   const { buf, start, end } = m;
   const decoding: StatsDecoding = { buf, stats: undefined };
   forEachAttribute(buf, start + IF_STATS_MSG_LEN, end, where, visitStatsAttribute, decoding);
-  return { ifindex: buf.readInt32LE(start + 4), stats: decoding.stats };
+  return { ifindex: s32le(buf, start + 4), stats: decoding.stats };
 }
 
 interface StatsDecoding {
