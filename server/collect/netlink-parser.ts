@@ -1,4 +1,4 @@
-import { u16le, u32le } from "./byte-reads";
+import { u16le, u32le } from "./little-endian";
 import { NLMSG, NLMSGHDR_LEN, RTATTR_HDR_LEN } from "./netlink-constants";
 
 export interface NetlinkMessage {

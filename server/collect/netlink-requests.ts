@@ -17,6 +17,7 @@ import {
   RTM,
   RTMSG_LEN,
 } from "./netlink-constants";
+import { putU32le, u16le } from "./little-endian";
 import type { NsidByFd } from "./reader-protocol";
 import { AF_BRIDGE, NDA, NDMSG_LEN, NETCONFA, NETCONFMSG_LEN, RTA_TRACE, RTM_F, RTM_TRACE } from "./route-get-constants";
 
@@ -77,11 +78,11 @@ export function withFd(template: NsidByFd<Buffer>, fd: number): Buffer {
 }
 
 export function setSequence(request: Buffer, seq: number): void {
-  request.writeUInt32LE(seq, 8);
+  putU32le(request, 8, seq);
 }
 
 export function isDumpRequest(request: Buffer): boolean {
-  return (request.readUInt16LE(6) & NLM_F.DUMP) === NLM_F.DUMP;
+  return (u16le(request, 6) & NLM_F.DUMP) === NLM_F.DUMP;
 }
 
 // Path trace (server/trace/): single questions about one flow, asked inside one namespace like

@@ -99,7 +99,7 @@ function exchange(fd: number, request: Buffer): ArrayBuffer {
       acc.copy(bigger, 0, 0, total);
       acc = bigger;
     }
-    const n = Number(libc.recv(fd, acc.subarray(total), RECV_CHUNK, 0));
+    const n = Number(libc.recv(fd, total === 0 ? acc : acc.subarray(total), RECV_CHUNK, 0));
     if (n < 0) {
       const errno = lastErrno();
       if (errno === ERRNO.EINTR) continue;
@@ -110,10 +110,9 @@ function exchange(fd: number, request: Buffer): ArrayBuffer {
     total = end;
     if (isEnd) break;
   }
-  const out = new ArrayBuffer(total);
-  const copy = Buffer.from(out);
-  acc.copy(copy, 0, 0, total);
-  clearSeqAndPort(copy);
+  // One builtin call that allocates and copies, rather than Buffer#copy (argument checks in JS, on every answer).
+  const out = acc.buffer.slice(acc.byteOffset, acc.byteOffset + total);
+  clearSeqAndPort(Buffer.from(out));
   return out;
 }
 

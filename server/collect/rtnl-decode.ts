@@ -28,7 +28,7 @@ import {
   TUN_TYPES,
 } from "./netlink-constants";
 import { attrS32, findAttribute, forEachAttribute, MalformedNetlinkError, splitMessages, type NetlinkMessage } from "./netlink-parser";
-import { s32le, u16le, u32le } from "./byte-reads";
+import { s32le, u16le, u32le } from "./little-endian";
 import { formatIpAt, formatMacAt } from "./ip-format";
 
 // The decoders below walk attributes by offset (no Map, no sub-buffers): at 1,000 namespaces they

@@ -1,11 +1,11 @@
-/** The decoders' byte reads (byte-reads.ts) against Buffer's own, at every offset of answers recorded from the lab. */
+/** The little-endian reads and writes (little-endian.ts) against Buffer's own, at every offset of answers recorded from the lab. */
 import { describe, expect, it } from "vitest";
-import { s32le, u16le, u32le } from "../../../server/collect/byte-reads";
+import { putU32le, s32le, u16le, u32le } from "../../../server/collect/little-endian";
 import { loadReading } from "./fixtures";
 
 const NAMES = ["ip_netns_lab_a", "docker_lab_mac", "docker_lab_multi"];
 
-describe("byte reads", () => {
+describe("little-endian", () => {
   for (const name of NAMES) {
     it(`read what Buffer reads at every offset of ${name}'s answers`, () => {
       const { result } = loadReading(name);
@@ -33,5 +33,19 @@ describe("byte reads", () => {
     expect(s32le(bytes, 0)).toBe(-1);
     expect(s32le(bytes, 4)).toBe(-2);
     expect(u16le(bytes, 6)).toBe(0xffff);
+  });
+
+  it("write what Buffer#writeUInt32LE writes, at every offset of a recorded answer", () => {
+    const { result } = loadReading("docker_lab_multi");
+    const answer = result.answers[2];
+    expect(answer.length).toBeGreaterThan(100);
+    for (let at = 0; at + 4 <= answer.length; at++) {
+      const value = answer.readUInt32LE(answer.length - 4 - at);
+      const ours = Buffer.from(answer);
+      const buffers = Buffer.from(answer);
+      putU32le(ours, at, value);
+      buffers.writeUInt32LE(value, at);
+      expect(ours.equals(buffers)).toBe(true);
+    }
   });
 });
