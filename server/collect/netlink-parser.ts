@@ -1,4 +1,4 @@
-import { u16le, u32le } from "./little-endian";
+import { s32le, u16le, u32le } from "./little-endian";
 import { NLMSG, NLMSGHDR_LEN, RTATTR_HDR_LEN } from "./netlink-constants";
 
 export interface NetlinkMessage {
@@ -67,13 +67,13 @@ function visitMessage<C>(walk: MessageWalk<C>, off: number, len: number, type: n
   const bodyLen = len - NLMSGHDR_LEN;
   const body = off + NLMSGHDR_LEN;
   if (type === NLMSG.DONE) {
-    if (bodyLen >= 4 && raw.readInt32LE(body) < 0) throw new NetlinkError(-raw.readInt32LE(body), where);
+    if (bodyLen >= 4 && s32le(raw, body) < 0) throw new NetlinkError(-s32le(raw, body), where);
     walk.isDone = true;
     return true;
   }
   if (type === NLMSG.ERROR) {
     if (bodyLen < 4) throw new MalformedNetlinkError(`${where}: short NLMSG_ERROR`);
-    const errno = raw.readInt32LE(body);
+    const errno = s32le(raw, body);
     if (errno !== 0) throw new NetlinkError(-errno, where);
   } else if (type !== NLMSG.NOOP) {
     walk.visit(type, off, off + len, walk.context);
@@ -169,5 +169,5 @@ function visitForSearch(type: number, from: number, to: number, search: Attribut
 }
 
 export function attrS32(value: Buffer | undefined): number | undefined {
-  return value !== undefined && value.length >= 4 ? value.readInt32LE(0) : undefined;
+  return value !== undefined && value.length >= 4 ? s32le(value, 0) : undefined;
 }

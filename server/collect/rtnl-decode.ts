@@ -16,6 +16,7 @@ import {
   IFLA_VXLAN,
   MACVLAN_MODES,
   NETNSA,
+  NLMSGHDR_LEN,
   OPER_STATES,
   RTA,
   RT_SCOPES,
@@ -27,7 +28,7 @@ import {
   STATS64_FIELDS,
   TUN_TYPES,
 } from "./netlink-constants";
-import { attrS32, findAttribute, forEachAttribute, MalformedNetlinkError, splitMessages, type NetlinkMessage } from "./netlink-parser";
+import { attrS32, findAttribute, forEachAttribute, forEachMessage, MalformedNetlinkError, type NetlinkMessage } from "./netlink-parser";
 import { s32le, u16le, u32le } from "./little-endian";
 import { formatIpAt, formatMacAt } from "./ip-format";
 
@@ -333,15 +334,27 @@ function visitStatsAttribute(type: number, a: number, b: number, d: StatsDecodin
   if (type === IFLA_STATS_LINK_64) d.stats = statsAt(d.buf, a, b);
 }
 
-/** The id in an RTM_NEWNSID answer; -1 means "no id assigned". */
-function decodeNsid(msg: NetlinkMessage, where: string): number {
-  if (msg.type !== RTM.NEWNSID) throw new MalformedNetlinkError(`${where}: expected RTM_NEWNSID, got type ${msg.type}`);
-  need(bodyOf(msg), RTGENMSG_LEN, where);
-  return attrS32(findAttribute(msg.body, RTGENMSG_LEN, msg.body.length, NETNSA.NSID, where)) ?? -1;
-}
-
 /** The id in a whole RTM_GETNSID answer (-1: none assigned, or no message); throws NetlinkError or MalformedNetlinkError. */
 export function decodeNsidAnswer(answer: Buffer, where: string): number {
-  const [msg] = splitMessages(answer, where);
-  return msg === undefined ? -1 : decodeNsid(msg, where);
+  const search: NsidSearch = { buf: answer, where, isFirst: true, nsid: -1 };
+  forEachMessage(answer, where, visitNsidMessage, search);
+  return search.nsid;
+}
+
+/** One answer's search for its id, read in place (every namespace's reading carries one). */
+interface NsidSearch {
+  buf: Buffer;
+  where: string;
+  isFirst: boolean;
+  nsid: number;
+}
+
+/** The kernel answers with one message: the first is the answer. */
+function visitNsidMessage(type: number, off: number, end: number, search: NsidSearch): void {
+  if (!search.isFirst) return;
+  search.isFirst = false;
+  if (type !== RTM.NEWNSID) throw new MalformedNetlinkError(`${search.where}: expected RTM_NEWNSID, got type ${type}`);
+  const start = off + NLMSGHDR_LEN;
+  need({ buf: search.buf, start, end }, RTGENMSG_LEN, search.where);
+  search.nsid = attrS32(findAttribute(search.buf, start + RTGENMSG_LEN, end, NETNSA.NSID, search.where)) ?? -1;
 }
