@@ -86,7 +86,7 @@ export function splitMessages(raw: Buffer, where: string): NetlinkMessage[] {
   const messages: NetlinkMessage[] = [];
   forEachMessage(raw, where, collectMessage, messages);
   function collectMessage(type: number, off: number, end: number, into: NetlinkMessage[]): void {
-    into.push({ type, flags: raw.readUInt16LE(off + 6), seq: raw.readUInt32LE(off + 8), body: raw.subarray(off + NLMSGHDR_LEN, end) });
+    into.push({ type, flags: u16le(raw, off + 6), seq: u32le(raw, off + 8), body: raw.subarray(off + NLMSGHDR_LEN, end) });
   }
   return messages;
 }

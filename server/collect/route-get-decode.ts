@@ -6,7 +6,7 @@
  * unreachable, prohibit), so it is returned as data rather than thrown.
  */
 import { formatIpAt, formatMacAt } from "./ip-format";
-import { AF, RTMSG_LEN, RTM, RT_SCOPES, RTN_TYPES, RTPROT } from "./netlink-constants";
+import { RTMSG_LEN, RTM, RT_SCOPES, RTN_TYPES, RTPROT } from "./netlink-constants";
 import { forEachAttribute, MalformedNetlinkError, NetlinkError, splitMessages, type NetlinkMessage } from "./netlink-parser";
 import {
   AF_BRIDGE,
@@ -23,7 +23,7 @@ import {
   RTM_TRACE,
   ROUTE_ERRNO,
 } from "./route-get-constants";
-import { bodyOf, decodeLink, type RawLink } from "./rtnl-decode";
+import { bodyOf, decodeLink, familyOf, u32At, type RawLink } from "./rtnl-decode";
 
 /** The route the kernel chose for one flow (an RTM_NEWROUTE answer to RTM_GETROUTE). */
 export interface RouteGetRoute {
@@ -56,9 +56,6 @@ export interface RouteGetRoute {
 
 /** A route lookup's answer: the route, or the errno the kernel refused it with. */
 export type RouteGetAnswer = { ok: true; route: RouteGetRoute } | { ok: false; errno: number };
-
-const familyOf = (af: number): "inet" | "inet6" | undefined => (af === AF.INET ? "inet" : af === AF.INET6 ? "inet6" : undefined);
-const u32At = (buf: Buffer, from: number, to: number) => (to - from >= 4 ? buf.readUInt32LE(from) : undefined);
 
 function need(msg: NetlinkMessage, len: number, where: string): void {
   if (msg.body.length < len) throw new MalformedNetlinkError(`${where}: body of ${msg.body.length} bytes, need ${len}`);

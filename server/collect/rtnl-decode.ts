@@ -80,7 +80,7 @@ export interface RawRoute {
   isMultipath: boolean;
 }
 
-const familyOf = (af: number): "inet" | "inet6" | undefined => (af === AF.INET ? "inet" : af === AF.INET6 ? "inet6" : undefined);
+export const familyOf = (af: number): "inet" | "inet6" | undefined => (af === AF.INET ? "inet" : af === AF.INET6 ? "inet6" : undefined);
 
 /**
  * One message's body: buf[start, end). The decoders read it in place, so that decoding an answer makes no view per
@@ -104,7 +104,8 @@ function stringAt(buf: Buffer, from: number, to: number): string {
   return buf.toString("utf8", from, nul === -1 || nul > to ? to : nul);
 }
 
-const u32At = (buf: Buffer, from: number, to: number) => (to - from >= 4 ? u32le(buf, from) : undefined);
+/** An attribute value buf[from, to) as a u32; undefined when it is shorter. */
+export const u32At = (buf: Buffer, from: number, to: number) => (to - from >= 4 ? u32le(buf, from) : undefined);
 /** A u64 counter as a number (exact below 2^53: centuries of traffic). */
 const u64At = (buf: Buffer, at: number) => u32le(buf, at) + u32le(buf, at + 4) * 0x1_0000_0000;
 
@@ -147,7 +148,7 @@ function decodeKindData(link: RawLink, buf: Buffer, from: number, to: number, wh
 
 /** The interface a link message (of a dump or an event) is about; undefined when its body is too short to say. */
 export function linkIndexOf(body: Buffer): number | undefined {
-  return body.length >= IFI_INDEX_OFFSET + 4 ? body.readInt32LE(IFI_INDEX_OFFSET) : undefined;
+  return body.length >= IFI_INDEX_OFFSET + 4 ? s32le(body, IFI_INDEX_OFFSET) : undefined;
 }
 
 export function decodeLink(m: MessageBody, where: string): RawLink {
