@@ -24,8 +24,10 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${line.message}\n${USAGE}(nsatlas --help says more)\n`);
       return 2;
     case "run": {
+      // Before the command's modules load: a command that reads the node at once starts reading it now.
+      const readAhead = await (await import("./cli/start-read-ahead")).startReadAhead(line.invocation);
       const { runCommand } = await import("./cli/run-command");
-      return runCommand(line.invocation);
+      return runCommand(line.invocation, readAhead);
     }
   }
 }

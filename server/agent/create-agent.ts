@@ -12,6 +12,7 @@ import type { Netns, Snapshot, SnapshotOverview, SnapshotView } from "../contrac
 import { NSATLAS_VERSION, nodeInfo, processStartedAt } from "../node-info";
 import { missingCapabilities } from "../privileges";
 import { probeEngines } from "../runtimes/probe-engines";
+import type { ReadAhead } from "../snapshot/read-ahead";
 import { SnapshotService } from "../snapshot/snapshot-service";
 import { toOverview } from "../snapshot/to-overview";
 import { HistoryUnavailableError, SnapshotHistory } from "../store/snapshot-history";
@@ -29,6 +30,8 @@ const OWNER_FOLLOW_UP_MS = 1000;
 export interface AgentOptions {
   /** Record the history on its schedule (the dashboard and `nsatlas agent`; not one-shot CLI commands). */
   record?: boolean;
+  /** A one-shot command's reading already under way: the first snapshot takes it (see read-ahead.ts). */
+  readAhead?: ReadAhead;
 }
 
 /** Thrown when `at` names no stored snapshot. Answers match it by name (see server/http/answer.ts). */
@@ -61,15 +64,19 @@ export interface Agent {
 export function createAgent(config: Config, options: AgentOptions = {}): Agent {
   const feed = new ChangeFeed();
   // Only while watching (someone listens, or did a moment ago): comparing snapshots is work nobody would read.
-  const service = new SnapshotService(config, (snapshot) => {
-    metrics?.observeScan(snapshot);
-    // A long-running agent gives back what the scan freed once the work it started is done (the answers built from it included).
-    if (options.record) setImmediate(releaseFreedNativeMemory);
-    if (!schedule.isOn) return;
-    const event = feed.observe(snapshot);
-    // An engine may name a new namespace's owner a moment after the namespace appears: look once more.
-    if (event !== undefined && event.added.length > 0) setTimeout(() => schedule.wake(), OWNER_FOLLOW_UP_MS).unref();
-  });
+  const service = new SnapshotService(
+    config,
+    (snapshot) => {
+      metrics?.observeScan(snapshot);
+      // A long-running agent gives back what the scan freed once the work it started is done (the answers built from it included).
+      if (options.record) setImmediate(releaseFreedNativeMemory);
+      if (!schedule.isOn) return;
+      const event = feed.observe(snapshot);
+      // An engine may name a new namespace's owner a moment after the namespace appears: look once more.
+      if (event !== undefined && event.added.length > 0) setTimeout(() => schedule.wake(), OWNER_FOLLOW_UP_MS).unref();
+    },
+    options.readAhead,
+  );
   const history = new SnapshotHistory(config, service);
   // Only a recording agent (the dashboard's, `nsatlas agent`) is the process's agent in its metrics.
   const metrics = options.record

@@ -14,16 +14,17 @@ import { snapshotCommand } from "./commands/snapshot";
 import { traceCommand } from "./commands/trace";
 import { whereCommand } from "./commands/where";
 import { printError } from "./output";
+import type { ReadAhead } from "../snapshot/read-ahead";
 import type { Invocation } from "./parse-command-line";
 
-function dispatch(invocation: Invocation): Promise<number> | number {
+function dispatch(invocation: Invocation, readAhead: ReadAhead | undefined): Promise<number> | number {
   switch (invocation.command) {
     case "snapshot":
-      return snapshotCommand();
+      return snapshotCommand(readAhead);
     case "list":
-      return listCommand(invocation);
+      return listCommand(invocation, readAhead);
     case "where":
-      return whereCommand(invocation);
+      return whereCommand(invocation, readAhead);
     case "expose":
       return exposeCommand(invocation);
     case "unexpose":
@@ -39,16 +40,19 @@ function dispatch(invocation: Invocation): Promise<number> | number {
   }
 }
 
-export async function runCommand(invocation: Invocation): Promise<number> {
+/** `readAhead`: the node's reading the command line started for it (see start-read-ahead.ts); closed here whoever took it. */
+export async function runCommand(invocation: Invocation, readAhead?: ReadAhead): Promise<number> {
   // One-shot commands print data on stdout, so their log (and audit) lines go to stderr; the servers log on stdout.
   configureLogger({ fd: invocation.command === "agent" || invocation.command === "dashboard" ? 1 : 2 });
   try {
-    return await dispatch(invocation);
+    return await dispatch(invocation, readAhead);
   } catch (err) {
     const failure = toCliFailure(invocation.command, err);
     // The line below is for the person; with NSATLAS_LOG_LEVEL=debug the unexpected ones bring their stack too.
     if (failure !== err) logger().debug({ command: invocation.command, err: errorFields(err) }, "command failed");
     printError(failure.message);
     return failure.exitCode;
+  } finally {
+    readAhead?.close();
   }
 }

@@ -13,7 +13,9 @@ import { engineAdapters } from "../runtimes/probe-engines";
 import { EngineWatch } from "../runtimes/engine-watch";
 import type { Listener, Netns, Snapshot } from "../contract/snapshot";
 import { SingleFlightMemo } from "./single-flight-memo";
-import { takeSnapshot, type NetnsAccess, type ReadCounts, type SnapshotReading } from "./take-snapshot";
+import type { ReadAhead } from "./read-ahead";
+import type { ReadCounts } from "./read-namespaces";
+import { takeSnapshot, type NetnsAccess, type SnapshotReading } from "./take-snapshot";
 
 /** The process-wide snapshot source: one reader worker, one memo. */
 export class SnapshotService {
@@ -30,13 +32,17 @@ export class SnapshotService {
   /** How the latest scan read its namespaces (undefined before the first). */
   lastReads: ReadCounts | undefined;
 
-  /** `onSnapshot` sees every snapshot taken, whoever asked for it (the agent's change feed). */
+  /**
+   * `onSnapshot` sees every snapshot taken, whoever asked for it (the agent's change feed). With `readAhead`, the
+   * service reads through its reader, and its first snapshot takes the reading already under way.
+   */
   constructor(
     config: Pick<Config, "snapshotTtlMs" | "scanFds" | "fdScanIntervalMs" | "engineTimeoutMs"> &
       Partial<Pick<Config, "dockerSocket" | "podmanSocket" | "criSockets" | "engineRefreshMs" | "watchChanges" | "threadScanIntervalMs" | "nodeName">>,
     onSnapshot: (snapshot: Snapshot) => void = () => undefined,
+    readAhead?: ReadAhead,
   ) {
-    this.reader = new NetnsReader(undefined, { watchChanges: config.watchChanges ?? true });
+    this.reader = readAhead?.reader ?? new NetnsReader(undefined, { watchChanges: config.watchChanges ?? true });
     const fdScanner = config.scanFds ? new FdScanner(config.fdScanIntervalMs) : undefined;
     const threadScanner = new ThreadScanner(config.threadScanIntervalMs ?? 0);
     const decoder = new ReadingDecoder();
@@ -44,6 +50,7 @@ export class SnapshotService {
     this.engines = new EngineWatch(engineAdapters(config), config.engineTimeoutMs, config.engineRefreshMs ?? 0);
     this.memo = new SingleFlightMemo(async () => {
       const reading = await takeSnapshot(this.reader, {
+        started: readAhead?.take(),
         fdScanner,
         threadScanner,
         ownMountTable: this.ownMountTable,

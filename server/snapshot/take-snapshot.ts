@@ -2,13 +2,10 @@ import { randomBytes } from "node:crypto";
 import { findAnomalies } from "../anomalies/find-anomalies";
 import { ERRNO } from "../collect/describe-failure";
 import { decodeNsidAnswer } from "../collect/rtnl-decode";
-import { decodeReading, type NetnsContent, type ReadingDecoder } from "../collect/decode-reading";
-import type { NetnsReader, ScanJob, WatchState } from "../collect/netns-reader";
-import { snapshotSchema, type IfaceRef, type Netns, type Snapshot } from "../contract/snapshot";
-import { discover, type DiscoveredNetns, type Discovery } from "../discover/discover";
-import type { FdScanner } from "../discover/fd-scan";
-import type { OwnMountTable } from "../discover/own-mount-table";
-import type { ThreadScanner } from "../discover/thread-scan";
+import type { NetnsContent } from "../collect/decode-reading";
+import type { NetnsReader } from "../collect/netns-reader";
+import { snapshotSchema, type Netns, type Snapshot } from "../contract/snapshot";
+import type { DiscoveredNetns } from "../discover/discover";
 import { nodeInfo } from "../node-info";
 import { applyAnswers, translateNsids, wireInterfaces } from "../wire/pair-veths";
 import { assignOwners } from "../runtimes/assign-owners";
@@ -16,21 +13,17 @@ import { placeWorkloads } from "../runtimes/collect-workloads";
 import type { EngineWatch } from "../runtimes/engine-watch";
 import { describeProcess } from "../runtimes/process-owner";
 import { netnsToContract } from "./to-contract";
+import { readNamespaces, type NamespacesRead, type ReadCounts, type ReadNamespacesOptions } from "./read-namespaces";
 import { readVxlanFdb } from "./vxlan-fdb";
 
-export interface SnapshotOptions {
+export interface SnapshotOptions extends ReadNamespacesOptions {
   /** The engines to ask for owners; none still yields ip-netns and process owners. */
   engines?: EngineWatch;
-  /** Runs the fd pass (see FdScanner); undefined skips it. */
-  fdScanner?: FdScanner;
-  /** Bounds the thread walk (see ThreadScanner); undefined walks every thread on every snapshot. */
-  threadScanner?: ThreadScanner;
-  /** Keeps the own mount namespace's nsfs mounts while its table does not change (see OwnMountTable); undefined reads it every time. */
-  ownMountTable?: OwnMountTable;
-  /** The previous snapshot of this node, for the "drops or errors rising" flag. */
-  previous?: Snapshot;
-  /** Remembers answers between snapshots to skip decoding unchanged ones; without it every answer is decoded. */
-  decoder?: ReadingDecoder;
+  /**
+   * A reading already under way (a one-shot command's read-ahead, see read-ahead.ts), taken instead of a new
+   * one; the read options above then go unused.
+   */
+  started?: Promise<NamespacesRead>;
   /** The node's name in the snapshot (NSATLAS_NODE_NAME); the hostname when undefined. */
   nodeName?: string;
   /** Validate the result against the contract (tests and the CLI; the API skips it on the hot path). */
@@ -43,39 +36,10 @@ export interface NetnsAccess {
   pids: number[];
 }
 
-/** How a scan read its namespaces: in full, or only their counters (nothing changed since the last full reading). */
-export interface ReadCounts {
-  full: number;
-  countersOnly: number;
-  /** The namespaces read in full (usually few once the watch runs). */
-  readInFull: string[];
-  watch: WatchState;
-}
-
 export interface SnapshotReading {
   snapshot: Snapshot;
   access: Map<string, NetnsAccess>;
   reads: ReadCounts;
-}
-
-/**
- * For each namespace of a snapshot, the interfaces in other namespaces its own lead to (veth peers,
- * parents); none for one with a veth whose other end was not found (nothing can vouch for it).
- */
-export function linkedInterfaces(snapshot: Snapshot): Map<string, IfaceRef[] | undefined> {
-  const linked = new Map<string, IfaceRef[] | undefined>();
-  for (const n of snapshot.netns) {
-    let refs: IfaceRef[] | undefined = [];
-    for (const i of n.interfaces) {
-      if (i.isPeerMissing === true) {
-        refs = undefined;
-        break;
-      }
-      for (const ref of [i.peer, i.parent]) if (ref !== undefined && ref.netnsId !== n.id) refs.push(ref);
-    }
-    linked.set(n.id, refs);
-  }
-  return linked;
 }
 
 /**
@@ -85,36 +49,11 @@ export function linkedInterfaces(snapshot: Snapshot): Map<string, IfaceRef[] | u
  * recompilations a scan at 368 namespaces, most of an idle agent's compiler work).
  */
 export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions): Promise<SnapshotReading> {
-  const takenAt = new Date();
-  const started = performance.now();
-  // Engines answer over sockets while the worker reads namespaces: the two overlap.
+  // Engines answer over sockets while the worker reads namespaces (after a read-ahead, while this thread wires).
   options.engines?.refresh();
-  const discovery: Discovery = discover({ fdScanner: options.fdScanner, threadScanner: options.threadScanner, ownMountTable: options.ownMountTable });
-
-  const readStarted = performance.now();
-  const contents: NetnsContent[] = [];
+  const { discovery, contents, reads, readMs, takenAt, startedMs } = await (options.started ?? readNamespaces(reader, options));
   const openPath = new Map<string, string>();
   for (const n of discovery.netns) openPath.set(n.id, n.openPath);
-  const decoder = options.decoder;
-  // Counters only are possible for what the decoder holds and the previous snapshot wired.
-  const linked = decoder === undefined || options.previous === undefined ? undefined : linkedInterfaces(options.previous);
-  const jobs: ScanJob[] = [];
-  for (const n of discovery.netns) {
-    const linkedTo = linked?.get(n.id);
-    const known = linkedTo === undefined ? undefined : decoder?.known(n.id);
-    jobs.push(known === undefined ? { id: n.id, path: n.openPath } : { id: n.id, path: n.openPath, known, linkedTo });
-  }
-  let countersOnly = 0;
-  const readInFull: string[] = [];
-  const watch = await reader.read(jobs, (batch) => {
-    for (const r of batch) {
-      if (r.ok && r.kind === "counters") countersOnly++;
-      else readInFull.push(r.id);
-      contents.push(decoder?.decode(r) ?? decodeReading(r));
-    }
-  });
-  decoder?.endPass();
-  const readMs = performance.now() - readStarted;
 
   const wireStarted = performance.now();
   // Sent with the nsid questions; never rejects (a namespace's failure becomes one of its errors).
@@ -168,13 +107,12 @@ export async function takeSnapshot(reader: NetnsReader, options: SnapshotOptions
       readMs: round(readMs),
       wireMs: round(wireMs),
       ownersMs: round(ownersMs),
-      totalMs: round(performance.now() - started),
+      totalMs: round(performance.now() - startedMs),
     },
   };
   const complete: Snapshot = { ...snapshot, anomalies: findAnomalies(snapshot, options.previous) };
   const access = new Map<string, NetnsAccess>();
   for (const n of discovery.netns) access.set(n.id, { openPath: n.openPath, pids: n.pids });
-  const reads = { full: readInFull.length, countersOnly, readInFull, watch };
   return { snapshot: options.validate ? snapshotSchema.parse(complete) : complete, access, reads };
 }
 

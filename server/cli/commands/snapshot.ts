@@ -1,9 +1,10 @@
 import { printJsonDocument } from "../output";
-import { withAgent } from "../with-agent";
+import type { ReadAhead } from "../../snapshot/read-ahead";
+import { snapshotOnce } from "../with-agent";
 
 /** `nsatlas snapshot --json`: one fresh, complete reading of the node, as the API serves it. */
-export async function snapshotCommand(): Promise<number> {
-  const snapshot = await withAgent((agent) => agent.snapshot(undefined, { fresh: true }));
+export async function snapshotCommand(readAhead?: ReadAhead): Promise<number> {
+  const snapshot = await snapshotOnce(readAhead);
   printJsonDocument(snapshot);
   return 0;
 }

@@ -1,6 +1,6 @@
 /** linkedInterfaces: what the change watch must also hear of for a namespace to be read as counters only (recorded lab snapshot). */
 import { describe, expect, it } from "vitest";
-import { linkedInterfaces } from "../../../server/snapshot/take-snapshot";
+import { linkedInterfaces } from "../../../server/snapshot/read-namespaces";
 import { labSnapshot } from "../../fixtures/lab-snapshot";
 
 describe("linkedInterfaces", () => {
