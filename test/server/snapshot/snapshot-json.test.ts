@@ -6,7 +6,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { bytesResponse, sendWebResponse } from "../../../server/http/front/to-web";
 import { snapshotSchema } from "../../../server/contract/snapshot";
-import { snapshotJsonBytes } from "../../../server/snapshot/snapshot-json";
+import { snapshotJsonBytes, snapshotJsonParts } from "../../../server/snapshot/snapshot-json";
 
 const recorded = snapshotSchema.parse(
   JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, "../../fixtures/snapshot/lab-snapshot.json"), "utf8")).snapshot,
@@ -16,6 +16,12 @@ describe("a snapshot's JSON bytes", () => {
   it("are byte for byte JSON.stringify's UTF-8, for the lab's snapshot", () => {
     expect(recorded.netns.length).toBeGreaterThan(0);
     expect(snapshotJsonBytes(recorded).equals(Buffer.from(JSON.stringify(recorded)))).toBe(true);
+  });
+
+  it("are, as the command line writes them piece by piece, the same text", () => {
+    const parts = snapshotJsonParts(recorded);
+    expect(parts.length).toBeGreaterThan(2);
+    expect(parts.join("")).toBe(JSON.stringify(recorded));
   });
 
   it("stay so when a member holds text beyond one byte per character, and leave out undefined members as JSON.stringify does", () => {
