@@ -77,26 +77,44 @@ function leakedNamespaces(netns: Netns[]): Anomaly[] {
 
 /** The same address on two interfaces of one L2 segment: ARP/ND answers race, traffic goes to either. */
 function duplicateAddresses(index: InterfaceIndex): Anomaly[] {
-  const segmentOf = l2Segments(index);
-  const holders = new Map<string, Located[]>();
+  // Grouped by address first, with no key made per address; the L2 segments are worked out only when some address is
+  // held more than once. `held[seq]` is the seq-th (interface, address) met, so that the flags keep the order in which
+  // their first holder was met.
+  const held: Located[] = [];
+  const holders = new Map<string, number[]>();
   for (const at of index.all) {
     if (at.netns.isGone) continue;
     for (const a of at.iface.addresses) {
       if (a.scope === "host" || a.scope === "link") continue;
-      const key = `${segmentOf(at.slot)} ${a.address}`;
-      const found = holders.get(key);
-      if (found === undefined) holders.set(key, [at]);
-      else found.push(at);
+      const found = holders.get(a.address);
+      if (found === undefined) holders.set(a.address, [held.length]);
+      else found.push(held.length);
+      held.push(at);
     }
   }
+  let segmentOf: ((slot: number) => number) | undefined;
+  const groups: Array<{ address: string; seqs: number[] }> = [];
+  for (const [address, seqs] of holders) {
+    if (seqs.length < 2) continue;
+    segmentOf ??= l2Segments(index);
+    const bySegment = new Map<number, number[]>();
+    for (const seq of seqs) {
+      const segment = segmentOf(held[seq]?.slot ?? -1);
+      const same = bySegment.get(segment);
+      if (same === undefined) bySegment.set(segment, [seq]);
+      else same.push(seq);
+    }
+    for (const same of bySegment.values()) if (same.length >= 2) groups.push({ address, seqs: same });
+  }
+  groups.sort((a, b) => (a.seqs[0] ?? 0) - (b.seqs[0] ?? 0));
   const flagged: Anomaly[] = [];
-  for (const [key, found] of holders) {
-    if (found.length < 2) continue;
+  for (const { address, seqs } of groups) {
+    const found = seqs.flatMap((seq) => held[seq] ?? []);
     flagged.push({
       kind: "duplicate-address",
       severity: "critical",
       places: found.map(place),
-      message: `${key.split(" ")[1]} is on ${found.map(where).join(" and ")}, on the same L2 segment: replies go to whichever answers ARP/ND first.`,
+      message: `${address} is on ${found.map(where).join(" and ")}, on the same L2 segment: replies go to whichever answers ARP/ND first.`,
     });
   }
   return flagged;

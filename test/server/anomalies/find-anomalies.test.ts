@@ -24,6 +24,30 @@ describe("findAnomalies", () => {
     expect(leaks(underCni).map((a) => a.places[0]?.netnsId)).toEqual([odd.id]);
   });
 
+  it("flags an address held twice within one L2 segment, not across segments, in the order their first holders come", () => {
+    // The lab's docker0 ports (one segment) and its c–d veth pair (another), given addresses on purpose.
+    const addr = (address: string) => ({ family: "inet" as const, address, prefixLength: 24, scope: "universe" });
+    const given = new Map([
+      ["4026532320", [addr("172.17.0.2"), addr("10.9.9.9")]], // to-d
+      ["4026532392", [addr("10.9.9.9")]], // to-c
+      ["4026532692", [addr("172.17.0.2")]], // a docker container's eth0; 4026532617's eth0 already holds 172.17.0.2
+    ]);
+    const edited = {
+      ...snapshot,
+      netns: snapshot.netns.map((n) => {
+        const addresses = given.get(n.id);
+        return addresses === undefined ? n : { ...n, interfaces: n.interfaces.map((i) => (i.peer === undefined ? i : { ...i, addresses })) };
+      }),
+    };
+    expect(edited.netns.filter((n) => given.has(n.id))).toHaveLength(3);
+    const flags = findAnomalies(edited).filter((a) => a.kind === "duplicate-address");
+    expect(flags.map((a) => a.places.map((p) => p.netnsId))).toEqual([
+      ["4026532320", "4026532392"],
+      ["4026532617", "4026532692"],
+    ]);
+    expect(flags.map((a) => a.message.split(" ")[0])).toEqual(["10.9.9.9", "172.17.0.2"]);
+  });
+
   it("does not compare counters of a reused inode that now belongs to someone else", () => {
     const target = snapshot.netns.find((n) => !n.isHost && n.owners.some((o) => o.kind === "docker-container"));
     if (target === undefined) throw new Error("no container in the fixture");
