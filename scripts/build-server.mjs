@@ -40,13 +40,8 @@ module.exports = { Client };`,
     }));
     b.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.path.startsWith("node:") || BUNDLED_PACKAGES.test(args.path)) return undefined;
-      // Imported, an external CommonJS package (all of these are) makes Node lex its source and what it re-exports for
-      // the names it exports (cjs-module-lexer): ~25 ms of a command's start for the engines' clients, pino and yaml.
-      // Required (through the banner's require), it is only loaded.
-      if (args.kind === "import-statement" || args.kind === "dynamic-import") return { path: args.path, namespace: "nsatlas-require" };
       return { path: args.path, external: true };
     });
-    b.onLoad({ filter: /.*/, namespace: "nsatlas-require" }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: "js" }));
   },
 };
 
