@@ -99,7 +99,9 @@ function duplicateAddresses(index: InterfaceIndex): Anomaly[] {
     segmentOf ??= l2Segments(index);
     const bySegment = new Map<number, number[]>();
     for (const seq of seqs) {
-      const segment = segmentOf(held[seq]?.slot ?? -1);
+      const at = held[seq];
+      if (at === undefined) continue;
+      const segment = segmentOf(at.slot);
       const same = bySegment.get(segment);
       if (same === undefined) bySegment.set(segment, [seq]);
       else same.push(seq);

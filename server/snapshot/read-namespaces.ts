@@ -13,7 +13,7 @@ export interface ReadNamespacesOptions {
   threadScanner?: ThreadScanner;
   /** Keeps the own mount namespace's nsfs mounts while its table does not change (see OwnMountTable); undefined reads it every time. */
   ownMountTable?: OwnMountTable;
-  /** The previous snapshot of this node: what it wired may be read as counters only. */
+  /** The previous snapshot of this node: what it wired may be read as counters only (takeSnapshot also checks its counters for drops rising). */
   previous?: Snapshot;
   /** Remembers answers between snapshots to skip decoding unchanged ones; without it every answer is decoded. */
   decoder?: ReadingDecoder;
